@@ -16,16 +16,55 @@ internal static class CommandLine
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            await stdout.WriteLineAsync(Usage_).ConfigureAwait(false);
+            await (args.Length == 0 ? stderr : stdout).WriteLineAsync(UsageText).ConfigureAwait(false);
             return args.Length == 0 ? Usage : Success;
         }
 
-        await stderr.WriteLineAsync($"smimegraph: unknown command '{args[0]}'.").ConfigureAwait(false);
-        await stderr.WriteLineAsync(Usage_).ConfigureAwait(false);
+        var console = new CommandConsole(stdout, stderr);
+        string[] rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "compose" => await ComposeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                "inspect" => await InspectCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                "send" => await SendCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                "emulator" => await EmulatorCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                "certs" => await CertsCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                "demo" => await DemoCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
+                _ => await UnknownAsync(args[0], console).ConfigureAwait(false),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return Usage;
+        }
+        catch (PayloadTooLargeException ex)
+        {
+            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return Rejected;
+        }
+        catch (SmimeGraph.Graph.GraphRequestException ex)
+        {
+            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return Rejected;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SmimeGraphException or System.Security.Cryptography.CryptographicException)
+        {
+            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return Usage;
+        }
+    }
+
+    private static async Task<int> UnknownAsync(string command, CommandConsole console)
+    {
+        await console.Error.WriteLineAsync($"smimegraph: unknown command '{command}'.").ConfigureAwait(false);
+        await console.Error.WriteLineAsync(UsageText).ConfigureAwait(false);
         return Usage;
     }
 
-    private const string Usage_ = """
+    internal const string UsageText = """
         usage:
           smimegraph compose  --from A --to B [--cc C] [--bcc D] --subject S [--text T|@file]
                               [--html H|@file] [--attach FILE]... [--header "Name: value"]...
@@ -36,5 +75,14 @@ internal static class CommandLine
           smimegraph emulator [--urls http://127.0.0.1:5080] [--store DIR]
           smimegraph certs    [--out DIR]
           smimegraph demo
+
+        exit codes: 0 success; 1 invalid, tampered, untrusted or undecryptable; 2 bad usage or
+        unreadable input; 3 rejected (payload over the ceiling, Graph error)
         """;
 }
+
+/// <summary>Where a command writes its output and its diagnostics.</summary>
+internal sealed record CommandConsole(TextWriter Out, TextWriter Error);
+
+/// <summary>The command line was wrong: exit code 2 with the message.</summary>
+internal sealed class UsageException(string message) : Exception(message);
