@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>Key unwrapping for KeyAgreeRecipientInfo: AES key wrap (RFC 3394) and CMS Triple-DES key wrap (RFC 3217).</summary>
+internal static class KeyWrapReader
+{
+    /// <summary>The KEK length in bytes for a key-wrap OID; 0 when unsupported.</summary>
+    public static int KeyEncryptionKeyLength(string wrapOid) => wrapOid switch
+    {
+        Oids.ReadAes128Wrap => 16,
+        Oids.ReadAes192Wrap => 24,
+        Oids.ReadAes256Wrap => 32,
+        Oids.ReadCms3DesWrap => 24,
+        _ => 0,
+    };
+
+    public static string Name(string wrapOid) => wrapOid switch
+    {
+        Oids.ReadAes128Wrap => "AES-128 key wrap",
+        Oids.ReadAes192Wrap => "AES-192 key wrap",
+        Oids.ReadAes256Wrap => "AES-256 key wrap",
+        Oids.ReadCms3DesWrap => "Triple-DES key wrap",
+        _ => wrapOid,
+    };
+
+    public static byte[] Unwrap(string wrapOid, ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped) => wrapOid switch
+    {
+        Oids.ReadAes128Wrap or Oids.ReadAes192Wrap or Oids.ReadAes256Wrap => AesUnwrap(kek, wrapped),
+        Oids.ReadCms3DesWrap => TripleDesUnwrap(kek, wrapped),
+        _ => throw new CryptographicException($"The key wrap algorithm {wrapOid} is not supported."),
+    };
+
+    // RFC 3394 §2.2.2, index-based unwrap with the default IV A6A6A6A6A6A6A6A6 (§2.2.3.1).
+    private static byte[] AesUnwrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped)
+    {
+        if (wrapped.Length < 24 || wrapped.Length % 8 != 0)
+        {
+            throw new CryptographicException("The wrapped key has an invalid length.");
+        }
+
+        int n = wrapped.Length / 8 - 1;
+        byte[] r = wrapped[8..].ToArray();
+        Span<byte> a = stackalloc byte[8];
+        wrapped[..8].CopyTo(a);
+        Span<byte> block = stackalloc byte[16];
+        using Aes aes = Aes.Create();
+        aes.Key = kek.ToArray();
+        try
+        {
+            for (int j = 5; j >= 0; j--)
+            {
+                for (int i = n; i >= 1; i--)
+                {
+                    ulong t = (ulong)(n * j + i);
+                    a.CopyTo(block);
+                    for (int b = 0; b < 8; b++)
+                    {
+                        block[7 - b] ^= (byte)(t >> (8 * b));
+                    }
+
+                    r.AsSpan((i - 1) * 8, 8).CopyTo(block[8..]);
+                    aes.DecryptEcb(block, block, PaddingMode.None);
+                    block[..8].CopyTo(a);
+                    block[8..].CopyTo(r.AsSpan((i - 1) * 8, 8));
+                }
+            }
+
+            ReadOnlySpan<byte> iv = [0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6];
+            if (!CryptographicOperations.FixedTimeEquals(a, iv))
+            {
+                CryptographicOperations.ZeroMemory(r);
+                throw new CryptographicException("The key unwrap integrity check failed.");
+            }
+
+            return r;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(block);
+        }
+    }
+
+    // RFC 3217 §3.2 Key Unwrap.
+    private static byte[] TripleDesUnwrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped)
+    {
+        if (wrapped.Length < 16 || wrapped.Length % 8 != 0)
+        {
+            throw new CryptographicException("The wrapped key has an invalid length.");
+        }
+
+        using TripleDES des = TripleDES.Create();
+        des.Key = kek.ToArray();
+        ReadOnlySpan<byte> iv4adda = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
+        byte[] temp3 = des.DecryptCbc(wrapped, iv4adda, PaddingMode.None);
+        Array.Reverse(temp3);
+        byte[] cekIcv = des.DecryptCbc(temp3.AsSpan(8), temp3.AsSpan(0, 8), PaddingMode.None);
+        CryptographicOperations.ZeroMemory(temp3);
+        byte[] cek = cekIcv.AsSpan(0, cekIcv.Length - 8).ToArray();
+        byte[] icv = SHA1.HashData(cek);
+        bool ok = CryptographicOperations.FixedTimeEquals(icv.AsSpan(0, 8), cekIcv.AsSpan(cekIcv.Length - 8));
+        CryptographicOperations.ZeroMemory(cekIcv);
+        if (!ok)
+        {
+            CryptographicOperations.ZeroMemory(cek);
+            throw new CryptographicException("The key unwrap integrity check failed.");
+        }
+
+        return cek;
+    }
+}
