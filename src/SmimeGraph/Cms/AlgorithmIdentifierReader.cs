@@ -7,7 +7,7 @@ namespace SmimeGraph.Cms;
 internal readonly record struct AlgorithmIdentifier(string Oid, ReadOnlyMemory<byte>? Parameters)
 {
     /// <summary>True when the parameters are absent or an ASN.1 NULL.</summary>
-    public bool HasNoParameters => Parameters is null || Parameters.Value.Span.SequenceEqual(new byte[] { 0x05, 0x00 });
+    public bool HasNoParameters => Parameters is not { } p || p.Span.SequenceEqual(new byte[] { 0x05, 0x00 });
 }
 
 /// <summary>Reads AlgorithmIdentifiers and maps digest OIDs to the platform's names.</summary>
@@ -19,7 +19,7 @@ internal static class AlgorithmIdentifierReader
     {
         AsnReader sequence = reader.ReadSequence();
         string oid = sequence.ReadObjectIdentifier();
-        ReadOnlyMemory<byte>? parameters = sequence.HasData ? sequence.ReadEncodedValue() : null;
+        ReadOnlyMemory<byte>? parameters = sequence.HasData ? sequence.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
         sequence.ThrowIfNotEmpty();
         return new AlgorithmIdentifier(oid, parameters);
     }

@@ -43,6 +43,9 @@ internal sealed class SignerInfo
 
     public string IdentifierText => Identifier.ToString();
 
+    /// <summary>The attribute types of unsignedAttrs.</summary>
+    public IReadOnlyList<string> UnsignedAttributeTypes { get; private init; } = [];
+
     // RFC 5652 §5.3:
     //   SignerInfo ::= SEQUENCE {
     //     version CMSVersion,
@@ -86,13 +89,19 @@ internal sealed class SignerInfo
         AlgorithmIdentifier signatureAlgorithm = AlgorithmIdentifierReader.Read(sequence);
         ReadOnlyMemory<byte> signature = sequence.ReadOctetString();
         var unsignedAttributesTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+        var unsignedTypes = new List<string>();
         if (sequence.HasData && sequence.PeekTag() == unsignedAttributesTag)
         {
-            sequence.ReadEncodedValue();
+            AsnReader set = sequence.ReadSetOf(skipSortOrderValidation: true, unsignedAttributesTag);
+            while (set.HasData)
+            {
+                AsnReader attribute = set.ReadSequence();
+                unsignedTypes.Add(attribute.ReadObjectIdentifier());
+            }
         }
 
         sequence.ThrowIfNotEmpty();
-        return new SignerInfo(version, identifier, digestAlgorithm, signedAttributes, attributes, signatureAlgorithm, signature);
+        return new SignerInfo(version, identifier, digestAlgorithm, signedAttributes, attributes, signatureAlgorithm, signature) { UnsignedAttributeTypes = unsignedTypes };
     }
 
     /// <summary>Finds the signer's certificate by issuerAndSerialNumber or subjectKeyIdentifier.</summary>
@@ -134,6 +143,20 @@ internal sealed class SignerInfo
     /// </summary>
     public string? CheckSignedAttributes(string eContentType, ReadOnlySpan<byte> contentDigest)
     {
+        // RFC 5652 §11.1-§11.3: contentType, messageDigest and signingTime must be signed attributes.
+        foreach (string unsigned in UnsignedAttributeTypes)
+        {
+            switch (unsigned)
+            {
+                case Oids.ReadContentTypeAttribute:
+                    return "a contentType attribute appears among the unsigned attributes";
+                case Oids.ReadMessageDigestAttribute:
+                    return "a messageDigest attribute appears among the unsigned attributes";
+                case Oids.ReadSigningTimeAttribute:
+                    return "a signingTime attribute appears among the unsigned attributes";
+            }
+        }
+
         int contentTypes = 0, messageDigests = 0, signingTimes = 0;
         string? contentType = null;
         ReadOnlyMemory<byte> messageDigest = default;
@@ -295,8 +318,10 @@ internal sealed class SignerIdentifier
                 return extension.SubjectKeyIdentifierBytes.Span.SequenceEqual(ski.Span);
             }
 
-            // RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits, for certificates without the extension.
-            return SHA1.HashData(certificate.PublicKey.EncodedKeyValue.RawData).AsSpan().SequenceEqual(ski.Span);
+            // Without the extension: RFC 5280 §4.2.1.2 method (1), SHA-1 of the subjectPublicKey
+            // bits, or SHA-1 of the whole SubjectPublicKeyInfo as Windows (CAPI) computes it.
+            return SHA1.HashData(certificate.PublicKey.EncodedKeyValue.RawData).AsSpan().SequenceEqual(ski.Span)
+                || SHA1.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()).AsSpan().SequenceEqual(ski.Span);
         }
 
         if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(Issuer!.Value.Span))
