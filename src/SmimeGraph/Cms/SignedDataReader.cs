@@ -212,10 +212,17 @@ internal sealed class SignedDataReader
         verdict.SignerCertificate = certificate;
         if (certificate is not null)
         {
-            using RSA? rsa = certificate.GetRSAPublicKey();
-            if (rsa is not null && rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
+            try
             {
-                weaknesses.Add($"RSA key of {rsa.KeySize} bits is under {CertificatePolicy.MinimumRsaKeySize}");
+                using RSA? rsa = certificate.GetRSAPublicKey();
+                if (rsa is not null && rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
+                {
+                    weaknesses.Add($"RSA key of {rsa.KeySize} bits is under {CertificatePolicy.MinimumRsaKeySize}");
+                }
+            }
+            catch (CryptographicException)
+            {
+                // An unreadable key fails the signature check below.
             }
         }
 

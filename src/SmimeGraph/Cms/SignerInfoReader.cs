@@ -310,6 +310,19 @@ internal sealed class SignerIdentifier
 
     public bool Matches(X509Certificate2 certificate)
     {
+        try
+        {
+            return MatchesCore(certificate);
+        }
+        catch (CryptographicException)
+        {
+            // A certificate whose key or extensions cannot be decoded identifies no one.
+            return false;
+        }
+    }
+
+    private bool MatchesCore(X509Certificate2 certificate)
+    {
         if (SubjectKeyIdentifier is { } ski)
         {
             X509SubjectKeyIdentifierExtension? extension = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();

@@ -70,9 +70,16 @@ internal static class ChainValidator
             }
         }
 
-        foreach (string problem in CertificatePolicy.Evaluate(certificate, purpose, at))
+        try
         {
-            problems.Add("certificate policy: " + problem);
+            foreach (string problem in CertificatePolicy.Evaluate(certificate, purpose, at))
+            {
+                problems.Add("certificate policy: " + problem);
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            problems.Add("certificate policy: the certificate cannot be read: " + ex.Message);
         }
 
         if (options.CertificateRevocationLists.Count > 0)
