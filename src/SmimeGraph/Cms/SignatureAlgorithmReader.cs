@@ -71,8 +71,12 @@ internal static class SignatureAlgorithmReader
                 }
 
                 bool ok = hash == Sha224.Name
-                    ? RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest), signature)
+                    ? RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: true), signature)
                     : rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pkcs1);
+
+                // RFC 4055 §2.1 / RFC 5754 §2: some signers omit the NULL parameters of the
+                // digest algorithm inside DigestInfo; that exact alternative encoding is accepted.
+                ok = ok || RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: false), signature);
                 return ok ? null : "the RSA signature does not verify";
             }
 
@@ -243,13 +247,17 @@ internal static class SignatureAlgorithmReader
     };
 
     // RFC 8017 §9.2: DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING }
-    private static byte[] DigestInfo(string digestOid, byte[] digest)
+    private static byte[] DigestInfo(string digestOid, byte[] digest, bool withNullParameters)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
         writer.PushSequence();
         writer.WriteObjectIdentifier(digestOid);
-        writer.WriteNull();
+        if (withNullParameters)
+        {
+            writer.WriteNull();
+        }
+
         writer.PopSequence();
         writer.WriteOctetString(digest);
         writer.PopSequence();

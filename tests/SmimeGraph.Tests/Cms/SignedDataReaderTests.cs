@@ -248,11 +248,41 @@ public class SignedDataReaderTests
             Assert.True(verdict.IsSignatureValid || verdict.Failure is not null);
         }
 
-        // The RSA examples must verify outright.
-        if (verdicts.All(v => v.SignatureAlgorithm.StartsWith("RSA", StringComparison.Ordinal)))
+        // Every example verifies except 4.6's second signer (Diane, see below).
+        Assert.All(verdicts.Where(v => v.SignerCertificate?.Subject != "CN=DianeDSS"), v => Assert.True(v.IsSignatureValid, v.Failure));
+    }
+
+    [Theory]
+    [InlineData("SignedMSPkcs7.sig", "MD5")]
+    [InlineData("counterSig.p7m", "SHA-1")]
+    [InlineData("rawsha256nonull.p7m", null)]
+    [InlineData("Pkcs7SignedContent.p7b", null)]
+    public void BouncyCastle_third_party_signatures_verify_and_weak_digests_are_flagged(string file, string? weakDigest)
+    {
+        SignedDataReader reader = SignedDataReader.Decode(ReaderVectors.Bytes("bc-csharp", "cms", "sigs", file));
+        SignatureVerdict verdict = Assert.Single(reader.Verify(null));
+        Assert.True(verdict.IsSignatureValid, verdict.Failure);
+        if (weakDigest is null)
         {
-            Assert.All(verdicts, v => Assert.True(v.IsSignatureValid, v.Failure));
+            Assert.DoesNotContain(verdict.Weaknesses, w => w.StartsWith("digest", StringComparison.Ordinal));
         }
+        else
+        {
+            Assert.Contains($"digest algorithm {weakDigest} is weak", verdict.Weaknesses);
+        }
+    }
+
+    [Fact]
+    public void Rfc4134_dsa_signer_with_inherited_parameters_is_explained_not_thrown()
+    {
+        // Diane's DSA certificate inherits p, q, g from Carl's (RFC 3279 §2.3.2); the platform cannot load such a key.
+        X509Certificate2[] certs = Directory.GetFiles(ReaderVectors.Path("rfc4134"), "*.cer").Select(X509CertificateLoader.LoadCertificateFromFile).ToArray();
+        IReadOnlyList<SignatureVerdict> verdicts = SignedDataReader.Decode(ReaderVectors.Bytes("rfc4134", "4.6.bin")).Verify(null, certs);
+        Assert.Equal(2, verdicts.Count);
+        Assert.True(verdicts[0].IsSignatureValid, verdicts[0].Failure);
+        Assert.False(verdicts[1].IsSignatureValid);
+        Assert.Contains("DianeDSS", verdicts[1].SignerCertificate!.Subject);
+        Assert.StartsWith("the signature could not be checked", verdicts[1].Failure);
     }
 
     [Fact]
