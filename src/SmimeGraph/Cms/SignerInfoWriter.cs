@@ -259,6 +259,34 @@ internal sealed class SignerInfoWriter
         writer.PopSequence(tag);
     }
 
+    /// <summary>
+    /// The [0] hash and [1] MGF1 fields shared by RSASSA-PSS-params and RSAES-OAEP-params, with
+    /// RFC 4055's identifiers (sha256Identifier, mgf1SHA256Identifier, ...): RFC 4055 §2.1 defines
+    /// them with NULL parameters, which is what OpenSSL and Windows write there.
+    /// </summary>
+    private static void WriteHashAndMaskGeneration(AsnWriter writer, HashAlgorithmName hash)
+    {
+        Asn1Tag hashTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+        writer.PushSequence(hashTag);
+        WriteHashIdentifierWithNull(writer, hash);
+        writer.PopSequence(hashTag);
+        Asn1Tag mgfTag = new(TagClass.ContextSpecific, 1, isConstructed: true);
+        writer.PushSequence(mgfTag);
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(Oids.MaskGenerationMgf1);
+        WriteHashIdentifierWithNull(writer, hash);
+        writer.PopSequence();
+        writer.PopSequence(mgfTag);
+    }
+
+    private static void WriteHashIdentifierWithNull(AsnWriter writer, HashAlgorithmName hash)
+    {
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(DigestOid(hash));
+        writer.WriteNull();
+        writer.PopSequence();
+    }
+
     private static byte[] EncodeSignatureAlgorithmIdentifier(SignatureKind kind, HashAlgorithmName digestAlgorithm)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -285,17 +313,7 @@ internal sealed class SignerInfoWriter
                 // the hash; trailerField 1 is the DEFAULT and DER omits it.
                 writer.WriteObjectIdentifier(Oids.SignatureRsassaPss);
                 writer.PushSequence();
-                Asn1Tag hashTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
-                writer.PushSequence(hashTag);
-                WriteDigestAlgorithmIdentifier(writer, digestAlgorithm);
-                writer.PopSequence(hashTag);
-                Asn1Tag mgfTag = new(TagClass.ContextSpecific, 1, isConstructed: true);
-                writer.PushSequence(mgfTag);
-                writer.PushSequence();
-                writer.WriteObjectIdentifier(Oids.MaskGenerationMgf1);
-                WriteDigestAlgorithmIdentifier(writer, digestAlgorithm);
-                writer.PopSequence();
-                writer.PopSequence(mgfTag);
+                WriteHashAndMaskGeneration(writer, digestAlgorithm);
                 Asn1Tag saltTag = new(TagClass.ContextSpecific, 2, isConstructed: true);
                 writer.PushSequence(saltTag);
                 writer.WriteInteger(DigestLength(digestAlgorithm));
@@ -387,17 +405,7 @@ internal sealed class SignerInfoWriter
         writer.PushSequence();
         writer.WriteObjectIdentifier(Oids.CapabilityRsaesOaep);
         writer.PushSequence();
-        Asn1Tag hashTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
-        writer.PushSequence(hashTag);
-        WriteDigestAlgorithmIdentifier(writer, HashAlgorithmName.SHA256);
-        writer.PopSequence(hashTag);
-        Asn1Tag mgfTag = new(TagClass.ContextSpecific, 1, isConstructed: true);
-        writer.PushSequence(mgfTag);
-        writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.MaskGenerationMgf1);
-        WriteDigestAlgorithmIdentifier(writer, HashAlgorithmName.SHA256);
-        writer.PopSequence();
-        writer.PopSequence(mgfTag);
+        WriteHashAndMaskGeneration(writer, HashAlgorithmName.SHA256);
         writer.PopSequence();
         writer.PopSequence();
 

@@ -8,7 +8,8 @@ using SmimeGraph.Smime;
 
 namespace SmimeGraph.Tests.Cms;
 
-public sealed class SignedDataDetachedTests(SignedDataTestPki pki) : IClassFixture<SignedDataTestPki>
+[Collection(SignedDataCollection.Name)]
+public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
 {
     public static TheoryData<string, string, bool, bool> Modes => new()
     {
@@ -140,6 +141,45 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki) : IClassFixtu
     }
 
     private static string OpenSslPrint(byte[] signature) => SignedDataPeers.OpenSslPrint(signature);
+
+    [Theory]
+    [InlineData("SHA256", "2.16.840.1.101.3.4.2.1", 32)]
+    [InlineData("SHA384", "2.16.840.1.101.3.4.2.2", 48)]
+    [InlineData("SHA512", "2.16.840.1.101.3.4.2.3", 64)]
+    public void Pss_parameters_follow_RFC_4056(string digest, string hashOid, int saltLength)
+    {
+        TestSigner signer = pki.Signer("rsa2048");
+        byte[] signature = SignDetached(new SignedDataWriter(Options(signer, digest, pss: true, ski: false)), Content(10));
+        Assert.Contains("algorithm: rsassaPss (1.2.840.113549.1.1.10)", OpenSslPrint(signature), StringComparison.Ordinal);
+
+        AsnReader signerInfo = ReadSignerInfo(signature);
+        signerInfo.ReadInteger();
+        signerInfo.ReadSequence();
+        signerInfo.ReadSequence();
+        signerInfo.ReadSetOf(new Asn1Tag(TagClass.ContextSpecific, 0));
+        AsnReader algorithm = signerInfo.ReadSequence();
+        Assert.Equal("1.2.840.113549.1.1.10", algorithm.ReadObjectIdentifier());
+        AsnReader parameters = algorithm.ReadSequence();
+        AsnReader hash = parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        Assert.Equal(hashOid, hash.ReadObjectIdentifier());
+        AsnReader mgf = parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1)).ReadSequence();
+        Assert.Equal("1.2.840.113549.1.1.8", mgf.ReadObjectIdentifier());
+        Assert.Equal(hashOid, mgf.ReadSequence().ReadObjectIdentifier());
+        Assert.Equal(saltLength, (int)parameters.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 2)).ReadInteger());
+        Assert.False(parameters.HasData); // trailerField 1 is the DEFAULT: omitted
+    }
+
+    internal static AsnReader ReadSignerInfo(byte[] signature)
+    {
+        AsnReader contentInfo = new AsnReader(signature, AsnEncodingRules.DER).ReadSequence();
+        contentInfo.ReadObjectIdentifier();
+        AsnReader signedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        signedData.ReadInteger();
+        signedData.ReadSetOf();
+        signedData.ReadSequence();
+        signedData.ReadSetOf(new Asn1Tag(TagClass.ContextSpecific, 0));
+        return signedData.ReadSetOf().ReadSequence();
+    }
 
     [Fact]
     public void Attribute_values_follow_RFC_5035_and_RFC_8551()

@@ -6,7 +6,8 @@ using SmimeGraph.Smime;
 
 namespace SmimeGraph.Tests.Cms;
 
-public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki) : IClassFixture<SignedDataTestPki>
+[Collection(SignedDataCollection.Name)]
+public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki)
 {
     public static TheoryData<string, bool, int> KeysAndSizes()
     {

@@ -5,7 +5,8 @@ using SmimeGraph.Smime;
 
 namespace SmimeGraph.Tests.Cms;
 
-public sealed class SignedDataPolicyTests(SignedDataTestPki pki) : IClassFixture<SignedDataTestPki>
+[Collection(SignedDataCollection.Name)]
+public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
 {
     [Theory]
     [InlineData("SHA1")]
