@@ -1,5 +1,7 @@
+using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -17,6 +19,10 @@ internal static class TestPkiGenerator
     public const string IntermediateName = "intermediate";
     public const string ChainFileName = "ca-chain.pem";
     public const string ReadmeFileName = "README.md";
+
+    // Test keys only: the default count of .NET's PBES2 export, enough to exercise PBKDF2
+    // without slowing every test that opens a PFX.
+    private const int Pkcs12Iterations = 2000;
 
     private const string Organization = "SmimeGraph Test";
     private const string EmailProtection = "1.3.6.1.5.5.7.3.4"; // RFC 5280 §4.2.1.12 id-kp-emailProtection
@@ -210,24 +216,51 @@ internal static class TestPkiGenerator
         written.Add(WriteText(directory, name + ".pem", certificate.ExportCertificatePem() + "\n"));
         written.Add(WriteText(directory, name + ".key.pem", key.ExportPkcs8PrivateKeyPem() + "\n"));
 
-        // PBES2 with AES-256-CBC and PBKDF2-HMAC-SHA-256, HMAC-SHA-256 MAC: OpenSSL 3 reads it
-        // without -legacy. The chain goes in as public certificates only: the CA objects hold
-        // their keys, which must not travel with an end entity.
-        var collection = new X509Certificate2Collection(certificate);
+        string pfxPath = Path.Combine(directory, name + ".pfx");
+        File.WriteAllBytes(pfxPath, Pkcs12(name, certificate, key, chain));
+        written.Add(pfxPath);
+    }
+
+    /// <summary>
+    /// RFC 7292 PFX: the certificate and the chain in an encrypted SafeContents, the key in a
+    /// shrouded key bag, both bags carrying localKeyId and friendlyName (the file name stem, which
+    /// NSS takes as the nickname). PBES2 (RFC 8018) with PBKDF2-HMAC-SHA-256 and AES-256-CBC, and
+    /// an HMAC-SHA-256 MAC: OpenSSL 3 reads it without -legacy. The CA certificates go in without
+    /// their keys.
+    /// </summary>
+    private static byte[] Pkcs12(string name, X509Certificate2 certificate, AsymmetricAlgorithm key, X509Certificate2[] chain)
+    {
+        var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, Pkcs12Iterations);
+        var localKeyId = new Pkcs9LocalKeyId(certificate.GetCertHash());
+        AsnEncodedData friendlyName = FriendlyName(name);
+
+        var certificates = new Pkcs12SafeContents();
+        Pkcs12CertBag certificateBag = certificates.AddCertificate(certificate);
+        certificateBag.Attributes.Add(localKeyId);
+        certificateBag.Attributes.Add(friendlyName);
         foreach (X509Certificate2 ca in chain)
         {
-            collection.Add(X509CertificateLoader.LoadCertificate(ca.RawData));
+            certificates.AddCertificate(ca);
         }
 
-        byte[] pfx = collection.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, PfxPassword);
-        foreach (X509Certificate2 copy in collection.Skip(1))
-        {
-            copy.Dispose();
-        }
+        var keys = new Pkcs12SafeContents();
+        Pkcs12ShroudedKeyBag keyBag = keys.AddShroudedKey(key, PfxPassword, pbe);
+        keyBag.Attributes.Add(localKeyId);
+        keyBag.Attributes.Add(friendlyName);
 
-        string pfxPath = Path.Combine(directory, name + ".pfx");
-        File.WriteAllBytes(pfxPath, pfx);
-        written.Add(pfxPath);
+        var builder = new Pkcs12Builder();
+        builder.AddSafeContentsEncrypted(certificates, PfxPassword, pbe);
+        builder.AddSafeContentsUnencrypted(keys);
+        builder.SealWithMac(PfxPassword, HashAlgorithmName.SHA256, Pkcs12Iterations);
+        return builder.Encode();
+    }
+
+    /// <summary>PKCS #9 friendlyName (RFC 2985 §5.5.1): <c>friendlyName ::= BMPString (SIZE(1..pkcs-9-ub-friendlyName))</c>.</summary>
+    private static AsnEncodedData FriendlyName(string name)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteCharacterString(UniversalTagNumber.BMPString, name);
+        return new Pkcs9AttributeObject(new Oid("1.2.840.113549.1.9.20"), writer.Encode());
     }
 
     private static string WriteText(string directory, string fileName, string text)
@@ -261,7 +294,8 @@ internal static class TestPkiGenerator
             - `NAME.pfx`: PKCS#12 with the certificate, the key and the chain up to the root
               (end entities: intermediate and root; intermediate: root). Password `smimegraph`.
               Encrypted with PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC) and an HMAC-SHA-256 MAC,
-              so OpenSSL 3 reads it without `-legacy`.
+              so OpenSSL 3 reads it without `-legacy`. The certificate and key bags carry
+              friendlyName `NAME` (the nickname NSS `pk12util` gives it) and localKeyId.
 
             Plus `ca-chain.pem` (intermediate, then root) and this README.
 
