@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using SmimeGraph.Tests;
 using SmimeGraph.Tests.Interop;
 
@@ -100,6 +101,30 @@ public class CommittedTestPkiTests
     [MemberData(nameof(AllWithChainLength))]
     public void Key_and_pkcs12_match_the_certificate(string name, int chainLength) =>
         TestPkiAssertions.AssertKeyAndPkcs12(Directory, name, chainLength);
+
+    [Theory]
+    [InlineData("signer-rsa2048")]
+    [InlineData("recipient-ecdh-p256")]
+    public void Nss_imports_the_pkcs12_under_its_name(string name)
+    {
+        string database = TestPaths.NewTempDirectory();
+        try
+        {
+            string db = "sql:" + database;
+            Peer.Run("certutil", ["-N", "-d", db, "--empty-password"]).EnsureSuccess("certutil -N");
+            Peer.Run("pk12util", ["-i", Path.Combine(Directory, name + ".pfx"), "-d", db, "-W", "smimegraph"]).EnsureSuccess("pk12util -i");
+            PeerResult listed = Peer.Run("certutil", ["-L", "-d", db, "-n", name]).EnsureSuccess("certutil -L -n");
+            Assert.Contains($"Subject: \"E={ExpectedCertificate.Get(name).Email},", listed.StandardOutputText, StringComparison.Ordinal);
+
+            // The private key came along under the same nickname.
+            string keys = Peer.Run("certutil", ["-K", "-d", db]).EnsureSuccess("certutil -K").StandardOutputText;
+            Assert.Matches(new Regex(@"\s" + Regex.Escape(name) + @"\s*$", RegexOptions.Multiline), keys);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(database, recursive: true);
+        }
+    }
 
     [Fact]
     public void Serial_numbers_are_all_different()

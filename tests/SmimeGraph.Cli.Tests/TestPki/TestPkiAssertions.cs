@@ -146,6 +146,7 @@ internal static class TestPkiAssertions
         Assert.DoesNotContain("RC2", infoText, StringComparison.Ordinal);
         Assert.DoesNotContain("3DES", infoText, StringComparison.Ordinal);
         Assert.Equal(1, Regex.Count(infoText, "Shrouded Keybag"));
+        Assert.Contains("friendlyName: " + name, info.StandardOutputText, StringComparison.Ordinal);
         Assert.Equal(expectedCertificates, Regex.Count(info.StandardOutputText, "-----BEGIN CERTIFICATE-----"));
 
         X509Certificate2Collection pfx = X509CertificateLoader.LoadPkcs12CollectionFromFile(Path.Combine(directory, name + ".pfx"), "smimegraph");
