@@ -63,15 +63,6 @@ internal static class TestPkiGenerator
             GoodNotBefore, NotAfter, "BAD: RSA key of 1024 bits, under the 2048-bit minimum."),
     ];
 
-    /// <summary>Every file name <see cref="Write"/> creates, in order.</summary>
-    public static IReadOnlyList<string> FileNames { get; } =
-    [
-        .. new[] { RootName, IntermediateName }.Concat(EndEntities.Select(p => p.Name))
-            .SelectMany(name => new[] { name + ".pem", name + ".key.pem", name + ".pfx" }),
-        ChainFileName,
-        ReadmeFileName,
-    ];
-
     /// <summary>Generates the whole set into <paramref name="directory"/> (created if missing, files overwritten).</summary>
     /// <returns>The paths written.</returns>
     public static IReadOnlyList<string> Write(string directory)
@@ -134,7 +125,7 @@ internal static class TestPkiGenerator
         // SubjectPublicKeyInfo (id-ecPublicKey for both ECDSA and ECDH, RFC 5480 §2.1.1).
         var request = new CertificateRequest(subject, new PublicKey(key), HashAlgorithmName.SHA256);
 
-        // RFC 8550 §4.4.2 (basicConstraints: not a CA), §4.4.2 key usage, §4.4.4 extended key usage.
+        // RFC 8550 §4.4.1 (basicConstraints: not a CA), §4.4.2 key usage, §4.4.4 extended key usage.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(profile.KeyUsage, critical: true));
         var usages = new OidCollection();
