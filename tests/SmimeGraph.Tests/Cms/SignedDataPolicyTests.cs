@@ -8,6 +8,17 @@ namespace SmimeGraph.Tests.Cms;
 [Collection(SignedDataCollection.Name)]
 public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
 {
+    [Fact]
+    public void The_tests_sign_with_the_committed_test_pki()
+    {
+        Assert.Contains("alice@example.com", pki.Signer("rsa2048").Certificate.Subject, StringComparison.Ordinal);
+        Assert.Contains("alice3072@example.com", pki.Signer("rsa3072").Certificate.Subject, StringComparison.Ordinal);
+        Assert.Contains("alice-ec@example.com", pki.Signer("ecdsa-p256").Certificate.Subject, StringComparison.Ordinal);
+        Assert.Contains("expired@example.com", pki.Bad("expired").Subject, StringComparison.Ordinal);
+        Assert.Contains("rsa1024@example.com", pki.Bad("rsa1024").Subject, StringComparison.Ordinal);
+        Assert.Equal("SmimeGraph Test Root CA", pki.Signer("rsa2048").Root.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+    }
+
     [Theory]
     [InlineData("SHA1")]
     [InlineData("MD5")]

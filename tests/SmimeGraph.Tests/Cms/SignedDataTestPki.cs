@@ -37,7 +37,7 @@ public sealed class SignedDataTestPki : IDisposable
     /// <summary>expired, not-yet-valid, no-email-eku, rsa1024: from certs-test when it has them, else generated.</summary>
     public X509Certificate2 Bad(string name) => _bad[name];
 
-    /// <summary>An encryption certificate (RSA, keyEncipherment) of the generated PKI.</summary>
+    /// <summary>An encryption certificate (RSA, keyEncipherment): certs-test's sender-rsa2048-enc, else generated.</summary>
     public X509Certificate2 EncryptionCertificate { get; private set; } = null!;
 
     public void Dispose()
@@ -68,6 +68,12 @@ public sealed class SignedDataTestPki : IDisposable
         }
 
         string nss = CreateNssDatabase("certs-test", root);
+        string encryption = TestPaths.Cert("sender-rsa2048-enc.pem");
+        if (File.Exists(encryption))
+        {
+            EncryptionCertificate = X509CertificateLoader.LoadCertificateFromFile(encryption);
+        }
+
         foreach ((string name, string file) in new[] { ("rsa2048", "signer-rsa2048.pfx"), ("rsa3072", "signer-rsa3072.pfx"), ("ecdsa-p256", "signer-ecdsa-p256.pfx"), ("ecdsa-p384", "signer-ecdsa-p384.pfx") })
         {
             string path = TestPaths.Cert(file);
