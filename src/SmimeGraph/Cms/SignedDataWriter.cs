@@ -161,7 +161,7 @@ internal sealed class SignedDataWriter
     /// <summary>
     /// Starts an encapsulated SignedData on <paramref name="destination"/>: the returned stream takes
     /// the content, hashes it and passes it on; disposing it signs and writes the rest. With a
-    /// <paramref name="contentLength"/> every length is definite (DER apart from nothing); with null
+    /// <paramref name="contentLength"/> the output is DER with definite lengths throughout; with null
     /// the eContent is a BER constructed OCTET STRING of fixed-size segments and the enclosing
     /// lengths are indefinite.
     /// </summary>

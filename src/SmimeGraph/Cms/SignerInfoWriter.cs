@@ -349,9 +349,21 @@ internal sealed class SignerInfoWriter
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence(tag);
         writer.WriteEncodedValue(certificate.IssuerName.RawData);
-        writer.WriteInteger(certificate.SerialNumberBytes.Span);
+        WriteSerialNumber(writer, certificate);
         writer.PopSequence(tag);
         return writer.Encode();
+    }
+
+    private static void WriteSerialNumber(AsnWriter writer, X509Certificate2 certificate)
+    {
+        // The serial number is echoed exactly as the certificate carries it, so that a verifier's
+        // byte comparison matches even for the (non-DER) serials some CAs issue, which
+        // AsnWriter.WriteInteger would refuse.
+        ReadOnlySpan<byte> serial = certificate.SerialNumberBytes.Span;
+        Span<byte> encoded = stackalloc byte[serial.Length + 6];
+        int header = SignedDataWriter.WriteHeader(encoded, 0x02, serial.Length);
+        serial.CopyTo(encoded[header..]);
+        writer.WriteEncodedValue(encoded[..(header + serial.Length)]);
     }
 
     private static byte[] EncodeAttribute(string type, Action<AsnWriter> writeValue)
@@ -437,7 +449,7 @@ internal sealed class SignerInfoWriter
         writer.WriteEncodedValue(certificate.IssuerName.RawData);
         writer.PopSequence(directoryName);
         writer.PopSequence();
-        writer.WriteInteger(certificate.SerialNumberBytes.Span);
+        WriteSerialNumber(writer, certificate);
         writer.PopSequence();
         writer.PopSequence();
         writer.PopSequence();

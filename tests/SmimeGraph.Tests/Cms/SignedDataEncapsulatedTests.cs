@@ -25,10 +25,10 @@ public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki)
         return data;
     }
 
-    private SignedDataWriter Writer(string key, bool pss = false, string digest = "SHA256")
+    private SignedDataWriter Writer(string key, bool pss = false, string digest = "SHA256", bool ski = false)
     {
         TestSigner signer = pki.Signer(key);
-        var options = new SmimeSigner(signer.Certificate) { UseRsaPss = pss, DigestAlgorithm = new HashAlgorithmName(digest) };
+        var options = new SmimeSigner(signer.Certificate) { UseRsaPss = pss, DigestAlgorithm = new HashAlgorithmName(digest), UseSubjectKeyIdentifier = ski };
         options.Chain.AddRange(signer.Chain);
         return new SignedDataWriter(options);
     }
@@ -155,6 +155,28 @@ public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki)
             SignedDataPeers.Success(SignedDataPeers.OpenSslVerify(signer, signed, null), "openssl cms -verify", content);
             SignedDataPeers.SignedCmsVerify(signer, signed, null);
         }
+    }
+
+    [Theory]
+    [InlineData("rsa2048", true, "SHA512")]
+    [InlineData("ecdsa-p256", false, "SHA384")]
+    public void Subject_key_identifier_signer_makes_version_3_and_verifies(string key, bool definite, string digest)
+    {
+        TestSigner signer = pki.Signer(key);
+        SignedDataWriter writer = Writer(key, digest: digest, ski: true);
+        byte[] content = SignedDataDetachedTests.Content(5000);
+        byte[] signed = Encapsulate(writer, content, definite, chunk: 16);
+        Assert.Equal(definite ? writer.PredictEncapsulatedLength(content.Length) : writer.PredictIndefiniteEncapsulatedLength(content.Length), signed.Length);
+
+        SignedDataPeers.Success(SignedDataPeers.OpenSslVerify(signer, signed, null), "openssl cms -verify", content);
+        SignedDataPeers.Success(SignedDataPeers.CmsUtilVerify(signer, signed, null), "cmsutil -D", content);
+        SignedCms cms = SignedDataPeers.SignedCmsVerify(signer, signed, null);
+        Assert.Equal(3, cms.Version);
+        Assert.Equal(3, cms.SignerInfos[0].Version);
+        Assert.Equal(SubjectIdentifierType.SubjectKeyIdentifier, cms.SignerInfos[0].SignerIdentifier.Type);
+        Assert.Equal(
+            signer.Certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifier,
+            (string?)cms.SignerInfos[0].SignerIdentifier.Value);
     }
 
     [Fact]
