@@ -248,15 +248,10 @@ internal sealed class SignerInfoWriter
     {
         // RFC 5754 §2: SHA-2 AlgorithmIdentifiers are generated with absent parameters.
         var writer = new AsnWriter(AsnEncodingRules.DER);
-        WriteDigestAlgorithmIdentifier(writer, digestAlgorithm);
-        return writer.Encode();
-    }
-
-    private static void WriteDigestAlgorithmIdentifier(AsnWriter writer, HashAlgorithmName digestAlgorithm, Asn1Tag? tag = null)
-    {
-        writer.PushSequence(tag);
+        writer.PushSequence();
         writer.WriteObjectIdentifier(DigestOid(digestAlgorithm));
-        writer.PopSequence(tag);
+        writer.PopSequence();
+        return writer.Encode();
     }
 
     /// <summary>
