@@ -235,8 +235,11 @@ public static partial class MimeParser
 
             if (partStart >= 0)
             {
-                // No close-delimiter: tolerated, the last part ends where the enclosing body ends.
-                parts.Add(ParsePart(partStart, Math.Max(partStart, end), depth, childDefault));
+                // No close-delimiter: tolerated. The last part ends where the enclosing body ends;
+                // at the end of the input its final line break is dropped as if it introduced the
+                // missing delimiter (what Python's email package does too).
+                int partEnd = end == data.Length ? PartEnd(data, partStart, end) : end;
+                parts.Add(ParsePart(partStart, partEnd, depth, childDefault));
             }
 
             return parts;

@@ -105,12 +105,14 @@ internal sealed class ParameterizedHeaderValue
                 continue;
             }
 
-            string baseName = name[..star];
-            string rest = name[(star + 1)..];
-            bool extended = rest.EndsWith('*');
-            string sectionText = extended ? rest[..^1] : rest;
+            // RFC 2231 §3 and §4: name*N (a section), name* (extended), name*N* (extended section).
+            bool extended = name.EndsWith('*');
+            string sectionName = extended ? name[..^1] : name;
+            int sectionStar = sectionName.IndexOf('*', StringComparison.Ordinal);
+            string baseName = sectionStar < 0 ? sectionName : sectionName[..sectionStar];
+            string sectionText = sectionStar < 0 ? string.Empty : sectionName[(sectionStar + 1)..];
             int section = 0;
-            if (sectionText.Length > 0 && (!int.TryParse(sectionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out section) || section > MaxSection))
+            if (sectionStar >= 0 && (!int.TryParse(sectionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out section) || section > MaxSection))
             {
                 continue;
             }
