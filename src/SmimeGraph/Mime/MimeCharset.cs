@@ -81,8 +81,9 @@ internal static class MimeCharset
         {
             return Encoding.GetEncoding(normalized);
         }
-        catch (ArgumentException)
+        catch (Exception error) when (error is ArgumentException or NotSupportedException)
         {
+            // Unknown names, and UTF-7, which the runtime disables (a known script-injection vector).
             return null;
         }
     }

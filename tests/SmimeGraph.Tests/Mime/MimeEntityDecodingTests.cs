@@ -91,6 +91,25 @@ public sealed class MimeEntityDecodingTests
         Assert.Equal(expected, Leaf("8bit", Encoding.Latin1.GetString(body), charset).DecodeText());
     }
 
+    [Theory]
+    [InlineData("utf-7")]
+    [InlineData("ibm037")]
+    [InlineData("unicode")]
+    [InlineData("utf-32")]
+    [InlineData("cp1252")]
+    [InlineData("866")]
+    [InlineData("../../etc/passwd")]
+    [InlineData("utf-8'en'")]
+    [InlineData("*")]
+    public void Odd_charset_names_never_throw(string charset)
+    {
+        MimeEntity entity = Leaf("8bit", "Hié", "\"" + charset + "\"");
+        MimeEntity header = MimeParser.Parse(Encoding.ASCII.GetBytes($"Subject: =?{charset}?Q?Hi?=\r\n\r\n"));
+
+        Assert.False(string.IsNullOrEmpty(entity.DecodeText()));
+        Assert.False(string.IsNullOrEmpty(header.GetHeader("Subject")));
+    }
+
     [Fact]
     public void Identity_encodings_return_the_raw_body()
     {
