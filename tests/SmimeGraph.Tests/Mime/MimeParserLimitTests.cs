@@ -60,6 +60,19 @@ public sealed class MimeParserLimitTests
         Assert.Throws<MimeFormatException>(() => MimeParser.Parse(NestedMultipart(5), new MimeParserOptions { MaxDepth = 4 }));
     }
 
+    /// <summary>The deepest nesting the options allow parses on a thread-pool thread's smaller stack.</summary>
+    [Fact]
+    public async Task Nesting_at_the_depth_ceiling_fits_a_thread_pool_stack()
+    {
+        byte[] data = NestedMultipart(MimeParserOptions.DepthCeiling);
+        var options = new MimeParserOptions { MaxDepth = MimeParserOptions.DepthCeiling };
+
+        MimeEntity root = await Task.Run(() => MimeParser.ParseAsync(new ChunkedReadStream(data, 4096), options));
+
+        Assert.Equal(MimeParserOptions.DepthCeiling + 1, MimeParserTestKit.Walk(root).Count());
+        Assert.Throws<MimeFormatException>(() => MimeParser.Parse(NestedMultipart(MimeParserOptions.DepthCeiling + 1), options));
+    }
+
     [Fact]
     public void Ten_thousand_nested_rfc822_messages_fail_at_the_depth_limit()
     {
