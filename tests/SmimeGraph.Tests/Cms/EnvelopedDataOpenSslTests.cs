@@ -1,0 +1,154 @@
+using System.Formats.Asn1;
+using SmimeGraph.Cms;
+using SmimeGraph.Smime;
+using SmimeGraph.Tests.Interop;
+
+namespace SmimeGraph.Tests.Cms;
+
+/// <summary>OpenSSL 3 decrypts what the writer produces, for every recipient kind, in both length forms.</summary>
+public sealed class EnvelopedDataOpenSslTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+{
+    public static TheoryData<string, bool> ModesAndForms()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string mode in EnvelopedDataModes.All)
+        {
+            data.Add(mode, true);
+            data.Add(mode, false);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModesAndForms))]
+    public void OpenSsl_decrypts_to_the_exact_input_for_every_recipient(string mode, bool announceLength)
+    {
+        (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
+        byte[] content = EnvelopedDataTestHelpers.Content(5000);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, content, announceLength);
+
+        foreach (TestRecipient reader in readers)
+        {
+            PeerResult result = EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, reader).EnsureSuccess($"openssl cms -decrypt ({mode}, {reader})");
+            Assert.Equal(content, result.StandardOutput);
+        }
+    }
+
+    [Theory]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.42)", "rsaEncryption (1.2.840.113549.1.1.1)")]
+    [InlineData(EnvelopedDataModes.OaepAes256, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.42)", "rsaesOaep (1.2.840.113549.1.1.7)")]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes128, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.2)", "dhSinglePass-stdDH-sha256kdf-scheme (1.3.132.1.11.1)")]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes128, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.2)", "id-aes128-wrap")]
+    [InlineData(EnvelopedDataModes.EcdhP384Aes256, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.42)", "dhSinglePass-stdDH-sha384kdf-scheme (1.3.132.1.11.2)")]
+    [InlineData(EnvelopedDataModes.EcdhP384Aes256, "(1.2.840.113549.1.7.3)", "(2.16.840.1.101.3.4.1.42)", "id-aes256-wrap")]
+    [InlineData(EnvelopedDataModes.GcmAes256Rsa, "(1.2.840.113549.1.9.16.1.23)", "(2.16.840.1.101.3.4.1.46)", "rsaEncryption (1.2.840.113549.1.1.1)")]
+    public void OpenSsl_reads_the_content_type_and_algorithms(string mode, string contentType, string contentEncryption, string keyEncryption)
+    {
+        (SmimeEncryptionOptions options, _) = EnvelopedDataModes.Create(mode, certs);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, EnvelopedDataTestHelpers.Content(100));
+        string directory = TestPaths.NewTempDirectory();
+        try
+        {
+            string path = Path.Combine(directory, "env.der");
+            File.WriteAllBytes(path, envelope);
+            string printed = Peer.OpenSsl("cms", "-cmsout", "-print", "-inform", "DER", "-in", path).EnsureSuccess("openssl cms -cmsout -print").StandardOutputText;
+            Assert.Contains("contentType: ", printed);
+            Assert.Contains(contentType, printed[..printed.IndexOf('\n', printed.IndexOf("contentType: ", StringComparison.Ordinal))], StringComparison.Ordinal);
+            Assert.Contains(contentEncryption, printed, StringComparison.Ordinal);
+            Assert.Contains(keyEncryption, printed, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModesAndForms))]
+    public async Task Async_writes_give_the_same_decryptable_result(string mode, bool announceLength)
+    {
+        (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
+        byte[] content = EnvelopedDataTestHelpers.Content(40_000);
+        byte[] envelope = await EnvelopedDataTestHelpers.EncryptAsync(options, content, announceLength, 3000);
+
+        PeerResult result = EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, readers[^1]).EnsureSuccess($"openssl cms -decrypt ({mode})");
+        Assert.Equal(content, result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, 1, true)]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, 16, false)]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, 4096, false)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes128, 1, false)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes128, 16, true)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes128, 4096, true)]
+    [InlineData(EnvelopedDataModes.GcmAes256Rsa, 1, false)]
+    [InlineData(EnvelopedDataModes.GcmAes256Rsa, 16, true)]
+    [InlineData(EnvelopedDataModes.MixedWithSender, 4096, false)]
+    public void Chunked_writes_give_a_decryptable_result(string mode, int chunk, bool announceLength)
+    {
+        (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
+
+        // Crosses several 16 KiB encryption steps and ends off a block boundary.
+        byte[] content = EnvelopedDataTestHelpers.Content((2 * EnvelopedContentStream.ChunkSize) + 1000 + 7);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, content, announceLength, chunk);
+
+        PeerResult result = EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, readers[0]).EnsureSuccess($"openssl cms -decrypt ({mode}, chunk {chunk})");
+        Assert.Equal(content, result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes256)]
+    [InlineData(EnvelopedDataModes.OaepAes256)]
+    public void A_flipped_ciphertext_byte_fails_or_changes_the_content(string mode)
+    {
+        (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
+        byte[] content = EnvelopedDataTestHelpers.Content(1000);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, content);
+
+        // The encrypted content is the last 1008 bytes of the definite form (1000 padded to 63 blocks).
+        envelope[envelope.Length - 500] ^= 0x01;
+
+        PeerResult result = EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, readers[0]);
+        Assert.True(result.ExitCode != 0 || !result.StandardOutput.AsSpan().SequenceEqual(content), "A modified ciphertext decrypted to the original content.");
+    }
+
+    [Theory]
+    [InlineData(EnvelopedDataModes.GcmAes256Rsa, 20)]
+    [InlineData(EnvelopedDataModes.GcmAes128Ecdh, 500)]
+    [InlineData(EnvelopedDataModes.GcmAes128Ecdh, 5)]
+    public void A_flipped_byte_in_authenticated_content_or_mac_makes_OpenSsl_fail(string mode, int fromEnd)
+    {
+        (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
+        byte[] content = EnvelopedDataTestHelpers.Content(1000);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, content);
+        Assert.Equal(0, EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, readers[0]).ExitCode);
+
+        // The last 18 bytes are the mac OCTET STRING; before them, the ciphertext.
+        envelope[envelope.Length - fromEnd] ^= 0x80;
+
+        PeerResult result = EnvelopedDataTestHelpers.OpenSslDecrypt(envelope, readers[0]);
+        Assert.NotEqual(0, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, 0)]
+    [InlineData(EnvelopedDataModes.OaepAes256, 0)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes256, 2)]
+    [InlineData(EnvelopedDataModes.MixedWithSender, 2)]
+    [InlineData(EnvelopedDataModes.GcmAes128Ecdh, 0)]
+    public void Definite_output_is_DER_with_the_RFC_version(string mode, int version)
+    {
+        (SmimeEncryptionOptions options, _) = EnvelopedDataModes.Create(mode, certs);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, EnvelopedDataTestHelpers.Content(33));
+
+        var reader = new AsnReader(envelope, AsnEncodingRules.DER);
+        AsnReader contentInfo = reader.ReadSequence();
+        Assert.False(reader.HasData);
+        contentInfo.ReadObjectIdentifier();
+        AsnReader enveloped = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        Assert.Equal(version, (int)enveloped.ReadInteger());
+    }
+}
