@@ -26,7 +26,8 @@ internal sealed class AuthEnvelopedContentStream : EncryptingContentStream
         _layout = layout;
         _aesGcm = aesGcm;
         _nonce = nonce;
-        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(contentLength ?? InitialCapacity, 1, InitialCapacity * 16));
+        // The announced length is at most MaxAuthenticatedContentLength (checked by the writer).
+        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(contentLength ?? InitialCapacity, 1));
     }
 
     protected override void WriteCore(ReadOnlySpan<byte> buffer)

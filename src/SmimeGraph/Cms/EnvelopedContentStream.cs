@@ -64,7 +64,7 @@ internal sealed class EnvelopedContentStream : EncryptingContentStream
         Destination.Write(EncryptBuffered(isFinalBlock: true).Span);
         if (_indefinite)
         {
-            Destination.Write(EnvelopedDataLayout.IndefiniteTrailer);
+            Destination.Write(EnvelopedDataLayout.IndefiniteTrailer.Span);
         }
     }
 
@@ -73,7 +73,7 @@ internal sealed class EnvelopedContentStream : EncryptingContentStream
         await Destination.WriteAsync(EncryptBuffered(isFinalBlock: true)).ConfigureAwait(false);
         if (_indefinite)
         {
-            await Destination.WriteAsync(EnvelopedDataLayout.IndefiniteTrailer.ToArray()).ConfigureAwait(false);
+            await Destination.WriteAsync(EnvelopedDataLayout.IndefiniteTrailer).ConfigureAwait(false);
         }
     }
 

@@ -92,7 +92,7 @@ internal sealed class EnvelopedDataLayout
     /// mac, which the indefinite form never carries: AuthEnvelopedData is always written definite)
     /// the (Auth)EnvelopedData, the [0] and the ContentInfo.
     /// </summary>
-    public static ReadOnlySpan<byte> IndefiniteTrailer => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    public static ReadOnlyMemory<byte> IndefiniteTrailer { get; } = new byte[10];
 
     /// <summary>The header of one primitive OCTET STRING chunk of <paramref name="length"/> bytes; returns its size.</summary>
     public static int WriteChunkHeader(Span<byte> destination, int length) => WriteHeader(destination, 0x04, length);

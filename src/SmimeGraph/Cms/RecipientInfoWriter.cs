@@ -53,7 +53,15 @@ internal abstract class RecipientInfoWriter
     {
         writer.PushSequence();
         writer.WriteEncodedValue(Certificate.IssuerName.RawData);
-        writer.WriteInteger(Certificate.SerialNumberBytes.Span);
+
+        // The serial exactly as the certificate encodes it (RFC 5280 §4.1.2.2 tolerates
+        // non-minimal encodings in the wild); recipients match it byte for byte.
+        ReadOnlySpan<byte> serial = Certificate.SerialNumberBytes.Span;
+        var serialNumber = new AsnWriter(AsnEncodingRules.BER);
+        serialNumber.WriteOctetString(serial);
+        byte[] encoded = serialNumber.Encode();
+        encoded[0] = 0x02;
+        writer.WriteEncodedValue(encoded);
         writer.PopSequence();
     }
 

@@ -4,7 +4,8 @@ using SmimeGraph.Smime;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>System.Security.Cryptography.Pkcs's EnvelopedCms decodes and decrypts the RSA modes.</summary>
-public sealed class EnvelopedDataEnvelopedCmsTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+[Collection(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataEnvelopedCmsTests(EnvelopedDataTestCertificates certs)
 {
     [Theory]
     [InlineData(ContentEncryptionAlgorithm.Aes256Cbc, false, true, "2.16.840.1.101.3.4.1.42")]

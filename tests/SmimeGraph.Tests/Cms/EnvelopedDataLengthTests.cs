@@ -5,7 +5,8 @@ using SmimeGraph.Tests.Interop;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>PredictLength equals the bytes written, and announced lengths are enforced.</summary>
-public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+[Collection(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs)
 {
     private static readonly int[] s_sizes = [0, 1, 15, 16, 17, 4096, 1024 * 1024];
 

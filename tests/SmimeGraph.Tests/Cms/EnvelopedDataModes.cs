@@ -14,7 +14,7 @@ internal static class EnvelopedDataModes
     public const string GcmAes256Rsa = "rsa-pkcs1-aes256gcm";
     public const string GcmAes128Ecdh = "ecdh-p256-aes128gcm";
     public const string MixedWithSender = "mixed-rsa-ecdh-sender-aes256cbc";
-    public const string MixedOaepGcm = "mixed-oaep-ecdh-aes256gcm";
+    public const string MixedOaepGcm = "mixed-oaep-rsa3072-ecdh-p521-aes256gcm";
 
     public static readonly string[] All =
     [
@@ -46,8 +46,8 @@ internal static class EnvelopedDataModes
 
             case MixedOaepGcm:
             {
-                SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, true, certs.RecipientRsa, certs.RecipientEcdhP256);
-                return (options, [certs.RecipientRsa, certs.RecipientEcdhP256]);
+                TestRecipient[] readers = [certs.RecipientRsa, certs.RecipientRsa3072, certs.RecipientEcdhP256, certs.RecipientEcdhP521];
+                return (EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, true, readers), readers);
             }
 
             default:

@@ -3,7 +3,8 @@ using SmimeGraph.Tests.Interop;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>NSS (Thunderbird's S/MIME engine) decrypts the RSA PKCS #1 v1.5 modes.</summary>
-public sealed class EnvelopedDataNssTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+[Collection(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataNssTests(EnvelopedDataTestCertificates certs)
 {
     [Theory]
     [InlineData(EnvelopedDataModes.Rsa15Aes256, true)]

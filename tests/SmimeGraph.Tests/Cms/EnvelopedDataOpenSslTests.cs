@@ -6,7 +6,8 @@ using SmimeGraph.Tests.Interop;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>OpenSSL 3 decrypts what the writer produces, for every recipient kind, in both length forms.</summary>
-public sealed class EnvelopedDataOpenSslTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+[Collection(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataOpenSslTests(EnvelopedDataTestCertificates certs)
 {
     public static TheoryData<string, bool> ModesAndForms()
     {

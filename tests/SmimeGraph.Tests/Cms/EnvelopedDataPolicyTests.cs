@@ -4,7 +4,8 @@ using SmimeGraph.Smime;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>Recipients that must not receive encrypted mail are refused before anything is written.</summary>
-public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs) : IClassFixture<EnvelopedDataTestCertificates>
+[Collection(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs)
 {
     public static TheoryData<string, string> BadRecipients() => new()
     {
@@ -13,6 +14,7 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
         { "bad-eku-codesigning", "emailProtection" },
         { "bad-expired", "expired" },
         { "bad-ec-signing-only", "key usage" },
+        { "bad-rsa-keyagreement-only", "keyEncipherment" },
     };
 
     [Theory]
@@ -70,6 +72,7 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
         "bad-eku-codesigning" => certs.CodeSigningEku,
         "bad-expired" => certs.Expired,
         "bad-ec-signing-only" => certs.EcSigningOnly,
+        "bad-rsa-keyagreement-only" => certs.RsaKeyAgreementOnly,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

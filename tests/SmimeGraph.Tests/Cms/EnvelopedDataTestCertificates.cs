@@ -19,6 +19,8 @@ public sealed record TestRecipient(string Name, X509Certificate2 Certificate, st
 /// </summary>
 public sealed class EnvelopedDataTestCertificates : IDisposable
 {
+    public const string CollectionName = "EnvelopedData recipients";
+
     public const string Password = "smimegraph";
 
     private readonly string _directory = TestPaths.NewTempDirectory();
@@ -29,6 +31,9 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         SenderRsa = Create("sender-rsa2048-enc", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment);
         RecipientEcdhP256 = Create("recipient-ecdh-p256", ECDsa.Create(ECCurve.NamedCurves.nistP256), X509KeyUsageFlags.KeyAgreement);
         RecipientEcdhP384 = Create("recipient-ecdh-p384", ECDsa.Create(ECCurve.NamedCurves.nistP384), X509KeyUsageFlags.KeyAgreement);
+        RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
+        RecipientEcdhP521 = Create("recipient-ecdh-p521", ECDsa.Create(ECCurve.NamedCurves.nistP521), X509KeyUsageFlags.KeyAgreement);
+        RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", RSA.Create(2048), X509KeyUsageFlags.KeyAgreement);
         Rsa1024 = Create("bad-rsa1024", RSA.Create(1024), X509KeyUsageFlags.KeyEncipherment);
         SigningOnly = Create("bad-keyusage-signing", RSA.Create(2048), X509KeyUsageFlags.DigitalSignature);
         CodeSigningEku = Create("bad-eku-codesigning", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment, eku: "1.3.6.1.5.5.7.3.3");
@@ -38,7 +43,7 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         NssDatabase = Path.Combine(_directory, "nssdb");
         Directory.CreateDirectory(NssDatabase);
         Peer.Run("certutil", ["-N", "--empty-password", "-d", NssDatabase]).EnsureSuccess("certutil -N");
-        foreach (TestRecipient recipient in new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384 })
+        foreach (TestRecipient recipient in new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384, RecipientRsa3072, RecipientEcdhP521 })
         {
             Peer.Run("pk12util", ["-i", recipient.PfxPath, "-d", NssDatabase, "-W", Password]).EnsureSuccess("pk12util -i " + recipient.Name);
         }
@@ -51,6 +56,12 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
     public TestRecipient RecipientEcdhP256 { get; }
 
     public TestRecipient RecipientEcdhP384 { get; }
+
+    public TestRecipient RecipientRsa3072 { get; }
+
+    public TestRecipient RecipientEcdhP521 { get; }
+
+    public TestRecipient RsaKeyAgreementOnly { get; }
 
     public TestRecipient Rsa1024 { get; }
 
@@ -137,4 +148,10 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
             return new TestRecipient(name, X509CertificateLoader.LoadPkcs12(File.ReadAllBytes(pfxPath), Password, X509KeyStorageFlags.Exportable), certificatePath, keyPath, pfxPath);
         }
     }
+}
+
+/// <summary>One set of recipients for every EnvelopedData test class.</summary>
+[CollectionDefinition(EnvelopedDataTestCertificates.CollectionName)]
+public sealed class EnvelopedDataTestCertificatesCollection : ICollectionFixture<EnvelopedDataTestCertificates>
+{
 }
