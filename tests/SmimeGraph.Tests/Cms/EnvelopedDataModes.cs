@@ -38,17 +38,17 @@ internal static class EnvelopedDataModes
             case GcmAes256Rsa: return Single(ContentEncryptionAlgorithm.Aes256Gcm, false, certs.RecipientRsa);
             case GcmAes128Ecdh: return Single(ContentEncryptionAlgorithm.Aes128Gcm, false, certs.RecipientEcdhP256);
             case MixedWithSender:
-            {
-                SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa, certs.RecipientEcdhP256, certs.RecipientEcdhP384);
-                options.SenderCertificate = certs.SenderRsa.PublicOnly;
-                return (options, [certs.RecipientRsa, certs.RecipientEcdhP256, certs.RecipientEcdhP384, certs.SenderRsa]);
-            }
+                {
+                    SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa, certs.RecipientEcdhP256, certs.RecipientEcdhP384);
+                    options.SenderCertificate = certs.SenderRsa.PublicOnly;
+                    return (options, [certs.RecipientRsa, certs.RecipientEcdhP256, certs.RecipientEcdhP384, certs.SenderRsa]);
+                }
 
             case MixedOaepGcm:
-            {
-                TestRecipient[] readers = [certs.RecipientRsa, certs.RecipientRsa3072, certs.RecipientEcdhP256, certs.RecipientEcdhP521];
-                return (EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, true, readers), readers);
-            }
+                {
+                    TestRecipient[] readers = [certs.RecipientRsa, certs.RecipientRsa3072, certs.RecipientEcdhP256, certs.RecipientEcdhP521];
+                    return (EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, true, readers), readers);
+                }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode.");
