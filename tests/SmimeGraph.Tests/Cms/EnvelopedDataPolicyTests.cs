@@ -10,10 +10,11 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
     public static TheoryData<string, string> BadRecipients() => new()
     {
         { "bad-rsa1024", "1024 bits" },
-        { "bad-keyusage-signing", "key usage" },
-        { "bad-eku-codesigning", "emailProtection" },
         { "bad-expired", "expired" },
-        { "bad-ec-signing-only", "key usage" },
+        { "bad-not-yet-valid", "not valid until" },
+        { "bad-no-email-eku", "emailProtection" },
+        { "signer-rsa2048", "key usage" },
+        { "signer-ecdsa-p256", "key usage" },
         { "bad-rsa-keyagreement-only", "keyEncipherment" },
     };
 
@@ -68,10 +69,11 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
     private TestRecipient Find(string name) => name switch
     {
         "bad-rsa1024" => certs.Rsa1024,
-        "bad-keyusage-signing" => certs.SigningOnly,
-        "bad-eku-codesigning" => certs.CodeSigningEku,
         "bad-expired" => certs.Expired,
-        "bad-ec-signing-only" => certs.EcSigningOnly,
+        "bad-not-yet-valid" => certs.NotYetValid,
+        "bad-no-email-eku" => certs.NoEmailEku,
+        "signer-rsa2048" => certs.SigningOnly,
+        "signer-ecdsa-p256" => certs.EcSigningOnly,
         "bad-rsa-keyagreement-only" => certs.RsaKeyAgreementOnly,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };

@@ -13,9 +13,10 @@ public sealed record TestRecipient(string Name, X509Certificate2 Certificate, st
 }
 
 /// <summary>
-/// The recipients the EnvelopedData tests encrypt to, made once per test run with
-/// CertificateRequest, written out as PEM and PKCS #12 (password <c>smimegraph</c>) for openssl
-/// and NSS, plus an NSS database holding every private key.
+/// The recipients the EnvelopedData tests encrypt to: the committed test PKI, plus the kinds it
+/// lacks (P-384, P-521, RSA-3072, an RSA key-agreement-only certificate) made once per run with
+/// CertificateRequest and written out as PEM and PKCS #12 (password <c>smimegraph</c>); and an
+/// NSS database holding the good recipients' private keys.
 /// </summary>
 public sealed class EnvelopedDataTestCertificates : IDisposable
 {
@@ -27,18 +28,22 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
 
     public EnvelopedDataTestCertificates()
     {
-        RecipientRsa = Create("recipient-rsa2048", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment);
-        SenderRsa = Create("sender-rsa2048-enc", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment);
-        RecipientEcdhP256 = Create("recipient-ecdh-p256", ECDsa.Create(ECCurve.NamedCurves.nistP256), X509KeyUsageFlags.KeyAgreement);
+        // The committed test PKI (certs-test/README.md).
+        RecipientRsa = Load("recipient-rsa2048");
+        SenderRsa = Load("sender-rsa2048-enc");
+        RecipientEcdhP256 = Load("recipient-ecdh-p256");
+        Rsa1024 = Load("bad-rsa1024");
+        Expired = Load("bad-expired");
+        NotYetValid = Load("bad-not-yet-valid");
+        NoEmailEku = Load("bad-no-email-eku");
+        SigningOnly = Load("signer-rsa2048");
+        EcSigningOnly = Load("signer-ecdsa-p256");
+
+        // Kinds the test PKI does not have, made for this run.
         RecipientEcdhP384 = Create("recipient-ecdh-p384", ECDsa.Create(ECCurve.NamedCurves.nistP384), X509KeyUsageFlags.KeyAgreement);
-        RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
         RecipientEcdhP521 = Create("recipient-ecdh-p521", ECDsa.Create(ECCurve.NamedCurves.nistP521), X509KeyUsageFlags.KeyAgreement);
+        RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
         RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", RSA.Create(2048), X509KeyUsageFlags.KeyAgreement);
-        Rsa1024 = Create("bad-rsa1024", RSA.Create(1024), X509KeyUsageFlags.KeyEncipherment);
-        SigningOnly = Create("bad-keyusage-signing", RSA.Create(2048), X509KeyUsageFlags.DigitalSignature);
-        CodeSigningEku = Create("bad-eku-codesigning", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment, eku: "1.3.6.1.5.5.7.3.3");
-        Expired = Create("bad-expired", RSA.Create(2048), X509KeyUsageFlags.KeyEncipherment, notAfter: DateTimeOffset.UtcNow.AddDays(-1));
-        EcSigningOnly = Create("bad-ec-signing-only", ECDsa.Create(ECCurve.NamedCurves.nistP256), X509KeyUsageFlags.DigitalSignature);
 
         NssDatabase = Path.Combine(_directory, "nssdb");
         Directory.CreateDirectory(NssDatabase);
@@ -67,9 +72,11 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
 
     public TestRecipient SigningOnly { get; }
 
-    public TestRecipient CodeSigningEku { get; }
+    public TestRecipient NoEmailEku { get; }
 
     public TestRecipient Expired { get; }
+
+    public TestRecipient NotYetValid { get; }
 
     public TestRecipient EcSigningOnly { get; }
 
@@ -86,6 +93,13 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         {
         }
     }
+
+    private static TestRecipient Load(string name) => new(
+        name,
+        X509CertificateLoader.LoadPkcs12FromFile(TestPaths.Cert(name + ".pfx"), Password),
+        TestPaths.Cert(name + ".pem"),
+        TestPaths.Cert(name + ".key.pem"),
+        TestPaths.Cert(name + ".pfx"));
 
     private TestRecipient Create(string name, AsymmetricAlgorithm key, X509KeyUsageFlags keyUsage, string eku = "1.3.6.1.5.5.7.3.4", DateTimeOffset? notAfter = null)
     {
