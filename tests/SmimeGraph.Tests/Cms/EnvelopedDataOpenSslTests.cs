@@ -135,21 +135,50 @@ public sealed class EnvelopedDataOpenSslTests(EnvelopedDataTestCertificates cert
     }
 
     [Theory]
-    [InlineData(EnvelopedDataModes.Rsa15Aes256, 0)]
-    [InlineData(EnvelopedDataModes.OaepAes256, 0)]
-    [InlineData(EnvelopedDataModes.EcdhP256Aes256, 2)]
-    [InlineData(EnvelopedDataModes.MixedWithSender, 2)]
-    [InlineData(EnvelopedDataModes.GcmAes128Ecdh, 0)]
-    public void Definite_output_is_DER_with_the_RFC_version(string mode, int version)
+    [InlineData(EnvelopedDataModes.Rsa15Aes256, 0, 1)]
+    [InlineData(EnvelopedDataModes.OaepAes256, 0, 1)]
+    [InlineData(EnvelopedDataModes.EcdhP256Aes256, 2, 1)]
+    [InlineData(EnvelopedDataModes.MixedWithSender, 2, 4)]
+    [InlineData(EnvelopedDataModes.GcmAes128Ecdh, 0, 1)]
+    [InlineData(EnvelopedDataModes.MixedOaepGcm, 0, 4)]
+    public void Definite_output_is_DER_with_the_RFC_version_and_fields(string mode, int version, int recipientCount)
     {
         (SmimeEncryptionOptions options, _) = EnvelopedDataModes.Create(mode, certs);
+        bool authenticated = options.Algorithm is ContentEncryptionAlgorithm.Aes128Gcm or ContentEncryptionAlgorithm.Aes256Gcm;
         byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, EnvelopedDataTestHelpers.Content(33));
 
+        // AsnReader under DER rejects indefinite or non-minimal lengths and an unsorted SET OF.
         var reader = new AsnReader(envelope, AsnEncodingRules.DER);
         AsnReader contentInfo = reader.ReadSequence();
         Assert.False(reader.HasData);
-        contentInfo.ReadObjectIdentifier();
-        AsnReader enveloped = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        Assert.Equal(authenticated ? "1.2.840.113549.1.9.16.1.23" : "1.2.840.113549.1.7.3", contentInfo.ReadObjectIdentifier());
+        AsnReader explicitContent = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+        Assert.False(contentInfo.HasData);
+        AsnReader enveloped = explicitContent.ReadSequence();
+        Assert.False(explicitContent.HasData);
         Assert.Equal(version, (int)enveloped.ReadInteger());
+
+        AsnReader recipientInfos = enveloped.ReadSetOf();
+        int count = 0;
+        while (recipientInfos.HasData)
+        {
+            recipientInfos.ReadEncodedValue();
+            count++;
+        }
+
+        Assert.Equal(recipientCount, count);
+
+        AsnReader encryptedContentInfo = enveloped.ReadSequence();
+        Assert.Equal("1.2.840.113549.1.7.1", encryptedContentInfo.ReadObjectIdentifier());
+        encryptedContentInfo.ReadSequence();
+        byte[] encryptedContent = encryptedContentInfo.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0));
+        Assert.False(encryptedContentInfo.HasData);
+        Assert.Equal(authenticated ? 33 : 48, encryptedContent.Length);
+        if (authenticated)
+        {
+            Assert.Equal(16, enveloped.ReadOctetString().Length);
+        }
+
+        Assert.False(enveloped.HasData);
     }
 }
