@@ -181,4 +181,39 @@ public sealed class EnvelopedDataOpenSslTests(EnvelopedDataTestCertificates cert
 
         Assert.False(enveloped.HasData);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData((2 * EnvelopedContentStream.ChunkSize) + 5)]
+    public void Unannounced_length_gives_BER_with_constructed_OCTET_STRING_chunks(int size)
+    {
+        (SmimeEncryptionOptions options, _) = EnvelopedDataModes.Create(EnvelopedDataModes.Rsa15Aes256, certs);
+        byte[] envelope = EnvelopedDataTestHelpers.Encrypt(options, EnvelopedDataTestHelpers.Content(size), announceLength: false, chunk: 1000);
+        Assert.Equal(new byte[] { 0x30, 0x80 }, envelope[..2]);
+
+        var reader = new AsnReader(envelope, AsnEncodingRules.BER);
+        AsnReader contentInfo = reader.ReadSequence();
+        Assert.False(reader.HasData);
+        contentInfo.ReadObjectIdentifier();
+        AsnReader enveloped = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        enveloped.ReadInteger();
+        enveloped.ReadSetOf();
+        AsnReader encryptedContentInfo = enveloped.ReadSequence();
+        encryptedContentInfo.ReadObjectIdentifier();
+        encryptedContentInfo.ReadSequence();
+        AsnReader chunks = encryptedContentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        int total = 0;
+        int count = 0;
+        while (chunks.HasData)
+        {
+            byte[] chunk = chunks.ReadOctetString();
+            Assert.InRange(chunk.Length, 16, EnvelopedContentStream.ChunkSize + 16);
+            total += chunk.Length;
+            count++;
+        }
+
+        Assert.Equal(((size / 16) + 1) * 16, total);
+        Assert.Equal((size / EnvelopedContentStream.ChunkSize) + 1, count);
+    }
 }
