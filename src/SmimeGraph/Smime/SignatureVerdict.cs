@@ -57,6 +57,12 @@ public sealed class SignatureVerdict
     /// <summary>Whether a signer address equals the message's From (or Sender) address; null when not checked.</summary>
     public bool? SignerMatchesSender { get; internal set; }
 
-    /// <summary>True when the signature is valid, uses no weak algorithm and its certificate chain is trusted.</summary>
-    public bool IsValidAndTrusted => IsSignatureValid && Weaknesses.Count == 0 && Chain is { IsTrusted: true };
+    /// <summary>
+    /// True when the signingTime attribute is later than the validation time (by more than five
+    /// minutes of clock skew): a signer cannot have signed in the future, so the claim is false.
+    /// </summary>
+    public bool SigningTimeIsInFuture { get; internal set; }
+
+    /// <summary>True when the signature is valid, uses no weak algorithm, claims no future signing time and its certificate chain is trusted.</summary>
+    public bool IsValidAndTrusted => IsSignatureValid && Weaknesses.Count == 0 && !SigningTimeIsInFuture && Chain is { IsTrusted: true };
 }
