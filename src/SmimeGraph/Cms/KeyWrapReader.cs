@@ -31,7 +31,7 @@ internal static class KeyWrapReader
         _ => throw new CryptographicException($"The key wrap algorithm {wrapOid} is not supported."),
     };
 
-    // RFC 3394 §2.2.2, index-based unwrap with the default IV A6A6A6A6A6A6A6A6 (§2.2.3.1).
+    // RFC 3394 §2.2.2, shared with the writer's AesKeyWrap.
     private static byte[] AesUnwrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped)
     {
         if (wrapped.Length < 24 || wrapped.Length % 8 != 0)
@@ -39,46 +39,13 @@ internal static class KeyWrapReader
             throw new CryptographicException("The wrapped key has an invalid length.");
         }
 
-        int n = wrapped.Length / 8 - 1;
-        byte[] r = wrapped[8..].ToArray();
-        Span<byte> a = stackalloc byte[8];
-        wrapped[..8].CopyTo(a);
-        Span<byte> block = stackalloc byte[16];
-        using Aes aes = Aes.Create();
-        aes.Key = kek.ToArray();
-        try
+        byte[] key = new byte[wrapped.Length - 8];
+        if (!AesKeyWrap.TryUnwrap(kek, wrapped, key))
         {
-            for (int j = 5; j >= 0; j--)
-            {
-                for (int i = n; i >= 1; i--)
-                {
-                    ulong t = (ulong)(n * j + i);
-                    a.CopyTo(block);
-                    for (int b = 0; b < 8; b++)
-                    {
-                        block[7 - b] ^= (byte)(t >> (8 * b));
-                    }
-
-                    r.AsSpan((i - 1) * 8, 8).CopyTo(block[8..]);
-                    aes.DecryptEcb(block, block, PaddingMode.None);
-                    block[..8].CopyTo(a);
-                    block[8..].CopyTo(r.AsSpan((i - 1) * 8, 8));
-                }
-            }
-
-            ReadOnlySpan<byte> iv = [0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6];
-            if (!CryptographicOperations.FixedTimeEquals(a, iv))
-            {
-                CryptographicOperations.ZeroMemory(r);
-                throw new CryptographicException("The key unwrap integrity check failed.");
-            }
-
-            return r;
+            throw new CryptographicException("The key unwrap integrity check failed.");
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(block);
-        }
+
+        return key;
     }
 
     // RFC 3217 §3.2 Key Unwrap.

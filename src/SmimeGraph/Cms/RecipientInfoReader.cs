@@ -288,7 +288,7 @@ internal sealed class RecipientInfo
         using ECDiffieHellman originator = ECDiffieHellman.Create(originatorParameters);
         byte[] z = recipient.DeriveRawSecretAgreement(originator.PublicKey);
         byte[] sharedInfo = EccCmsSharedInfo(wrap, _ukm, kekLength);
-        byte[] kek = X963Kdf(kdfHash, z, sharedInfo, kekLength);
+        byte[] kek = DeriveKeyEncryptionKey(kdfHash, z, sharedInfo, kekLength);
         try
         {
             return KeyWrapReader.Unwrap(wrap.Oid, kek, encryptedKey);
@@ -334,8 +334,16 @@ internal sealed class RecipientInfo
     }
 
     // ANSI X9.63 §3.6.1 / SEC 1 §3.6.1: K = Hash(Z || counter || SharedInfo) for counter = 1, 2, ...
-    private static byte[] X963Kdf(HashAlgorithmName hash, ReadOnlySpan<byte> z, ReadOnlySpan<byte> sharedInfo, int length)
+    // The writer's X963Kdf serves the platform hashes; SHA-224 (sha224kdf-scheme) is hashed here.
+    private static byte[] DeriveKeyEncryptionKey(HashAlgorithmName hash, ReadOnlySpan<byte> z, ReadOnlySpan<byte> sharedInfo, int length)
     {
+        if (hash != Sha224.Name)
+        {
+            byte[] kek = new byte[length];
+            X963Kdf.DeriveKey(hash, z, sharedInfo, kek);
+            return kek;
+        }
+
         byte[] input = new byte[z.Length + 4 + sharedInfo.Length];
         byte[] output = new byte[length];
         try
