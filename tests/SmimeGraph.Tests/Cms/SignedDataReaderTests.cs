@@ -137,6 +137,33 @@ public class SignedDataReaderTests
         Assert.False(Assert.Single(reader.Verify(ReaderVectors.Flip(File.ReadAllBytes(input), 0))).IsSignatureValid);
     }
 
+    [Theory]
+    [InlineData("smime/Alice.p12", "sha224", "RSA PKCS#1 v1.5 with SHA-224")]
+    [InlineData("smime/Alice-ec.p12", "sha224", "ECDSA with SHA-224")]
+    [InlineData("smime/Alice-ec.p12", "sha384", "ECDSA with SHA-384")]
+    [InlineData("smime/Alice.p12", "md5", "RSA PKCS#1 v1.5 with MD5")]
+    public void OpenSsl_signatures_over_every_digest_verify(string p12, string digest, string description)
+    {
+        string dir = TestPaths.NewTempDirectory();
+        X509Certificate2 signer = ReaderVectors.NssKey(Nss, p12);
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)signer.GetRSAPrivateKey() ?? signer.GetECDsaPrivateKey()!;
+        string pem = System.IO.Path.Combine(dir, "signer.pem");
+        File.WriteAllText(pem, signer.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
+        string input = System.IO.Path.Combine(dir, "in.txt");
+        File.WriteAllText(input, "digest " + digest + "\r\n");
+        string output = System.IO.Path.Combine(dir, "out.der");
+        Peer.OpenSsl("cms", "-sign", "-binary", "-nodetach", "-in", input, "-signer", pem, "-md", digest, "-outform", "DER", "-out", output).EnsureSuccess("openssl cms -sign");
+
+        SignedDataReader reader = SignedDataReader.Decode(File.ReadAllBytes(output));
+        SignatureVerdict verdict = Assert.Single(reader.Verify(null));
+        Assert.True(verdict.IsSignatureValid, verdict.Failure);
+        Assert.Equal(description, verdict.SignatureAlgorithm);
+        Assert.Equal(digest == "md5", verdict.Weaknesses.Count > 0);
+        byte[] flipped = File.ReadAllBytes(output);
+        int at = flipped.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes("digest " + digest));
+        Assert.False(Assert.Single(SignedDataReader.Decode(ReaderVectors.Flip(flipped, at)).Verify(null)).IsSignatureValid);
+    }
+
     [Fact]
     public void Several_signers_are_each_reported_and_a_bad_one_does_not_hide()
     {
