@@ -214,33 +214,33 @@ internal sealed class RecipientInfo
         switch (Kind)
         {
             case RecipientInfoKind.KeyTransport:
-            {
-                using RSA rsa = key.GetRSAPrivateKey() ?? throw new CryptographicException("The key is not an RSA key.");
-                if (algorithm.Oid == Oids.ReadRsaEncryption)
                 {
-                    return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.Pkcs1);
-                }
+                    using RSA rsa = key.GetRSAPrivateKey() ?? throw new CryptographicException("The key is not an RSA key.");
+                    if (algorithm.Oid == Oids.ReadRsaEncryption)
+                    {
+                        return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.Pkcs1);
+                    }
 
-                if (algorithm.Oid != Oids.ReadRsaesOaep)
-                {
-                    throw new CryptographicException($"The key transport algorithm {algorithm.Oid} is not supported.");
-                }
+                    if (algorithm.Oid != Oids.ReadRsaesOaep)
+                    {
+                        throw new CryptographicException($"The key transport algorithm {algorithm.Oid} is not supported.");
+                    }
 
-                OaepParameters p = ReadOaepParameters(algorithm);
-                if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(p.HashOid, out HashAlgorithmName hash) || !AlgorithmIdentifierReader.TryGetHashAlgorithm(p.MgfHashOid, out HashAlgorithmName mgfHash))
-                {
-                    throw new CryptographicException("The OAEP hash is not supported.");
-                }
+                    OaepParameters p = ReadOaepParameters(algorithm);
+                    if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(p.HashOid, out HashAlgorithmName hash) || !AlgorithmIdentifierReader.TryGetHashAlgorithm(p.MgfHashOid, out HashAlgorithmName mgfHash))
+                    {
+                        throw new CryptographicException("The OAEP hash is not supported.");
+                    }
 
-                // The platform's OAEP takes neither a label nor an MGF1 hash of its own (RFC 8017
-                // §7.1 allows both); those cases are decoded over the raw private operation.
-                if (p.Label.Length == 0 && hash == mgfHash && hash != Sha224.Name && hash != HashAlgorithmName.MD5)
-                {
-                    return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.CreateOaep(hash));
-                }
+                    // The platform's OAEP takes neither a label nor an MGF1 hash of its own (RFC 8017
+                    // §7.1 allows both); those cases are decoded over the raw private operation.
+                    if (p.Label.Length == 0 && hash == mgfHash && hash != Sha224.Name && hash != HashAlgorithmName.MD5)
+                    {
+                        return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.CreateOaep(hash));
+                    }
 
-                return RsaPaddingReader.DecryptOaep(rsa, encryptedKey.Span, hash, mgfHash, p.Label);
-            }
+                    return RsaPaddingReader.DecryptOaep(rsa, encryptedKey.Span, hash, mgfHash, p.Label);
+                }
 
             case RecipientInfoKind.KeyAgreement:
                 return AgreeAndUnwrap(key, algorithm, encryptedKey.Span, keyLength);

@@ -63,81 +63,81 @@ internal static class SignatureAlgorithmReader
         switch (family)
         {
             case Family.RsaPkcs1:
-            {
-                using RSA? rsa = certificate.GetRSAPublicKey();
-                if (rsa is null)
                 {
-                    return "the signature algorithm is RSA but the certificate's key is not";
+                    using RSA? rsa = certificate.GetRSAPublicKey();
+                    if (rsa is null)
+                    {
+                        return "the signature algorithm is RSA but the certificate's key is not";
+                    }
+
+                    bool ok = hash == Sha224.Name
+                        ? RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: true), signature)
+                        : rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pkcs1);
+
+                    // RFC 4055 §2.1 / RFC 5754 §2: some signers omit the NULL parameters of the
+                    // digest algorithm inside DigestInfo; that exact alternative encoding is accepted.
+                    ok = ok || RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: false), signature);
+                    return ok ? null : "the RSA signature does not verify";
                 }
-
-                bool ok = hash == Sha224.Name
-                    ? RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: true), signature)
-                    : rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pkcs1);
-
-                // RFC 4055 §2.1 / RFC 5754 §2: some signers omit the NULL parameters of the
-                // digest algorithm inside DigestInfo; that exact alternative encoding is accepted.
-                ok = ok || RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: false), signature);
-                return ok ? null : "the RSA signature does not verify";
-            }
 
             case Family.RsaPss:
-            {
-                using RSA? rsa = certificate.GetRSAPublicKey();
-                if (rsa is null)
                 {
-                    return "the signature algorithm is RSASSA-PSS but the certificate's key is not RSA";
-                }
+                    using RSA? rsa = certificate.GetRSAPublicKey();
+                    if (rsa is null)
+                    {
+                        return "the signature algorithm is RSASSA-PSS but the certificate's key is not RSA";
+                    }
 
-                PssParameters p;
-                try
-                {
-                    p = ReadPssParameters(signatureAlgorithm);
-                }
-                catch (AsnContentException)
-                {
-                    return "the RSASSA-PSS parameters are malformed";
-                }
+                    PssParameters p;
+                    try
+                    {
+                        p = ReadPssParameters(signatureAlgorithm);
+                    }
+                    catch (AsnContentException)
+                    {
+                        return "the RSASSA-PSS parameters are malformed";
+                    }
 
-                // RFC 4056 §3: the PSS hash must be the SignerInfo's digest algorithm.
-                if (p.HashOid != digestAlgorithm.Oid)
-                {
-                    return "the RSASSA-PSS hash differs from the digest algorithm";
-                }
+                    // RFC 4056 §3: the PSS hash must be the SignerInfo's digest algorithm.
+                    if (p.HashOid != digestAlgorithm.Oid)
+                    {
+                        return "the RSASSA-PSS hash differs from the digest algorithm";
+                    }
 
-                if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(p.MgfHashOid, out HashAlgorithmName mgfHash))
-                {
-                    return $"the MGF1 hash {p.MgfHashOid} is not supported";
-                }
+                    if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(p.MgfHashOid, out HashAlgorithmName mgfHash))
+                    {
+                        return $"the MGF1 hash {p.MgfHashOid} is not supported";
+                    }
 
-                if (p.SaltLength < 0 || p.SaltLength > rsa.KeySize / 8)
-                {
-                    return "the RSASSA-PSS salt length is out of range";
-                }
+                    if (p.SaltLength < 0 || p.SaltLength > rsa.KeySize / 8)
+                    {
+                        return "the RSASSA-PSS salt length is out of range";
+                    }
 
-                return RsaPaddingReader.VerifyPss(rsa, digest, signature, hash, mgfHash, p.SaltLength, p.TrailerField) ? null : "the RSASSA-PSS signature does not verify";
-            }
+                    return RsaPaddingReader.VerifyPss(rsa, digest, signature, hash, mgfHash, p.SaltLength, p.TrailerField) ? null : "the RSASSA-PSS signature does not verify";
+                }
 
             case Family.Ecdsa:
-            {
-                using ECDsa? ecdsa = certificate.GetECDsaPublicKey();
-                if (ecdsa is null)
                 {
-                    return "the signature algorithm is ECDSA but the certificate's key is not EC";
-                }
+                    using ECDsa? ecdsa = certificate.GetECDsaPublicKey();
+                    if (ecdsa is null)
+                    {
+                        return "the signature algorithm is ECDSA but the certificate's key is not EC";
+                    }
 
-                return ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence) ? null : "the ECDSA signature does not verify";
-            }
+                    return ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence) ? null : "the ECDSA signature does not verify";
+                }
 
             case Family.Dsa:
-            {
-                using DSA? dsa = certificate.GetDSAPublicKey();
-                if (dsa is null)
                 {
-                    return "the signature algorithm is DSA but the certificate's key is not a usable DSA key";
-                }
+                    using DSA? dsa = certificate.GetDSAPublicKey();
+                    if (dsa is null)
+                    {
+                        return "the signature algorithm is DSA but the certificate's key is not a usable DSA key";
+                    }
 
-                return dsa.VerifySignature(digest, signature, DSASignatureFormat.Rfc3279DerSequence) ? null : "the DSA signature does not verify";
-            }
+                    return dsa.VerifySignature(digest, signature, DSASignatureFormat.Rfc3279DerSequence) ? null : "the DSA signature does not verify";
+                }
 
             default:
                 return $"the signature algorithm {signatureAlgorithm.Oid} is not supported";
