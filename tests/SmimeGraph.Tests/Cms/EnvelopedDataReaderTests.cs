@@ -230,6 +230,17 @@ public class EnvelopedDataReaderTests
         Assert.Equal("RSAES-OAEP (SHA-384, MGF1 SHA-384)", result.KeyManagementAlgorithm);
     }
 
+    [Theory]
+    [InlineData("enveloped-rsa-oaep.pem", "RSAES-OAEP (SHA-1, MGF1 SHA-1)")]
+    [InlineData("enveloped-aes-256-cbc.pem", "RSA PKCS#1 v1.5 key transport")]
+    public void Pyca_envelopes_decrypt_with_the_4096_bit_key(string file, string keyManagement)
+    {
+        X509Certificate2 ca = X509Certificate2.CreateFromPemFile(ReaderVectors.Path("pyca-cryptography", "x509-custom-ca-rsa_ca.pem"), ReaderVectors.Path("pyca-cryptography", "x509-custom-ca-rsa_key.pem"));
+        DecryptedContent result = EnvelopedDataReader.Decode(ReaderVectors.Der("pyca-cryptography", file)).Decrypt([ca]);
+        Assert.StartsWith("Hello", System.Text.Encoding.ASCII.GetString(result.Content));
+        Assert.Equal(keyManagement, result.KeyManagementAlgorithm);
+    }
+
     [Fact]
     public void No_private_key_is_a_decryption_failure()
     {

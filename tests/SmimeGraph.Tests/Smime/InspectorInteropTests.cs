@@ -167,4 +167,38 @@ public class InspectorInteropTests
         Assert.True(result.IsValid, string.Join("; ", result.Layers.SelectMany(l => l.Problems).Concat(signature.Signatures.Select(s => $"{s.Failure} {string.Join(",", s.Chain?.Problems ?? [])} {s.SignerMatchesSender}"))));
         Assert.Contains("Hello from OpenSSL", result.Content.DecodeText());
     }
+
+    [Fact]
+    public void Dotnet_message_labelled_signed_data_but_enveloped_is_read_as_enveloped()
+    {
+        InspectionResult result = SmimeInspector.Inspect(Bc("dotnet_encrypted_mail.eml"), new SmimeInspectorOptions());
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.Contains("smime-type says signed-data but the content is enveloped-data", layer.Notes);
+        Assert.Equal("3DES-CBC", layer.ContentEncryptionAlgorithm);
+        Assert.True(layer.IsWeak);
+        Assert.False(layer.IsDecrypted); // the recipient's private key is not published
+        Assert.Equal("fred@fred.com", Assert.Single(result.SenderAddresses));
+    }
+
+    [Fact]
+    public void Outlook_2010_beta_envelope_is_read_without_a_crash()
+    {
+        InspectionResult result = SmimeInspector.Inspect(Bc("outlook_2010_beta_sime_msg.eml"), new SmimeInspectorOptions());
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.Equal("3DES-CBC", layer.ContentEncryptionAlgorithm);
+        Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void Pyca_signed_data_without_content_is_a_failed_layer()
+    {
+        // Labelled opaque signed-data, but eContent is absent (openssl cms -cmsout agrees):
+        // there is nothing the signature could be checked over.
+        InspectionResult result = SmimeInspector.Inspect(File.ReadAllBytes(ReaderVectors.Path("pyca-cryptography", "signed-opaque.msg")), new SmimeInspectorOptions());
+        SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
+        Assert.Equal(SignatureForm.Opaque, layer.Form);
+        Assert.Equal("the signed-data has no encapsulated content", Assert.Single(layer.Problems));
+        Assert.Empty(layer.Signatures);
+        Assert.False(result.IsValid);
+    }
 }
