@@ -29,12 +29,12 @@ internal static class AlgorithmIdentifierReader
     {
         name = oid switch
         {
-            Oids.ReadSha1 => HashAlgorithmName.SHA1,
-            Oids.ReadSha256 => HashAlgorithmName.SHA256,
-            Oids.ReadSha384 => HashAlgorithmName.SHA384,
-            Oids.ReadSha512 => HashAlgorithmName.SHA512,
-            Oids.ReadMd5 => HashAlgorithmName.MD5,
-            Oids.ReadSha224 => Sha224.Name,
+            Oids.DigestSha1 => HashAlgorithmName.SHA1,
+            Oids.DigestSha256 => HashAlgorithmName.SHA256,
+            Oids.DigestSha384 => HashAlgorithmName.SHA384,
+            Oids.DigestSha512 => HashAlgorithmName.SHA512,
+            Oids.DigestMd5 => HashAlgorithmName.MD5,
+            Oids.DigestSha224 => Sha224.Name,
             _ => default,
         };
         return name.Name is not null;
@@ -43,17 +43,17 @@ internal static class AlgorithmIdentifierReader
     /// <summary>A readable name for a digest OID ("SHA-256"), or the OID itself.</summary>
     public static string DigestName(string oid) => oid switch
     {
-        Oids.ReadSha1 => "SHA-1",
-        Oids.ReadSha224 => "SHA-224",
-        Oids.ReadSha256 => "SHA-256",
-        Oids.ReadSha384 => "SHA-384",
-        Oids.ReadSha512 => "SHA-512",
-        Oids.ReadMd5 => "MD5",
+        Oids.DigestSha1 => "SHA-1",
+        Oids.DigestSha224 => "SHA-224",
+        Oids.DigestSha256 => "SHA-256",
+        Oids.DigestSha384 => "SHA-384",
+        Oids.DigestSha512 => "SHA-512",
+        Oids.DigestMd5 => "MD5",
         _ => oid,
     };
 
     /// <summary>True for digests no longer collision resistant (RFC 8551 §2.1: SHA-1 and MD5 are not to be used).</summary>
-    public static bool IsWeakDigest(string oid) => oid is Oids.ReadSha1 or Oids.ReadMd5;
+    public static bool IsWeakDigest(string oid) => oid is Oids.DigestSha1 or Oids.DigestMd5;
 
     /// <summary>Hashes <paramref name="data"/> with the named algorithm, SHA-224 included.</summary>
     public static byte[] Hash(HashAlgorithmName name, ReadOnlySpan<byte> data)

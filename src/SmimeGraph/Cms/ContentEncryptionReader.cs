@@ -9,14 +9,14 @@ internal static class ContentEncryptionReader
     /// <summary>Name, key length in bytes (0 = unsupported), authenticated, weak.</summary>
     public static (string Name, int KeyLength, bool IsAuthenticated, bool IsWeak) Describe(string oid) => oid switch
     {
-        Oids.ReadAes128Cbc => ("AES-128-CBC", 16, false, false),
-        Oids.ReadAes192Cbc => ("AES-192-CBC", 24, false, false),
-        Oids.ReadAes256Cbc => ("AES-256-CBC", 32, false, false),
-        Oids.ReadAes128Gcm => ("AES-128-GCM", 16, true, false),
-        Oids.ReadAes192Gcm => ("AES-192-GCM", 24, true, false),
-        Oids.ReadAes256Gcm => ("AES-256-GCM", 32, true, false),
-        Oids.ReadDesEde3Cbc => ("3DES-CBC", 24, false, true),
-        Oids.ReadRc2Cbc => ("RC2-CBC", 0, false, true),
+        Oids.Aes128Cbc => ("AES-128-CBC", 16, false, false),
+        Oids.Aes192Cbc => ("AES-192-CBC", 24, false, false),
+        Oids.Aes256Cbc => ("AES-256-CBC", 32, false, false),
+        Oids.Aes128Gcm => ("AES-128-GCM", 16, true, false),
+        Oids.Aes192Gcm => ("AES-192-GCM", 24, true, false),
+        Oids.Aes256Gcm => ("AES-256-GCM", 32, true, false),
+        Oids.DesEde3Cbc => ("3DES-CBC", 24, false, true),
+        Oids.Rc2Cbc => ("RC2-CBC", 0, false, true),
         _ => (oid, 0, false, false),
     };
 
@@ -60,7 +60,7 @@ internal static class ContentEncryptionReader
 
             // RFC 3565 §4.1 / RFC 3370 §5.1: the parameters are the IV, an OCTET STRING.
             byte[] iv = new AsnReader(algorithm.Parameters.Value, AsnEncodingRules.BER).ReadOctetString();
-            if (algorithm.Oid == Oids.ReadDesEde3Cbc)
+            if (algorithm.Oid == Oids.DesEde3Cbc)
             {
                 using TripleDES des = TripleDES.Create();
                 des.Key = key.ToArray();

@@ -46,7 +46,7 @@ internal sealed class EnvelopedDataReader
 
     /// <summary>True when the bytes start like a ContentInfo carrying EnvelopedData or AuthEnvelopedData.</summary>
     public static bool IsEnvelopedData(ReadOnlyMemory<byte> encoded) =>
-        ContentInfoReader.TryPeekContentType(encoded) is Oids.ReadEnvelopedData or Oids.ReadAuthEnvelopedData;
+        ContentInfoReader.TryPeekContentType(encoded) is Oids.EnvelopedData or Oids.AuthEnvelopedData;
 
     /// <summary>Decodes a ContentInfo(EnvelopedData or AuthEnvelopedData). Throws <see cref="CmsFormatException"/> when malformed.</summary>
     public static EnvelopedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
@@ -54,8 +54,8 @@ internal sealed class EnvelopedDataReader
         try
         {
             string? type = ContentInfoReader.TryPeekContentType(contentInfo);
-            bool authenticated = type == Oids.ReadAuthEnvelopedData;
-            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, authenticated ? Oids.ReadAuthEnvelopedData : Oids.ReadEnvelopedData);
+            bool authenticated = type == Oids.AuthEnvelopedData;
+            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, authenticated ? Oids.AuthEnvelopedData : Oids.EnvelopedData);
             return DecodeEnvelopedData(content, authenticated);
         }
         catch (AsnContentException ex)

@@ -8,26 +8,26 @@ internal static class KeyWrapReader
     /// <summary>The KEK length in bytes for a key-wrap OID; 0 when unsupported.</summary>
     public static int KeyEncryptionKeyLength(string wrapOid) => wrapOid switch
     {
-        Oids.ReadAes128Wrap => 16,
-        Oids.ReadAes192Wrap => 24,
-        Oids.ReadAes256Wrap => 32,
-        Oids.ReadCms3DesWrap => 24,
+        Oids.Aes128Wrap => 16,
+        Oids.Aes192Wrap => 24,
+        Oids.Aes256Wrap => 32,
+        Oids.Cms3DesWrap => 24,
         _ => 0,
     };
 
     public static string Name(string wrapOid) => wrapOid switch
     {
-        Oids.ReadAes128Wrap => "AES-128 key wrap",
-        Oids.ReadAes192Wrap => "AES-192 key wrap",
-        Oids.ReadAes256Wrap => "AES-256 key wrap",
-        Oids.ReadCms3DesWrap => "Triple-DES key wrap",
+        Oids.Aes128Wrap => "AES-128 key wrap",
+        Oids.Aes192Wrap => "AES-192 key wrap",
+        Oids.Aes256Wrap => "AES-256 key wrap",
+        Oids.Cms3DesWrap => "Triple-DES key wrap",
         _ => wrapOid,
     };
 
     public static byte[] Unwrap(string wrapOid, ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped) => wrapOid switch
     {
-        Oids.ReadAes128Wrap or Oids.ReadAes192Wrap or Oids.ReadAes256Wrap => AesUnwrap(kek, wrapped),
-        Oids.ReadCms3DesWrap => TripleDesUnwrap(kek, wrapped),
+        Oids.Aes128Wrap or Oids.Aes192Wrap or Oids.Aes256Wrap => AesUnwrap(kek, wrapped),
+        Oids.Cms3DesWrap => TripleDesUnwrap(kek, wrapped),
         _ => throw new CryptographicException($"The key wrap algorithm {wrapOid} is not supported."),
     };
 

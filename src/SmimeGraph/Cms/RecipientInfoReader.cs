@@ -181,9 +181,9 @@ internal sealed class RecipientInfo
         {
             switch (algorithm.Oid)
             {
-                case Oids.ReadRsaEncryption:
+                case Oids.RsaEncryption:
                     return "RSA PKCS#1 v1.5 key transport";
-                case Oids.ReadRsaesOaep:
+                case Oids.RsaesOaep:
                     OaepParameters p = ReadOaepParameters(algorithm);
                     return $"RSAES-OAEP ({AlgorithmIdentifierReader.DigestName(p.HashOid)}, MGF1 {AlgorithmIdentifierReader.DigestName(p.MgfHashOid)}{(p.Label.Length > 0 ? ", label" : string.Empty)})";
                 default:
@@ -216,12 +216,12 @@ internal sealed class RecipientInfo
             case RecipientInfoKind.KeyTransport:
                 {
                     using RSA rsa = key.GetRSAPrivateKey() ?? throw new CryptographicException("The key is not an RSA key.");
-                    if (algorithm.Oid == Oids.ReadRsaEncryption)
+                    if (algorithm.Oid == Oids.RsaEncryption)
                     {
                         return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.Pkcs1);
                     }
 
-                    if (algorithm.Oid != Oids.ReadRsaesOaep)
+                    if (algorithm.Oid != Oids.RsaesOaep)
                     {
                         throw new CryptographicException($"The key transport algorithm {algorithm.Oid} is not supported.");
                     }
@@ -259,7 +259,7 @@ internal sealed class RecipientInfo
             throw new CryptographicException("The key agreement algorithm is not supported.");
         }
 
-        if (originatorAlgorithm.Oid != Oids.ReadEcPublicKey)
+        if (originatorAlgorithm.Oid != Oids.EcPublicKey)
         {
             throw new CryptographicException("The originator key is not an EC key.");
         }
@@ -371,12 +371,12 @@ internal sealed class RecipientInfo
 
     private static (string? KdfHashOid, bool Cofactor) KeyAgreementKdf(string oid) => oid switch
     {
-        Oids.ReadDhSinglePassStdDhSha1Kdf => (Oids.ReadSha1, false),
-        Oids.ReadDhSinglePassStdDhSha224Kdf => (Oids.ReadSha224, false),
-        Oids.ReadDhSinglePassStdDhSha256Kdf => (Oids.ReadSha256, false),
-        Oids.ReadDhSinglePassStdDhSha384Kdf => (Oids.ReadSha384, false),
-        Oids.ReadDhSinglePassStdDhSha512Kdf => (Oids.ReadSha512, false),
-        Oids.ReadDhSinglePassCofactorDhSha1Kdf => (Oids.ReadSha1, true),
+        Oids.DhSinglePassStdDhSha1KdfScheme => (Oids.DigestSha1, false),
+        Oids.DhSinglePassStdDhSha224KdfScheme => (Oids.DigestSha224, false),
+        Oids.DhSinglePassStdDhSha256KdfScheme => (Oids.DigestSha256, false),
+        Oids.DhSinglePassStdDhSha384KdfScheme => (Oids.DigestSha384, false),
+        Oids.DhSinglePassStdDhSha512KdfScheme => (Oids.DigestSha512, false),
+        Oids.DhSinglePassCofactorDhSha1KdfScheme => (Oids.DigestSha1, true),
         _ => (null, false),
     };
 
@@ -390,7 +390,7 @@ internal sealed class RecipientInfo
     //   pSpecified parameters: OCTET STRING (the label)
     internal static OaepParameters ReadOaepParameters(AlgorithmIdentifier algorithm)
     {
-        string hashOid = Oids.ReadSha1, mgfHashOid = Oids.ReadSha1;
+        string hashOid = Oids.DigestSha1, mgfHashOid = Oids.DigestSha1;
         byte[] label = [];
         if (algorithm.HasNoParameters)
         {
@@ -414,7 +414,7 @@ internal sealed class RecipientInfo
         if (sequence.HasData && sequence.PeekTag() == tag2)
         {
             AlgorithmIdentifier pSource = AlgorithmIdentifierReader.Read(sequence.ReadSequence(tag2));
-            if (pSource.Oid != Oids.ReadPSpecified)
+            if (pSource.Oid != Oids.OaepPSpecified)
             {
                 throw new AsnContentException("The OAEP label source is not pSpecified.");
             }

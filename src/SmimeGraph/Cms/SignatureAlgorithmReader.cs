@@ -171,8 +171,8 @@ internal static class SignatureAlgorithmReader
     //     trailerField       [3] INTEGER DEFAULT 1 }
     internal static PssParameters ReadPssParameters(AlgorithmIdentifier algorithm)
     {
-        string hashOid = Oids.ReadSha1;
-        string mgfHashOid = Oids.ReadSha1;
+        string hashOid = Oids.DigestSha1;
+        string mgfHashOid = Oids.DigestSha1;
         int saltLength = 20;
         int trailer = 1;
         if (algorithm.HasNoParameters)
@@ -215,7 +215,7 @@ internal static class SignatureAlgorithmReader
     /// <summary>The hash OID of an id-mgf1 AlgorithmIdentifier (RFC 8017 §B.2.1).</summary>
     internal static string ReadMgf1Hash(AlgorithmIdentifier mgf)
     {
-        if (mgf.Oid != Oids.ReadMgf1 || mgf.Parameters is null)
+        if (mgf.Oid != Oids.MaskGenerationMgf1 || mgf.Parameters is null)
         {
             throw new AsnContentException($"The mask generation function {mgf.Oid} is not MGF1.");
         }
@@ -225,24 +225,24 @@ internal static class SignatureAlgorithmReader
 
     private static (Family Family, string? ImpliedDigest) Classify(string oid) => oid switch
     {
-        Oids.ReadRsaEncryption => (Family.RsaPkcs1, null),
-        Oids.ReadMd5WithRsa => (Family.RsaPkcs1, Oids.ReadMd5),
-        Oids.ReadSha1WithRsa => (Family.RsaPkcs1, Oids.ReadSha1),
-        Oids.ReadSha224WithRsa => (Family.RsaPkcs1, Oids.ReadSha224),
-        Oids.ReadSha256WithRsa => (Family.RsaPkcs1, Oids.ReadSha256),
-        Oids.ReadSha384WithRsa => (Family.RsaPkcs1, Oids.ReadSha384),
-        Oids.ReadSha512WithRsa => (Family.RsaPkcs1, Oids.ReadSha512),
-        Oids.ReadRsassaPss => (Family.RsaPss, null),
-        Oids.ReadEcPublicKey => (Family.Ecdsa, null),
-        Oids.ReadEcdsaWithSha1 => (Family.Ecdsa, Oids.ReadSha1),
-        Oids.ReadEcdsaWithSha224 => (Family.Ecdsa, Oids.ReadSha224),
-        Oids.ReadEcdsaWithSha256 => (Family.Ecdsa, Oids.ReadSha256),
-        Oids.ReadEcdsaWithSha384 => (Family.Ecdsa, Oids.ReadSha384),
-        Oids.ReadEcdsaWithSha512 => (Family.Ecdsa, Oids.ReadSha512),
-        Oids.ReadDsa => (Family.Dsa, null),
-        Oids.ReadDsaWithSha1 => (Family.Dsa, Oids.ReadSha1),
-        Oids.ReadDsaWithSha224 => (Family.Dsa, Oids.ReadSha224),
-        Oids.ReadDsaWithSha256 => (Family.Dsa, Oids.ReadSha256),
+        Oids.RsaEncryption => (Family.RsaPkcs1, null),
+        Oids.SignatureMd5WithRsa => (Family.RsaPkcs1, Oids.DigestMd5),
+        Oids.SignatureSha1WithRsa => (Family.RsaPkcs1, Oids.DigestSha1),
+        Oids.SignatureSha224WithRsa => (Family.RsaPkcs1, Oids.DigestSha224),
+        Oids.SignatureSha256WithRsa => (Family.RsaPkcs1, Oids.DigestSha256),
+        Oids.SignatureSha384WithRsa => (Family.RsaPkcs1, Oids.DigestSha384),
+        Oids.SignatureSha512WithRsa => (Family.RsaPkcs1, Oids.DigestSha512),
+        Oids.SignatureRsassaPss => (Family.RsaPss, null),
+        Oids.EcPublicKey => (Family.Ecdsa, null),
+        Oids.SignatureEcdsaWithSha1 => (Family.Ecdsa, Oids.DigestSha1),
+        Oids.SignatureEcdsaWithSha224 => (Family.Ecdsa, Oids.DigestSha224),
+        Oids.SignatureEcdsaWithSha256 => (Family.Ecdsa, Oids.DigestSha256),
+        Oids.SignatureEcdsaWithSha384 => (Family.Ecdsa, Oids.DigestSha384),
+        Oids.SignatureEcdsaWithSha512 => (Family.Ecdsa, Oids.DigestSha512),
+        Oids.Dsa => (Family.Dsa, null),
+        Oids.SignatureDsaWithSha1 => (Family.Dsa, Oids.DigestSha1),
+        Oids.SignatureDsaWithSha224 => (Family.Dsa, Oids.DigestSha224),
+        Oids.SignatureDsaWithSha256 => (Family.Dsa, Oids.DigestSha256),
         _ => (Family.Unknown, null),
     };
 

@@ -48,14 +48,14 @@ internal sealed class SignedDataReader
     public IReadOnlyList<SignerInfo> SignerInfos { get; }
 
     /// <summary>True when the bytes start like a ContentInfo whose contentType is id-signedData.</summary>
-    public static bool IsSignedData(ReadOnlyMemory<byte> encoded) => ContentInfoReader.TryPeekContentType(encoded) == Oids.ReadSignedData;
+    public static bool IsSignedData(ReadOnlyMemory<byte> encoded) => ContentInfoReader.TryPeekContentType(encoded) == Oids.ContentTypeSignedData;
 
     /// <summary>Decodes a ContentInfo(SignedData). Throws <see cref="CmsFormatException"/> on anything malformed.</summary>
     public static SignedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
     {
         try
         {
-            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, Oids.ReadSignedData);
+            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, Oids.ContentTypeSignedData);
             return DecodeSignedData(content);
         }
         catch (AsnContentException ex)
@@ -299,7 +299,7 @@ internal sealed class SignedDataReader
         else
         {
             // RFC 5652 §5.3: without signed attributes the content type must be id-data.
-            if (EncapsulatedContentType != Oids.ReadData)
+            if (EncapsulatedContentType != Oids.ContentTypeData)
             {
                 return "signed attributes are absent although the content type is not id-data";
             }

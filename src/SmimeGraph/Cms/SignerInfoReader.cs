@@ -112,7 +112,7 @@ internal sealed class SignerInfo
     {
         foreach ((string type, IReadOnlyList<ReadOnlyMemory<byte>> values) in AttributeList)
         {
-            if (type == Oids.ReadSigningTimeAttribute)
+            if (type == Oids.AttributeSigningTime)
             {
                 if (values.Count != 1)
                 {
@@ -148,11 +148,11 @@ internal sealed class SignerInfo
         {
             switch (unsigned)
             {
-                case Oids.ReadContentTypeAttribute:
+                case Oids.AttributeContentType:
                     return "a contentType attribute appears among the unsigned attributes";
-                case Oids.ReadMessageDigestAttribute:
+                case Oids.AttributeMessageDigest:
                     return "a messageDigest attribute appears among the unsigned attributes";
-                case Oids.ReadSigningTimeAttribute:
+                case Oids.AttributeSigningTime:
                     return "a signingTime attribute appears among the unsigned attributes";
             }
         }
@@ -171,7 +171,7 @@ internal sealed class SignerInfo
             {
                 switch (type)
                 {
-                    case Oids.ReadContentTypeAttribute:
+                    case Oids.AttributeContentType:
                         contentTypes++;
                         if (values.Count != 1)
                         {
@@ -180,7 +180,7 @@ internal sealed class SignerInfo
 
                         contentType = new AsnReader(values[0], AsnEncodingRules.BER).ReadObjectIdentifier();
                         break;
-                    case Oids.ReadMessageDigestAttribute:
+                    case Oids.AttributeMessageDigest:
                         messageDigests++;
                         if (values.Count != 1)
                         {
@@ -189,10 +189,10 @@ internal sealed class SignerInfo
 
                         messageDigest = new AsnReader(values[0], AsnEncodingRules.BER).ReadOctetString();
                         break;
-                    case Oids.ReadSigningTimeAttribute:
+                    case Oids.AttributeSigningTime:
                         signingTimes++;
                         break;
-                    case Oids.ReadCounterSignatureAttribute:
+                    case Oids.AttributeCounterSignature:
                         return "a countersignature must not be a signed attribute";
                 }
             }

@@ -258,11 +258,11 @@ public static partial class SmimeInspector
 
             string? declared = entity.GetContentTypeParameter("smime-type")?.ToLowerInvariant();
             string? actual = ContentInfoReader.TryPeekContentType(encoded);
-            if (actual == Oids.ReadSignedData)
+            if (actual == Oids.ContentTypeSignedData)
             {
                 WalkOpaque(entity, encoded, declared, depth, path, partial, mainPath);
             }
-            else if (actual is Oids.ReadEnvelopedData or Oids.ReadAuthEnvelopedData)
+            else if (actual is Oids.EnvelopedData or Oids.AuthEnvelopedData)
             {
                 WalkEnveloped(entity, encoded, declared, actual, depth, path, partial, mainPath);
             }
@@ -340,7 +340,7 @@ public static partial class SmimeInspector
         {
             var layer = new EncryptionLayer(depth, path, entity) { IsPartial = partial };
             Layers.Add(layer);
-            string expected = actual == Oids.ReadAuthEnvelopedData ? "authenveloped-data" : "enveloped-data";
+            string expected = actual == Oids.AuthEnvelopedData ? "authenveloped-data" : "enveloped-data";
             if (declared is not null && declared != expected)
             {
                 layer.Notes = [$"smime-type says {declared} but the content is {expected}"];

@@ -223,7 +223,7 @@ public class EnvelopedDataReaderTests
         X509Certificate2 alice = ReaderVectors.NssKey(Nss, "smime/Alice.p12");
         X509Certificate2 bob = ReaderVectors.NssKey(Nss, "smime/Bob.p12");
         using X509Certificate2 bobPublic = X509CertificateLoader.LoadCertificate(bob.RawData);
-        var cms = new EnvelopedCms(new ContentInfo("to bob"u8.ToArray()), new System.Security.Cryptography.Pkcs.AlgorithmIdentifier(new Oid(Oids.ReadAes256Cbc)));
+        var cms = new EnvelopedCms(new ContentInfo("to bob"u8.ToArray()), new System.Security.Cryptography.Pkcs.AlgorithmIdentifier(new Oid(Oids.Aes256Cbc)));
         cms.Encrypt(new CmsRecipient(SubjectIdentifierType.SubjectKeyIdentifier, bobPublic, RSAEncryptionPadding.OaepSHA384));
         DecryptedContent result = EnvelopedDataReader.Decode(cms.Encode()).Decrypt([alice, bob]);
         Assert.Equal("to bob"u8.ToArray(), result.Content);

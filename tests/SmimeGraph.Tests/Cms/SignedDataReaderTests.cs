@@ -171,10 +171,10 @@ public class SignedDataReaderTests
         X509Certificate2 dave = ReaderVectors.NssKey(Nss, "smime/Dave.p12");
         X509Certificate2 aliceEc = ReaderVectors.NssKey(Nss, "smime/Alice-ec.p12");
         var cms = new SignedCms(new ContentInfo("several signers"u8.ToArray()), detached: false);
-        cms.ComputeSignature(new CmsSigner(alice) { DigestAlgorithm = new Oid(Oids.ReadSha256) });
-        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.SubjectKeyIdentifier, dave) { DigestAlgorithm = new Oid(Oids.ReadSha384) });
-        cms.ComputeSignature(new CmsSigner(aliceEc) { DigestAlgorithm = new Oid(Oids.ReadSha512) });
-        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, alice, alice.GetRSAPrivateKey(), RSASignaturePadding.Pss) { DigestAlgorithm = new Oid(Oids.ReadSha256) });
+        cms.ComputeSignature(new CmsSigner(alice) { DigestAlgorithm = new Oid(Oids.DigestSha256) });
+        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.SubjectKeyIdentifier, dave) { DigestAlgorithm = new Oid(Oids.DigestSha384) });
+        cms.ComputeSignature(new CmsSigner(aliceEc) { DigestAlgorithm = new Oid(Oids.DigestSha512) });
+        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, alice, alice.GetRSAPrivateKey(), RSASignaturePadding.Pss) { DigestAlgorithm = new Oid(Oids.DigestSha256) });
         byte[] encoded = cms.Encode();
 
         SignedDataReader reader = SignedDataReader.Decode(encoded);
@@ -198,7 +198,7 @@ public class SignedDataReaderTests
         // ContentInfo { signedData, SignedData { 1, {}, { data, "nobody signed" }, signerInfos {} } }
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
         writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.ReadSignedData);
+        writer.WriteObjectIdentifier(Oids.ContentTypeSignedData);
         var explicit0 = new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0);
         writer.PushSequence(explicit0);
         writer.PushSequence();
@@ -206,7 +206,7 @@ public class SignedDataReaderTests
         writer.PushSetOf();
         writer.PopSetOf();
         writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.ReadData);
+        writer.WriteObjectIdentifier(Oids.ContentTypeData);
         writer.PushSequence(explicit0);
         writer.WriteOctetString("nobody signed"u8);
         writer.PopSequence(explicit0);
