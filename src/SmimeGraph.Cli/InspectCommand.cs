@@ -113,7 +113,7 @@ internal static class InspectCommand
         foreach (InspectionLayer layer in result.Layers)
         {
             string indent = new(' ', 2 + 2 * layer.Depth);
-            string where = layer.Path.Length == 0 ? "top" : "part " + layer.Path;
+            string where = layer.Path.Length == 0 ? (layer.Depth == 0 ? "the message" : "the unwrapped content") : "part " + layer.Path;
             switch (layer)
             {
                 case EncryptionLayer e:

@@ -16,9 +16,10 @@ public abstract class InspectionLayer
     public int Depth { get; }
 
     /// <summary>
-    /// Where the layer's entity sits: "" for the top of the message (or of the content a
-    /// previous layer unwrapped), otherwise the part numbers from that top, as in IMAP ("1.2").
-    /// Paths restart inside each unwrapped layer; <see cref="Depth"/> says which one.
+    /// Where the layer's entity sits in the MIME tree it belongs to: "" for the root, otherwise
+    /// the part numbers from that root, as in IMAP ("1.2"). The message is one tree; the content
+    /// unwrapped from a CMS layer (opaque signed-data, decrypted enveloped-data) is parsed as a
+    /// new tree whose root is "" again. <see cref="Depth"/> tells the trees apart.
     /// </summary>
     public string Path { get; }
 
