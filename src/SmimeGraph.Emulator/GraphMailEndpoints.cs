@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -19,6 +20,9 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
     private const string Drafts = "drafts";
     private const string SentItems = "sentitems";
     private const int MaxDrainLength = 256 * 1024 * 1024;
+
+    // Graph writes "<", ">" and non-ASCII as they are; the default encoder would escape them.
+    private static readonly JsonWriterOptions JsonWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] SendActions = ["reply", "replyAll", "forward"];
     private static readonly string[] CreateActions = ["createReply", "createReplyAll", "createForward"];
@@ -307,7 +311,7 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("value");
@@ -474,7 +478,7 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
         {
             WriteMessage(writer, message, mime);
         }
@@ -566,7 +570,7 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
         response.StatusCode = status;
         response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");
@@ -575,7 +579,11 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
             writer.WriteStartObject("innerError");
             writer.WriteString("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
             writer.WriteString("request-id", response.Headers["request-id"].ToString());
-            writer.WriteString("client-request-id", response.Headers["client-request-id"].ToString());
+            if (response.Headers.TryGetValue("client-request-id", out var clientRequestId))
+            {
+                writer.WriteString("client-request-id", clientRequestId.ToString());
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteEndObject();
