@@ -51,15 +51,30 @@ internal sealed partial class MimeSummary
     public static bool TryParse(ReadOnlySpan<byte> mime, [NotNullWhen(true)] out MimeSummary? summary)
     {
         summary = null;
-        var fields = new List<(string Name, string Value)>();
-        int position = 0;
-        bool sawBlankLine = false;
-        while (position < mime.Length)
+        if (!TryParseHeader(mime, out List<(string Name, string Value)>? fields, out int bodyStart) || fields.Count == 0)
         {
-            int lineFeed = mime[position..].IndexOf((byte)'\n');
-            int end = lineFeed < 0 ? mime.Length : position + lineFeed;
-            ReadOnlySpan<byte> line = mime[position..end];
-            position = lineFeed < 0 ? mime.Length : end + 1;
+            return false;
+        }
+
+        var parsed = new MimeSummary(fields, false, string.Empty);
+        bool hasAttachments = parsed.MediaType() == "application/pkcs7-mime"
+            || ContentDispositionAttachment().IsMatch(Encoding.Latin1.GetString(mime));
+        summary = new MimeSummary(fields, hasAttachments, parsed.PreviewOf(mime[bodyStart..], depth: 0));
+        return true;
+    }
+
+    /// <summary>RFC 5322 §2.2: header fields up to the first empty line; false on a line that is neither a field nor a continuation.</summary>
+    private static bool TryParseHeader(ReadOnlySpan<byte> entity, [NotNullWhen(true)] out List<(string Name, string Value)>? fields, out int bodyStart)
+    {
+        fields = [];
+        int position = 0;
+        bodyStart = entity.Length;
+        while (position < entity.Length)
+        {
+            int lineFeed = entity[position..].IndexOf((byte)'\n');
+            int end = lineFeed < 0 ? entity.Length : position + lineFeed;
+            ReadOnlySpan<byte> line = entity[position..end];
+            position = lineFeed < 0 ? entity.Length : end + 1;
             if (!line.IsEmpty && line[^1] == '\r')
             {
                 line = line[..^1];
@@ -67,8 +82,8 @@ internal sealed partial class MimeSummary
 
             if (line.IsEmpty)
             {
-                sawBlankLine = true;
-                break;
+                bodyStart = position;
+                return true;
             }
 
             if (line[0] is (byte)' ' or (byte)'\t')
@@ -92,18 +107,50 @@ internal sealed partial class MimeSummary
             fields.Add((Encoding.ASCII.GetString(line[..colon]), Text(line[(colon + 1)..]).Trim()));
         }
 
-        if (fields.Count == 0)
+        return true;
+    }
+
+    /// <summary>
+    /// The preview of a text/plain body, or of the first part of a multipart (RFC 2046 §5.1.1),
+    /// e.g. the signed content of multipart/signed. Encrypted and other bodies have none.
+    /// </summary>
+    private string PreviewOf(ReadOnlySpan<byte> body, int depth)
+    {
+        string mediaType = MediaType();
+        if (mediaType == "text/plain")
         {
-            return false;
+            return Preview(body);
         }
 
-        ReadOnlySpan<byte> body = sawBlankLine ? mime[position..] : [];
-        var parsed = new MimeSummary(fields, false, string.Empty);
-        string mediaType = parsed.MediaType();
-        bool hasAttachments = mediaType == "application/pkcs7-mime"
-            || ContentDispositionAttachment().IsMatch(Encoding.Latin1.GetString(mime));
-        summary = new MimeSummary(fields, hasAttachments, mediaType == "text/plain" ? parsed.Preview(body) : string.Empty);
-        return true;
+        Match boundary = BoundaryParameter().Match(Get("Content-Type") ?? string.Empty);
+        if (!mediaType.StartsWith("multipart/", StringComparison.Ordinal) || !boundary.Success || depth >= 4)
+        {
+            return string.Empty;
+        }
+
+        byte[] delimiter = Encoding.ASCII.GetBytes("--" + (boundary.Groups[1].Success ? boundary.Groups[1].Value : boundary.Groups[2].Value));
+        int first = body.IndexOf(delimiter);
+        if (first < 0 || (first > 0 && body[first - 1] != '\n'))
+        {
+            return string.Empty;
+        }
+
+        ReadOnlySpan<byte> rest = body[(first + delimiter.Length)..];
+        int lineEnd = rest.IndexOf((byte)'\n');
+        if (lineEnd < 0)
+        {
+            return string.Empty;
+        }
+
+        rest = rest[(lineEnd + 1)..];
+        int next = rest.IndexOf(delimiter);
+        ReadOnlySpan<byte> part = next < 0 ? rest : rest[..next];
+        if (!TryParseHeader(part, out List<(string Name, string Value)>? fields, out int partBody))
+        {
+            return string.Empty;
+        }
+
+        return new MimeSummary(fields, false, string.Empty).PreviewOf(part[partBody..], depth + 1);
     }
 
     public string? Get(string name)
@@ -269,6 +316,9 @@ internal sealed partial class MimeSummary
 
     [GeneratedRegex(@"charset\s*=\s*""?([^"";\s]+)", RegexOptions.IgnoreCase)]
     private static partial Regex CharsetParameter();
+
+    [GeneratedRegex(@"boundary\s*=\s*(?:""([^""]+)""|([^;\s]+))", RegexOptions.IgnoreCase)]
+    private static partial Regex BoundaryParameter();
 
     [GeneratedRegex(@"^Content-Disposition:[ \t]*attachment", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex ContentDispositionAttachment();

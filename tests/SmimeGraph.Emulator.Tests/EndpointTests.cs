@@ -69,6 +69,33 @@ public class EndpointTests
     }
 
     [Fact]
+    public async Task The_preview_of_a_signed_message_is_its_signed_text_and_an_encrypted_one_has_none()
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync();
+        byte[] signed = System.Text.Encoding.ASCII.GetBytes(
+            "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: Signed\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256;\r\n boundary=\"----=_sig\"\r\n\r\n"
+            + "This is an S/MIME signed message\r\n\r\n------=_sig\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + "Gr=C3=BC=C3=9Fe from the=\r\n signed part.\r\n"
+            + "------=_sig\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n"
+            + "Content-Disposition: attachment; filename=smime.p7s\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQE=\r\n------=_sig--\r\n");
+        byte[] encrypted = System.Text.Encoding.ASCII.GetBytes(
+            "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: Sealed\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\r\n");
+        using GraphPayload signedPayload = await TestMime.PayloadAsync(signed);
+        using GraphPayload encryptedPayload = await TestMime.PayloadAsync(encrypted);
+
+        GraphMessage signedDraft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, signedPayload);
+        GraphMessage encryptedDraft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, encryptedPayload);
+
+        Assert.Equal("Grüße from the signed part.", signedDraft.BodyPreview);
+        Assert.Equal(string.Empty, encryptedDraft.BodyPreview);
+        Assert.True(encryptedDraft.HasAttachments);
+    }
+
+    [Fact]
     public async Task Update_draft_replaces_the_MIME_content()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();

@@ -24,7 +24,10 @@ public sealed class GraphMimeTransportOptions
     /// <summary>Retry policy for throttling and transient faults.</summary>
     public GraphRetryOptions Retry { get; set; } = new();
 
-    /// <summary>Requests in flight at once per mailbox (Graph's mailbox concurrency limit is 4). Default 4.</summary>
+    /// <summary>
+    /// Requests in flight at once per mailbox (Graph's mailbox concurrency limit is 4). Default 4.
+    /// The limit is per transport instance: share one transport for a mailbox.
+    /// </summary>
     public int MaxConcurrentRequestsPerMailbox { get; set; } = 4;
 
     /// <summary>The clock for <c>Retry-After</c> dates and waits (tests may supply their own).</summary>
