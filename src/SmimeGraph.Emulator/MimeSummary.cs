@@ -1,32 +1,32 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Mail;
-using System.Text;
 using System.Text.RegularExpressions;
+using SmimeGraph.Mime;
 
 namespace SmimeGraph.Emulator;
 
 /// <summary>
 /// What the emulator reads from an uploaded MIME message to answer with Graph's message
-/// properties: the top-level header fields (RFC 5322 §2.2), addresses, and a body preview when
-/// the body is a single readable text part. Deliberately minimal and kept in this one class.
+/// properties: subject, Message-ID, addresses, attachments and a body preview, read with the
+/// library's <see cref="MimeParser"/>. The one check of its own is Graph's refusal of content
+/// that is not a message at all.
 /// </summary>
 internal sealed partial class MimeSummary
 {
-    private const int MaxHeaderFields = 1000;
     private const int PreviewLength = 255;
 
-    private readonly List<(string Name, string Value)> _fields;
+    private readonly MimeEntity _message;
 
-    private MimeSummary(List<(string Name, string Value)> fields, bool hasAttachments, string bodyPreview)
+    private MimeSummary(MimeEntity message)
     {
-        _fields = fields;
-        HasAttachments = hasAttachments;
-        BodyPreview = bodyPreview;
+        _message = message;
+        HasAttachments = message.MediaType is "application/pkcs7-mime" or "application/x-pkcs7-mime" || HasAttachmentPart(message);
+        BodyPreview = Preview(message);
     }
 
-    public string? Subject => Get("Subject") is { } subject ? DecodeWords(subject) : null;
+    public string? Subject => _message.GetHeader("Subject");
 
-    public string? MessageId => Get("Message-ID")?.Trim();
+    public string? MessageId => _message.GetHeader("Message-ID");
 
     public IReadOnlyList<MailAddress> From => Addresses("From");
 
@@ -45,36 +45,41 @@ internal sealed partial class MimeSummary
     public string BodyPreview { get; }
 
     /// <summary>
-    /// False when the bytes are not a message: empty, or the header section has a line that is
-    /// neither a field (name ":" value) nor a continuation.
+    /// False when the bytes are not a message (Graph's ErrorMimeContentInvalid): empty, a header
+    /// section with a line that is neither a field nor a continuation, or past the parser's limits.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> mime, [NotNullWhen(true)] out MimeSummary? summary)
+    public static bool TryParse(ReadOnlyMemory<byte> mime, [NotNullWhen(true)] out MimeSummary? summary)
     {
         summary = null;
-        if (!TryParseHeader(mime, out List<(string Name, string Value)>? fields, out int bodyStart) || fields.Count == 0)
+        if (!HasWellFormedHeader(mime.Span))
         {
             return false;
         }
 
-        var parsed = new MimeSummary(fields, false, string.Empty);
-        bool hasAttachments = parsed.MediaType() == "application/pkcs7-mime"
-            || ContentDispositionAttachment().IsMatch(Encoding.Latin1.GetString(mime));
-        summary = new MimeSummary(fields, hasAttachments, parsed.PreviewOf(mime[bodyStart..], depth: 0));
-        return true;
+        try
+        {
+            summary = new MimeSummary(MimeParser.Parse(mime));
+            return true;
+        }
+        catch (MimeFormatException)
+        {
+            return false;
+        }
     }
 
-    /// <summary>RFC 5322 §2.2: header fields up to the first empty line; false on a line that is neither a field nor a continuation.</summary>
-    private static bool TryParseHeader(ReadOnlySpan<byte> entity, [NotNullWhen(true)] out List<(string Name, string Value)>? fields, out int bodyStart)
+    /// <summary>
+    /// RFC 5322 §2.2: at least one field, and every line up to the empty line (or the end) a field
+    /// (§3.6.8 field-name, ":") or a §2.2.3 continuation. The library's parser is lenient here
+    /// (a stray line starts the body); Graph refuses such content.
+    /// </summary>
+    private static bool HasWellFormedHeader(ReadOnlySpan<byte> mime)
     {
-        fields = [];
-        int position = 0;
-        bodyStart = entity.Length;
-        while (position < entity.Length)
+        int fields = 0;
+        while (!mime.IsEmpty)
         {
-            int lineFeed = entity[position..].IndexOf((byte)'\n');
-            int end = lineFeed < 0 ? entity.Length : position + lineFeed;
-            ReadOnlySpan<byte> line = entity[position..end];
-            position = lineFeed < 0 ? entity.Length : end + 1;
+            int lineFeed = mime.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = lineFeed < 0 ? mime : mime[..lineFeed];
+            mime = lineFeed < 0 ? [] : mime[(lineFeed + 1)..];
             if (!line.IsEmpty && line[^1] == '\r')
             {
                 line = line[..^1];
@@ -82,114 +87,75 @@ internal sealed partial class MimeSummary
 
             if (line.IsEmpty)
             {
-                bodyStart = position;
-                return true;
+                break;
             }
 
             if (line[0] is (byte)' ' or (byte)'\t')
             {
-                // RFC 5322 §2.2.3: a folded continuation of the previous field.
-                if (fields.Count == 0)
+                if (fields == 0)
                 {
                     return false;
                 }
 
-                fields[^1] = (fields[^1].Name, fields[^1].Value + " " + Text(line).Trim());
                 continue;
             }
 
             int colon = line.IndexOf((byte)':');
-            if (colon <= 0 || fields.Count == MaxHeaderFields || !IsFieldName(line[..colon]))
+            if (colon <= 0 || line[..colon].IndexOfAnyExceptInRange((byte)33, (byte)126) >= 0)
             {
                 return false;
             }
 
-            fields.Add((Encoding.ASCII.GetString(line[..colon]), Text(line[(colon + 1)..]).Trim()));
+            fields++;
         }
 
-        return true;
+        return fields > 0;
     }
 
-    /// <summary>
-    /// The preview of a text/plain body, or of the first part of a multipart (RFC 2046 §5.1.1),
-    /// e.g. the signed content of multipart/signed. Encrypted and other bodies have none.
-    /// </summary>
-    private string PreviewOf(ReadOnlySpan<byte> body, int depth)
+    private static bool HasAttachmentPart(MimeEntity entity)
     {
-        string mediaType = MediaType();
-        if (mediaType == "text/plain")
+        if (string.Equals(entity.Disposition, "attachment", StringComparison.OrdinalIgnoreCase))
         {
-            return Preview(body);
+            return true;
         }
 
-        Match boundary = BoundaryParameter().Match(Get("Content-Type") ?? string.Empty);
-        if (!mediaType.StartsWith("multipart/", StringComparison.Ordinal) || !boundary.Success || depth >= 4)
+        foreach (MimeEntity child in entity.Children)
         {
-            return string.Empty;
-        }
-
-        byte[] delimiter = Encoding.ASCII.GetBytes("--" + (boundary.Groups[1].Success ? boundary.Groups[1].Value : boundary.Groups[2].Value));
-        int first = body.IndexOf(delimiter);
-        if (first < 0 || (first > 0 && body[first - 1] != '\n'))
-        {
-            return string.Empty;
-        }
-
-        ReadOnlySpan<byte> rest = body[(first + delimiter.Length)..];
-        int lineEnd = rest.IndexOf((byte)'\n');
-        if (lineEnd < 0)
-        {
-            return string.Empty;
-        }
-
-        rest = rest[(lineEnd + 1)..];
-        int next = rest.IndexOf(delimiter);
-        ReadOnlySpan<byte> part = next < 0 ? rest : rest[..next];
-        if (!TryParseHeader(part, out List<(string Name, string Value)>? fields, out int partBody))
-        {
-            return string.Empty;
-        }
-
-        return new MimeSummary(fields, false, string.Empty).PreviewOf(part[partBody..], depth + 1);
-    }
-
-    public string? Get(string name)
-    {
-        foreach ((string Name, string Value) field in _fields)
-        {
-            if (field.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (HasAttachmentPart(child))
             {
-                return field.Value;
+                return true;
             }
         }
 
-        return null;
+        return false;
     }
 
-    // RFC 2045 §5.2: no Content-Type means text/plain; us-ascii.
-    private string MediaType() =>
-        (Get("Content-Type") ?? "text/plain").Split(';')[0].Trim().ToLowerInvariant();
-
-    private string Preview(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The text of a text/plain body, or of a multipart's first part (RFC 2046 §5.1: for
+    /// multipart/signed the signed content); encrypted and other bodies have none.
+    /// </summary>
+    private static string Preview(MimeEntity entity)
     {
-        byte[] decoded;
-        string encoding = (Get("Content-Transfer-Encoding") ?? "7bit").Trim().ToLowerInvariant();
-        try
+        while (entity.IsMultipart && entity.Children.Count > 0)
         {
-            decoded = encoding switch
-            {
-                "base64" => Convert.FromBase64String(Encoding.ASCII.GetString(body)),
-                "quoted-printable" => DecodeQuotedPrintable(body),
-                _ => body.ToArray(),
-            };
+            entity = entity.Children[0];
         }
-        catch (FormatException)
+
+        if (entity.MediaType != "text/plain")
         {
             return string.Empty;
         }
 
-        Match charset = CharsetParameter().Match(Get("Content-Type") ?? string.Empty);
-        string text = GetEncoding(charset.Success ? charset.Groups[1].Value : "us-ascii").GetString(decoded);
+        string text;
+        try
+        {
+            text = entity.DecodeText();
+        }
+        catch (MimeFormatException)
+        {
+            return string.Empty;
+        }
+
         string collapsed = Whitespace().Replace(text, " ").Trim();
         return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
     }
@@ -197,19 +163,26 @@ internal sealed partial class MimeSummary
     private List<MailAddress> Addresses(string name)
     {
         var list = new List<MailAddress>();
-        foreach ((string Name, string Value) field in _fields)
+        foreach (MimeHeaderField field in _message.Headers)
         {
-            if (!field.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(field.Value))
+            if (!field.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Parsed before RFC 2047 decoding (a decoded display name may hold commas or quotes).
+            string unfolded = field.RawValue.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim();
+            if (unfolded.Length == 0)
             {
                 continue;
             }
 
             try
             {
-                var collection = new MailAddressCollection { field.Value };
-                foreach (MailAddress address in collection)
+                foreach (MailAddress address in new MailAddressCollection { unfolded })
                 {
-                    list.Add(new MailAddress(address.Address, DecodeWords(address.DisplayName)));
+                    string displayName = new MimeHeaderField(name, address.DisplayName).Value;
+                    list.Add(new MailAddress(address.Address, displayName));
                 }
             }
             catch (FormatException)
@@ -220,108 +193,6 @@ internal sealed partial class MimeSummary
 
         return list;
     }
-
-    /// <summary>RFC 2047 §6: decodes encoded-words; whitespace between adjacent ones is dropped.</summary>
-    internal static string DecodeWords(string value)
-    {
-        string joined = BetweenEncodedWords().Replace(value, string.Empty);
-        return EncodedWord().Replace(joined, match =>
-        {
-            try
-            {
-                Encoding encoding = GetEncoding(match.Groups["charset"].Value);
-                string text = match.Groups["text"].Value;
-                byte[] bytes = match.Groups["encoding"].Value is "B" or "b"
-                    ? Convert.FromBase64String(text)
-                    : DecodeQuotedPrintable(Encoding.ASCII.GetBytes(text.Replace('_', ' ')));
-                return encoding.GetString(bytes);
-            }
-            catch (FormatException)
-            {
-                return match.Value;
-            }
-        });
-    }
-
-    // RFC 2045 §6.7 (soft line breaks "=" CRLF, "=XX" octets).
-    private static byte[] DecodeQuotedPrintable(ReadOnlySpan<byte> encoded)
-    {
-        var output = new List<byte>(encoded.Length);
-        for (int i = 0; i < encoded.Length; i++)
-        {
-            byte b = encoded[i];
-            if (b != '=')
-            {
-                output.Add(b);
-            }
-            else if (i + 2 < encoded.Length && encoded[i + 1] == '\r' && encoded[i + 2] == '\n')
-            {
-                i += 2;
-            }
-            else if (i + 1 < encoded.Length && encoded[i + 1] == '\n')
-            {
-                i += 1;
-            }
-            else if (i + 2 < encoded.Length && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]))
-            {
-                output.Add(Convert.FromHexString([(char)encoded[i + 1], (char)encoded[i + 2]])[0]);
-                i += 2;
-            }
-            else
-            {
-                output.Add(b);
-            }
-        }
-
-        return [.. output];
-    }
-
-    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
-
-    // RFC 5322 §3.6.8: field-name = 1*ftext, printable US-ASCII except ":".
-    private static bool IsFieldName(ReadOnlySpan<byte> name)
-    {
-        foreach (byte b in name)
-        {
-            if (b is < 33 or > 126)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // Header bytes: UTF-8 when valid (RFC 6532), else Latin-1 so no byte is lost.
-    private static string Text(ReadOnlySpan<byte> bytes) =>
-        System.Text.Unicode.Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes);
-
-    private static Encoding GetEncoding(string charset)
-    {
-        try
-        {
-            return Encoding.GetEncoding(charset.Trim().Trim('"'));
-        }
-        catch (ArgumentException)
-        {
-            return Encoding.Latin1;
-        }
-    }
-
-    [GeneratedRegex(@"=\?(?<charset>[^?*]+)(\*[^?]*)?\?(?<encoding>[BbQq])\?(?<text>[^?]*)\?=")]
-    private static partial Regex EncodedWord();
-
-    [GeneratedRegex(@"(?<=\?=)[ \t]+(?==\?)")]
-    private static partial Regex BetweenEncodedWords();
-
-    [GeneratedRegex(@"charset\s*=\s*""?([^"";\s]+)", RegexOptions.IgnoreCase)]
-    private static partial Regex CharsetParameter();
-
-    [GeneratedRegex(@"boundary\s*=\s*(?:""([^""]+)""|([^;\s]+))", RegexOptions.IgnoreCase)]
-    private static partial Regex BoundaryParameter();
-
-    [GeneratedRegex(@"^Content-Disposition:[ \t]*attachment", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex ContentDispositionAttachment();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
