@@ -39,6 +39,20 @@ public class AmbiguousSendTests
     }
 
     [Fact]
+    public async Task A_send_that_times_out_is_ambiguous_and_not_resent()
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) });
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult(EmulatorSession.Token), new GraphMimeTransportOptions { BaseAddress = session.Host.BaseAddress, Retry = EmulatorSession.FastRetry() });
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Slow"));
+
+        var ex = await Assert.ThrowsAsync<GraphAmbiguousSendException>(() => transport.SendMailAsync(GraphMailbox.Me, payload));
+
+        Assert.IsAssignableFrom<OperationCanceledException>(ex.InnerException);
+        Assert.Equal(1, session.Host.RequestCount);
+    }
+
+    [Fact]
     public async Task A_dropped_connection_on_create_draft_is_not_retried_either()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();

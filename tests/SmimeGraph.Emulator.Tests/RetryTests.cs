@@ -27,6 +27,26 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task Every_attempt_carries_a_fresh_token_and_the_operations_client_request_id()
+    {
+        var recorder = new EndpointTests.RecordingHandler();
+        await using EmulatorSession session = await EmulatorSession.StartAsync(handler: recorder);
+        int tokens = 0;
+        var transport = new GraphMimeTransport(
+            session.Http,
+            _ => ValueTask.FromResult("token-" + Interlocked.Increment(ref tokens)),
+            new GraphMimeTransportOptions { BaseAddress = session.Host.BaseAddress, Retry = EmulatorSession.FastRetry() });
+        session.Host.Faults.ServiceUnavailable(count: 1);
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Twice"));
+
+        await transport.SendMailAsync(GraphMailbox.Me, payload);
+
+        Assert.Equal(2, recorder.Requests.Count);
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], recorder.Requests.Select(r => r.Authorization));
+        Assert.Single(recorder.Requests.Select(r => r.ClientRequestId).Distinct());
+    }
+
+    [Fact]
     public async Task A_Retry_After_HTTP_date_is_waited_out_in_full()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
