@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
@@ -12,6 +13,13 @@ namespace SmimeGraph.Graph;
 /// <see cref="GraphMimeTransportOptions.MaxConcurrentRequestsPerMailbox"/> requests are in flight
 /// per mailbox. Neither tokens nor message content appear in exception messages.
 /// </summary>
+/// <remarks>
+/// Retried: 429, 503 and 504 answers to any operation (after <c>Retry-After</c>, else with
+/// exponential back-off), and network failures of GET and PUT <c>$value</c>. Not retried: a
+/// network failure of any POST; for send, sendMail, reply, replyAll and forward one that happened
+/// after the request may have been written is a <see cref="GraphAmbiguousSendException"/>, and
+/// one where no connection was made is the <see cref="HttpRequestException"/> itself.
+/// </remarks>
 public sealed class GraphMimeTransport : IGraphMimeTransport
 {
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
@@ -236,7 +244,7 @@ public sealed class GraphMimeTransport : IGraphMimeTransport
                 throw new PayloadTooLargeException(
                     payload.Length,
                     payload.Length - 1,
-                    $"Graph refused the request body of {payload.Length:N0} bytes as too large (413); its limit is below that size. Nothing was stored or sent.",
+                    string.Create(CultureInfo.InvariantCulture, $"Graph refused the request body of {payload.Length:N0} bytes as too large (413); its limit is below that size. Nothing was stored or sent."),
                     error);
             }
 
