@@ -157,4 +157,18 @@ public class InspectorBehaviourTests
         Assert.Equal(2, result.Layers.Count);
         Assert.Contains("nested", Assert.Single(result.Layers[1].Problems));
     }
+
+    [Theory]
+    [InlineData("alice.html.sig.SHA256.opaque.eml", false, true)]
+    [InlineData("alice.html.sig.SHA256.opaque.env.eml", true, true)]
+    [InlineData("alice.html.sig.SHA512.opaque.env.eml", true, true)]
+    [InlineData("alice.html.sig.SHA1.opaque.env.eml", true, false)]
+    public void Html_messages_unwrap_to_their_html_content(string file, bool encrypted, bool valid)
+    {
+        InspectionResult result = Inspect(Nss(file));
+        Assert.Equal(encrypted, result.IsEncrypted);
+        Assert.True(result.IsSigned);
+        Assert.Equal(valid, result.IsValid);
+        Assert.Contains("text/html", result.Content.MediaType + string.Join(",", result.Content.Children.Select(c => c.MediaType)));
+    }
 }

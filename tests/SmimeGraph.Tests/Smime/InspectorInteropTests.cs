@@ -201,4 +201,13 @@ public class InspectorInteropTests
         Assert.Empty(layer.Signatures);
         Assert.False(result.IsValid);
     }
+
+    [Fact]
+    public void Thunderbird_attachment_only_message_is_unprotected()
+    {
+        InspectionResult result = SmimeInspector.Inspect(Bc("attachonly.eml"), new SmimeInspectorOptions());
+        Assert.Empty(result.Layers);
+        Assert.Equal("application/msword", result.Content.MediaType);
+        Assert.Equal("testfile.doc", result.Content.FileName);
+    }
 }
