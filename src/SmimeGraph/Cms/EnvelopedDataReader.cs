@@ -239,7 +239,7 @@ internal sealed class EnvelopedDataReader
             {
                 plaintext = ContentEncryptionReader.Decrypt(ContentEncryptionAlgorithm, cek, _encryptedContent.Span, _mac.Span, _authenticatedAttributes is { } aad ? aad.Span : default);
             }
-            catch (CryptographicException)
+            catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
             {
                 return null;
             }

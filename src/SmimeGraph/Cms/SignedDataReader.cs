@@ -320,8 +320,9 @@ internal sealed class SignedDataReader
 
             return signatureProblem;
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
         {
+            // A key or parameter set the platform cannot use (inherited DSA parameters, odd curves).
             return "the signature could not be checked: " + ex.Message;
         }
     }
