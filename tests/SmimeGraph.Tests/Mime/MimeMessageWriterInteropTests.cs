@@ -183,6 +183,47 @@ public class MimeMessageWriterInteropTests
         Assert.Equal(PythonEmail.Lf(text), PythonEmail.Lf(parsed.GetProperty("body").GetProperty("text").GetString()));
     }
 
+    [Fact]
+    public async Task Long_address_lists_references_and_field_names_fold_within_78_characters()
+    {
+        var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = "x" };
+        for (int i = 0; i < 40; i++)
+        {
+            spec.To.Add(new MailboxAddress($"user{i}@example.com", i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}"));
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            spec.References.Add($"{i:D10}.thread@mail.example.com");
+        }
+
+        string longName = "X-" + new string('N', HeaderWriter.MaxFieldNameLength - 2);
+        string value = "välue " + string.Concat(Enumerable.Repeat("ab ", 40));
+        spec.Headers.Add(new(longName, value));
+
+        byte[] message = await WriteAsync(spec);
+        MimeAssert.Canonical(message);
+        JsonElement parsed = PythonEmail.Parse(message);
+        Assert.Empty(PythonEmail.Defects(parsed));
+        Assert.Equal(40, parsed.GetProperty("to").GetArrayLength());
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.Equal($"user{i}@example.com", parsed.GetProperty("to")[i][1].GetString());
+            Assert.Equal(i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}", parsed.GetProperty("to")[i][0].GetString());
+        }
+
+        Assert.Equal(string.Join(' ', spec.References.Select(r => "<" + r + ">")), parsed.GetProperty("headers").GetProperty("References").GetString());
+        Assert.Equal(value, parsed.GetProperty("headers").GetProperty(longName).GetString());
+    }
+
+    [Fact]
+    public void Field_names_longer_than_the_limit_are_refused()
+    {
+        var spec = new MessageSpec { From = new MailboxAddress("a@example.com") };
+        spec.Headers.Add(new("X-" + new string('N', HeaderWriter.MaxFieldNameLength), "v"));
+        Assert.Throws<HeaderInjectionException>(() => MimeMessageWriter.Create(spec));
+    }
+
     internal static async Task<byte[]> WriteAsync(MessageSpec spec)
     {
         var writer = MimeMessageWriter.Create(spec);
