@@ -152,22 +152,30 @@ internal static class ComposeCommand
         }
     }
 
-    private static async Task WriteFileAsync(MimeMessageWriter writer, string path, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        await using (file.ConfigureAwait(false))
-        {
-            await writer.WriteMessageAsync(file, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private static Task WriteFileAsync(MimeMessageWriter writer, string path, CancellationToken cancellationToken) =>
+        WriteOrDeleteAsync(path, file => writer.WriteMessageAsync(file, cancellationToken));
 
     private static async Task WriteGraphBodyAsync(Stream mime, string path, CancellationToken cancellationToken)
     {
         using GraphPayload payload = await GraphPayload.FromMimeAsync(mime, GraphPayload.DefaultCeiling, cancellationToken).ConfigureAwait(false);
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        await using (file.ConfigureAwait(false))
+        await WriteOrDeleteAsync(path, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
+    }
+
+    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written file.
+    private static async Task WriteOrDeleteAsync(string path, Func<Stream, Task> write)
+    {
+        try
         {
-            await payload.WriteToAsync(file, cancellationToken).ConfigureAwait(false);
+            var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (file.ConfigureAwait(false))
+            {
+                await write(file).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
         }
     }
 }

@@ -11,6 +11,8 @@ public sealed class ComposeCommandTests : IDisposable
         import sys, json, hashlib, email
         from email import policy
         msg = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
+        def addresses(name):
+            return [[a.display_name, a.addr_spec] for a in msg[name].addresses] if msg[name] is not None else None
         parts = []
         for part in msg.walk():
             if part.is_multipart():
@@ -25,10 +27,10 @@ public sealed class ComposeCommandTests : IDisposable
         print(json.dumps({
             'names': list(msg.keys()),
             'headers': {k: str(v) for k, v in msg.items()},
-            'from': [[a.display_name, a.addr_spec] for a in msg['From'].addresses],
-            'to': [[a.display_name, a.addr_spec] for a in msg['To'].addresses],
-            'cc': [[a.display_name, a.addr_spec] for a in msg['Cc'].addresses],
-            'bcc': [[a.display_name, a.addr_spec] for a in msg['Bcc'].addresses],
+            'from': addresses('From'),
+            'to': addresses('To'),
+            'cc': addresses('Cc'),
+            'bcc': addresses('Bcc'),
             'parts': parts,
         }))
         """;
@@ -157,6 +159,44 @@ public sealed class ComposeCommandTests : IDisposable
         (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--attach", Path.Combine(_dir, "nope.bin"));
         Assert.Equal(CommandLine.Usage, code);
         Assert.Contains("nope.bin", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attached_eml_is_carried_as_message_rfc822()
+    {
+        string inner = Path.Combine(_dir, "forwarded.eml");
+        await File.WriteAllTextAsync(inner, "From: x@example.com\r\nSubject: inner one\r\n\r\ninner body\r\n");
+        string eml = Path.Combine(_dir, "out.eml");
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "fwd", "--text", "see", "--attach", inner, "--out", eml);
+        Assert.True(code == 0, stderr);
+        JsonElement parts = JsonDocument.Parse(Peer.Python(Script, eml).EnsureSuccess("python3 email parser").StandardOutput).RootElement.GetProperty("parts");
+        Assert.Equal(["text/plain", "text/plain"], parts.EnumerateArray().Select(p => p.GetProperty("type").GetString()));
+        Assert.Equal("inner body\n", Lf(parts[1].GetProperty("text").GetString()));
+        Assert.Contains("Content-Type: message/rfc822\r\n", await File.ReadAllTextAsync(eml), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attached_eml_with_bare_lf_is_refused_and_no_file_is_left()
+    {
+        string inner = Path.Combine(_dir, "unix.eml");
+        await File.WriteAllTextAsync(inner, "From: x@example.com\nSubject: inner\n\nbody\n");
+        string eml = Path.Combine(_dir, "out.eml");
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "fwd", "--attach", inner, "--out", eml);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("CRLF", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(eml));
+    }
+
+    [Fact]
+    public async Task Graph_body_over_the_ceiling_is_rejected_before_anything_is_written()
+    {
+        string big = Path.Combine(_dir, "big.bin");
+        await File.WriteAllBytesAsync(big, new byte[3_000_000]);
+        string graphBody = Path.Combine(_dir, "body.b64");
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "big", "--attach", big, "--graph-body", graphBody);
+        Assert.Equal(CommandLine.Rejected, code);
+        Assert.Contains("ceiling", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(graphBody));
     }
 
     [Fact]
