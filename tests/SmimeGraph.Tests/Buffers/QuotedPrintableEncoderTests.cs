@@ -22,6 +22,7 @@ public class QuotedPrintableEncoderTests
             "bare\rCR and bare\nLF and CR at end\r",
             new string('é', 100) + " \r\n" + string.Concat(Enumerable.Repeat("a ", 80)),
             "\0\x01\x7f controls",
+            "From the start\r\nFrom here too\r\nFro\r\nFrom\r\nFrom\tx\r\nFFrom \r\nnot From here\r\nFrom ",
         ];
         var data = new TheoryData<string, int>();
         foreach (string input in inputs)
@@ -63,6 +64,15 @@ public class QuotedPrintableEncoderTests
         string encoded = Encoding.ASCII.GetString(QuotedPrintableEncoder.EncodeToArray(Encoding.ASCII.GetBytes("a \r\n" + new string('b', 80))));
         Assert.Equal("a=20\r\n" + new string('b', 75) + "=\r\nbbbbb", encoded);
     }
+
+    [Theory]
+    [InlineData("From me", "=46rom me")]
+    [InlineData("a\r\nFrom b", "a\r\n=46rom b")]
+    [InlineData("From", "From")]
+    [InlineData("Fro\r\nm", "Fro\r\nm")]
+    [InlineData("x From y", "x From y")]
+    public void From_at_the_start_of_a_line_is_encoded(string text, string expected) =>
+        Assert.Equal(expected, Encoding.ASCII.GetString(QuotedPrintableEncoder.EncodeToArray(Encoding.ASCII.GetBytes(text))));
 
     private static byte[] EncodeInChunks(byte[] input, int chunk)
     {
