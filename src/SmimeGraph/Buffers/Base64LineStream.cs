@@ -79,6 +79,7 @@ internal sealed class Base64LineStream : Stream
 
         _completed = true;
         FlushBuffer();
+        ReturnBuffer();
     }
 
     /// <summary>The asynchronous <see cref="Complete"/>.</summary>
@@ -97,6 +98,7 @@ internal sealed class Base64LineStream : Stream
 
         _completed = true;
         await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        ReturnBuffer();
     }
 
     public override void Flush()
@@ -122,17 +124,29 @@ internal sealed class Base64LineStream : Stream
     // True when all of source was taken; false when the buffer must be flushed first.
     private bool EncodeSome(ref ReadOnlySpan<byte> source, bool isFinalBlock)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
         if (_completed)
         {
             throw new InvalidOperationException("The base64 stream has been completed.");
         }
+
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
 
         OperationStatus status = _encoder.Encode(source, _buffer.AsSpan(_buffered), out int consumed, out int written, isFinalBlock);
         _buffered += written;
         BytesIn += consumed;
         source = source[consumed..];
         return status == OperationStatus.Done;
+    }
+
+    // Nothing can be written after the final block, so the buffer goes back to the pool at once
+    // (callers that complete without disposing leak nothing).
+    private void ReturnBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
     }
 
     private void FlushBuffer()
@@ -157,21 +171,17 @@ internal sealed class Base64LineStream : Stream
     {
         try
         {
-            if (disposing && _buffer is not null)
+            if (disposing && !_completed && _buffer is not null)
             {
                 Complete();
-                if (!_leaveOpen)
-                {
-                    _destination.Dispose();
-                }
             }
         }
         finally
         {
-            if (_buffer is not null)
+            ReturnBuffer();
+            if (disposing && !_leaveOpen)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
+                _destination.Dispose();
             }
 
             base.Dispose(disposing);
@@ -182,21 +192,17 @@ internal sealed class Base64LineStream : Stream
     {
         try
         {
-            if (_buffer is not null)
+            if (!_completed && _buffer is not null)
             {
                 await CompleteAsync().ConfigureAwait(false);
-                if (!_leaveOpen)
-                {
-                    await _destination.DisposeAsync().ConfigureAwait(false);
-                }
             }
         }
         finally
         {
-            if (_buffer is not null)
+            ReturnBuffer();
+            if (!_leaveOpen)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
+                await _destination.DisposeAsync().ConfigureAwait(false);
             }
 
             GC.SuppressFinalize(this);

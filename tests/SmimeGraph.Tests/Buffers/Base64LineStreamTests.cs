@@ -101,6 +101,22 @@ public class Base64LineStreamTests
         Assert.InRange(lines[^2].Length, 4, 76);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Destination_is_disposed_only_when_not_left_open(bool leaveOpen)
+    {
+        var output = new MemoryStream();
+        await using (var stream = new Base64LineStream(output, leaveOpen))
+        {
+            await stream.WriteAsync(new byte[] { 1, 2, 3, 4 });
+            await stream.CompleteAsync();
+        }
+
+        Assert.Equal(leaveOpen, output.CanWrite);
+        Assert.Equal("AQIDBA==\r\n", Encoding.ASCII.GetString(output.ToArray()));
+    }
+
     [Fact]
     public void Writing_after_complete_is_refused()
     {
