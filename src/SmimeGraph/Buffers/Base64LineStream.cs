@@ -101,6 +101,17 @@ internal sealed class Base64LineStream : Stream
         ReturnBuffer();
     }
 
+    /// <summary>
+    /// Gives up after a failure: releases the buffer without writing the final block, so that
+    /// disposal does not write to a destination that has already failed and hide the first error.
+    /// </summary>
+    public void Abort()
+    {
+        _completed = true;
+        _buffered = 0;
+        ReturnBuffer();
+    }
+
     public override void Flush()
     {
         FlushBuffer();
@@ -153,7 +164,16 @@ internal sealed class Base64LineStream : Stream
     {
         if (_buffer is not null && _buffered > 0)
         {
-            _destination.Write(_buffer, 0, _buffered);
+            try
+            {
+                _destination.Write(_buffer, 0, _buffered);
+            }
+            catch
+            {
+                Abort();
+                throw;
+            }
+
             _buffered = 0;
         }
     }
@@ -162,7 +182,16 @@ internal sealed class Base64LineStream : Stream
     {
         if (_buffer is not null && _buffered > 0)
         {
-            await _destination.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _destination.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Abort();
+                throw;
+            }
+
             _buffered = 0;
         }
     }

@@ -118,11 +118,32 @@ public class Base64LineStreamTests
     }
 
     [Fact]
+    public void A_failed_destination_is_not_written_again_on_dispose()
+    {
+        var destination = new FailingStream();
+        var stream = new Base64LineStream(destination);
+        Assert.Throws<IOException>(() => stream.Write(new byte[100_000]));
+        stream.Dispose();
+        Assert.Equal(1, destination.Writes);
+    }
+
+    [Fact]
     public void Writing_after_complete_is_refused()
     {
         using var stream = new Base64LineStream(new MemoryStream());
         stream.Write([1, 2]);
         stream.Complete();
         Assert.Throws<InvalidOperationException>(() => stream.Write([3]));
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            throw new IOException("full");
+        }
     }
 }
