@@ -133,14 +133,13 @@ internal struct Base64LineEncoder
             }
 
             // RFC 4648 §4: the final quantum is padded with '='; the last line ends with CRLF.
-            int needed = (_carryLength > 0 ? 4 : 0) + ((_carryLength > 0 || _linePosition > 0) ? 2 : 0);
-            if (destination.Length - written < needed)
-            {
-                return OperationStatus.DestinationTooSmall;
-            }
-
             if (_carryLength > 0)
             {
+                if (destination.Length - written < 4)
+                {
+                    return OperationStatus.DestinationTooSmall;
+                }
+
                 ReadOnlySpan<byte> last = _carryLength == 1 ? [_carry0] : [_carry0, _carry1];
                 Base64.EncodeToUtf8(last, destination[written..], out _, out int quartet, isFinalBlock: true);
                 written += quartet;
@@ -150,6 +149,11 @@ internal struct Base64LineEncoder
 
             if (_linePosition > 0)
             {
+                if (destination.Length - written < 2)
+                {
+                    return OperationStatus.DestinationTooSmall;
+                }
+
                 destination[written++] = (byte)'\r';
                 destination[written++] = (byte)'\n';
                 _linePosition = 0;

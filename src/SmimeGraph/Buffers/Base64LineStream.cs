@@ -79,6 +79,7 @@ internal sealed class Base64LineStream : Stream
 
         _completed = true;
         FlushBuffer();
+        ReturnBuffer();
     }
 
     /// <summary>The asynchronous <see cref="Complete"/>.</summary>
@@ -97,6 +98,18 @@ internal sealed class Base64LineStream : Stream
 
         _completed = true;
         await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        ReturnBuffer();
+    }
+
+    /// <summary>
+    /// Gives up after a failure: releases the buffer without writing the final block, so that
+    /// disposal does not write to a destination that has already failed and hide the first error.
+    /// </summary>
+    public void Abort()
+    {
+        _completed = true;
+        _buffered = 0;
+        ReturnBuffer();
     }
 
     public override void Flush()
@@ -122,11 +135,12 @@ internal sealed class Base64LineStream : Stream
     // True when all of source was taken; false when the buffer must be flushed first.
     private bool EncodeSome(ref ReadOnlySpan<byte> source, bool isFinalBlock)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
         if (_completed)
         {
             throw new InvalidOperationException("The base64 stream has been completed.");
         }
+
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
 
         OperationStatus status = _encoder.Encode(source, _buffer.AsSpan(_buffered), out int consumed, out int written, isFinalBlock);
         _buffered += written;
@@ -135,11 +149,31 @@ internal sealed class Base64LineStream : Stream
         return status == OperationStatus.Done;
     }
 
+    // Nothing can be written after the final block, so the buffer goes back to the pool at once
+    // (callers that complete without disposing leak nothing).
+    private void ReturnBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
     private void FlushBuffer()
     {
         if (_buffer is not null && _buffered > 0)
         {
-            _destination.Write(_buffer, 0, _buffered);
+            try
+            {
+                _destination.Write(_buffer, 0, _buffered);
+            }
+            catch
+            {
+                Abort();
+                throw;
+            }
+
             _buffered = 0;
         }
     }
@@ -148,7 +182,16 @@ internal sealed class Base64LineStream : Stream
     {
         if (_buffer is not null && _buffered > 0)
         {
-            await _destination.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _destination.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Abort();
+                throw;
+            }
+
             _buffered = 0;
         }
     }
@@ -157,21 +200,17 @@ internal sealed class Base64LineStream : Stream
     {
         try
         {
-            if (disposing && _buffer is not null)
+            if (disposing && !_completed && _buffer is not null)
             {
                 Complete();
-                if (!_leaveOpen)
-                {
-                    _destination.Dispose();
-                }
             }
         }
         finally
         {
-            if (_buffer is not null)
+            ReturnBuffer();
+            if (disposing && !_leaveOpen)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
+                _destination.Dispose();
             }
 
             base.Dispose(disposing);
@@ -182,21 +221,17 @@ internal sealed class Base64LineStream : Stream
     {
         try
         {
-            if (_buffer is not null)
+            if (!_completed && _buffer is not null)
             {
                 await CompleteAsync().ConfigureAwait(false);
-                if (!_leaveOpen)
-                {
-                    await _destination.DisposeAsync().ConfigureAwait(false);
-                }
             }
         }
         finally
         {
-            if (_buffer is not null)
+            ReturnBuffer();
+            if (!_leaveOpen)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
+                await _destination.DisposeAsync().ConfigureAwait(false);
             }
 
             GC.SuppressFinalize(this);

@@ -6,22 +6,27 @@ namespace SmimeGraph.Buffers;
 /// Incremental quoted-printable (RFC 2045 §6.7) for canonical text: CRLF is a hard line break,
 /// every other byte outside 33..126 (and '=') becomes <c>=XX</c>, a space or tab before a line
 /// break or at the end is encoded (rule 3, so no line has trailing whitespace), and lines are
-/// broken with soft line breaks so that none exceeds 76 characters (rule 5). A held CR and a
-/// held space or tab are carried between calls, so the output does not depend on chunking.
+/// broken with soft line breaks so that none exceeds 76 characters (rule 5). "From " at the
+/// start of a line is written "=46rom " (RFC 2049 §4), so that no mbox agent rewrites it and
+/// breaks a signature. A held CR, a held space or tab and a partly matched "From " are carried
+/// between calls, so the output does not depend on chunking.
 /// </summary>
 internal struct QuotedPrintableEncoder
 {
     /// <summary>The room an input byte may need in the destination (held whitespace, soft break, escape, CRLF).</summary>
-    public const int MaxBytesPerStep = 16;
+    public const int MaxBytesPerStep = 32;
 
     // Text before a soft line break ('=' is the 76th character).
     private const int MaxLineText = 75;
 
     private static ReadOnlySpan<byte> Hex => "0123456789ABCDEF"u8;
 
+    private static ReadOnlySpan<byte> From => "From "u8;
+
     private int _linePosition;
     private int _heldWhitespace; // -1 none, else ' ' or '\t'
     private bool _heldCarriageReturn;
+    private int _fromMatched; // bytes of "From " held at the start of a line
     private bool _started;
     private bool _completed;
 
@@ -131,6 +136,33 @@ internal struct QuotedPrintableEncoder
             Escaped((byte)'\r', destination, ref written);
         }
 
+        if (_fromMatched > 0)
+        {
+            if (b != From[_fromMatched])
+            {
+                FlushFrom(destination, ref written);
+            }
+            else if (_fromMatched < From.Length - 1)
+            {
+                _fromMatched++;
+                return;
+            }
+            else
+            {
+                // "From " complete: escape the F; the space goes on as usual.
+                _fromMatched = 0;
+                Escaped((byte)'F', destination, ref written);
+                Literal((byte)'r', destination, ref written);
+                Literal((byte)'o', destination, ref written);
+                Literal((byte)'m', destination, ref written);
+            }
+        }
+        else if (b == (byte)'F' && _linePosition == 0 && _heldWhitespace < 0)
+        {
+            _fromMatched = 1;
+            return;
+        }
+
         if (b == (byte)'\r')
         {
             _heldCarriageReturn = true;
@@ -156,9 +188,21 @@ internal struct QuotedPrintableEncoder
         }
     }
 
+    // Writes a partly matched "From " as it was.
+    private void FlushFrom(Span<byte> destination, ref int written)
+    {
+        for (int i = 0; i < _fromMatched; i++)
+        {
+            Literal(From[i], destination, ref written);
+        }
+
+        _fromMatched = 0;
+    }
+
     // Writes the held whitespace (encoded when a line break or the end follows) and a held CR.
     private void FlushHeld(Span<byte> destination, ref int written, bool beforeLineBreak)
     {
+        FlushFrom(destination, ref written);
         if (_heldWhitespace >= 0)
         {
             byte ws = (byte)_heldWhitespace;

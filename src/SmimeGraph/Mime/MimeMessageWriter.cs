@@ -157,7 +157,7 @@ public sealed class MimeMessageWriter
                 {
                     // RFC 2045 §6.8: base64 in lines of 76 characters.
                     var encoder = new Base64LineStream(destination, leaveOpen: true);
-                    await using (encoder.ConfigureAwait(false))
+                    try
                     {
                         int read;
                         while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
@@ -168,6 +168,11 @@ public sealed class MimeMessageWriter
                         }
 
                         await encoder.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        // After a failure the final block is not written: the first error is the one reported.
+                        encoder.Abort();
                     }
                 }
             }

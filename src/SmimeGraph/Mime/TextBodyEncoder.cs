@@ -60,7 +60,7 @@ internal static class TextBodyEncoder
     }
 
     // 7bit (RFC 2045 §2.7) that also survives signing unchanged: printable ASCII and tab,
-    // lines of at most 76 characters, no whitespace at the end of a line.
+    // lines of at most 76 characters, no whitespace at the end of a line, no line starting "From ".
     private static bool IsShortLineAscii(ReadOnlySpan<byte> canonical)
     {
         int lineLength = 0;
@@ -80,6 +80,12 @@ internal static class TextBodyEncoder
             }
 
             if (!(b is >= 0x20 and < 0x7F || b == (byte)'\t') || ++lineLength > MaxLineLength)
+            {
+                return false;
+            }
+
+            // RFC 2049 §4: a line starting "From " is rewritten by mbox agents; encode it instead.
+            if (lineLength == 1 && canonical[i..].StartsWith("From "u8))
             {
                 return false;
             }

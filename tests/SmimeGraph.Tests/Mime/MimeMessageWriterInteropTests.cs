@@ -173,6 +173,7 @@ public class MimeMessageWriterInteropTests
     [InlineData("Кириллица занимает почти весь текст, поэтому base64 короче.\nВторая строка.")]
     [InlineData("mixed\r\nline\rendings\n\n\r\r\nend  ")]
     [InlineData("= signs = everywhere ==\t\ttab at end\t\n")]
+    [InlineData("From the start of a line\nFrom here too\n")]
     public async Task Text_bodies_decode_to_the_input(string text)
     {
         var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = text };
@@ -181,6 +182,61 @@ public class MimeMessageWriterInteropTests
         JsonElement parsed = PythonEmail.Parse(message);
         Assert.Empty(PythonEmail.Defects(parsed));
         Assert.Equal(PythonEmail.Lf(text), PythonEmail.Lf(parsed.GetProperty("body").GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task Long_address_lists_references_and_field_names_fold_within_78_characters()
+    {
+        var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = "x" };
+        for (int i = 0; i < 40; i++)
+        {
+            spec.To.Add(new MailboxAddress($"user{i}@example.com", i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}"));
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            spec.References.Add($"{i:D10}.thread@mail.example.com");
+        }
+
+        string longName = "X-" + new string('N', HeaderWriter.MaxFieldNameLength - 2);
+        string value = "välue " + string.Concat(Enumerable.Repeat("ab ", 40));
+        spec.Headers.Add(new(longName, value));
+
+        byte[] message = await WriteAsync(spec);
+        MimeAssert.Canonical(message);
+        JsonElement parsed = PythonEmail.Parse(message);
+        Assert.Empty(PythonEmail.Defects(parsed));
+        Assert.Equal(40, parsed.GetProperty("to").GetArrayLength());
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.Equal($"user{i}@example.com", parsed.GetProperty("to")[i][1].GetString());
+            Assert.Equal(i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}", parsed.GetProperty("to")[i][0].GetString());
+        }
+
+        Assert.Equal(string.Join(' ', spec.References.Select(r => "<" + r + ">")), parsed.GetProperty("headers").GetProperty("References").GetString());
+        Assert.Equal(value, parsed.GetProperty("headers").GetProperty(longName).GetString());
+    }
+
+    [Fact]
+    public void Field_names_longer_than_the_limit_are_refused()
+    {
+        var spec = new MessageSpec { From = new MailboxAddress("a@example.com") };
+        spec.Headers.Add(new("X-" + new string('N', HeaderWriter.MaxFieldNameLength), "v"));
+        Assert.Throws<HeaderInjectionException>(() => MimeMessageWriter.Create(spec));
+    }
+
+    [Theory]
+    [InlineData("short ascii\n", "7bit", "short ascii\r\n")]
+    [InlineData("From the start\n", "quoted-printable", "=46rom the start\r\n")]
+    [InlineData("trailing \n", "quoted-printable", "trailing=20\r\n")]
+    [InlineData("Grüße aus Köln, bis bald!\n", "quoted-printable", "Gr=C3=BC=C3=9Fe aus K=C3=B6ln, bis bald!\r\n")]
+    [InlineData("Grüße\n", "base64", "R3LDvMOfZQ0K\r\n")]
+    [InlineData("Здравствуйте", "base64", "0JfQtNGA0LDQstGB0YLQstGD0LnRgtC1\r\n")]
+    public async Task Transfer_encoding_is_chosen_by_content(string text, string encoding, string body)
+    {
+        byte[] message = await WriteAsync(new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = text });
+        string raw = Encoding.ASCII.GetString(message);
+        Assert.EndsWith("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: " + encoding + "\r\n\r\n" + body, raw, StringComparison.Ordinal);
     }
 
     internal static async Task<byte[]> WriteAsync(MessageSpec spec)
