@@ -2,6 +2,7 @@ using System.Text;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
+using SmimeGraph.Tests.Mime;
 
 namespace SmimeGraph.Tests.Smime;
 
@@ -70,7 +71,7 @@ public sealed class SmimeComposerSizeTests
     public async Task An_over_ceiling_message_is_refused_without_reading_its_attachment(string mode)
     {
         var spec = SmimeFixture.Message(attachmentLength: -1);
-        spec.Attachments.Add(MimeAttachment.FromStream("huge.bin", new SmimeFixture.ThrowingStream(5_000_000)));
+        spec.Attachments.Add(MimeAttachment.FromStream("huge.bin", new ThrowingStream(5_000_000)));
 
         var ex = await Assert.ThrowsAsync<PayloadTooLargeException>(() => new SmimeComposer().ComposeAsync(spec, OptionsFor(mode)));
         Assert.True(ex.Size > GraphPayload.DefaultCeiling);

@@ -65,24 +65,6 @@ internal static class SmimeFixture
         return spec;
     }
 
-    /// <summary>A stream whose every read fails: proof that a rejected message read no attachment byte.</summary>
-    public sealed class ThrowingStream(long length) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => 0; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("The attachment was read.");
-        public override int Read(Span<byte> buffer) => throw new InvalidOperationException("The attachment was read.");
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new InvalidOperationException("The attachment was read.");
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw new InvalidOperationException("The attachment was read.");
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     public static byte[] Flip(byte[] data, int index)
     {
         byte[] copy = (byte[])data.Clone();
