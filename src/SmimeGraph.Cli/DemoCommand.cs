@@ -1,11 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Cli.TestPki;
+using SmimeGraph.Emulator;
+using SmimeGraph.Graph;
+using SmimeGraph.Mime;
+using SmimeGraph.Smime;
+
 namespace SmimeGraph.Cli;
 
-/// <summary><c>smimegraph demo</c>.</summary>
+/// <summary>
+/// <c>smimegraph demo</c>: the whole job end to end on the embedded emulator. It makes a fresh
+/// test PKI, starts the emulator on a free loopback port with a temporary store, composes a
+/// signed and encrypted message with an attachment, checks it against the ceiling, creates a
+/// draft, updates it, sends it, fetches the sent copy's MIME, decrypts and verifies it, and
+/// prints a report. Exit 0 only when every step succeeded and the sent copy verified.
+/// </summary>
 internal static class DemoCommand
 {
+    private const int AttachmentLength = 512 * 1024;
+
     public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
     {
-        await console.Error.WriteLineAsync("smimegraph demo: not available in this build.").ConfigureAwait(false);
-        return CommandLine.Usage;
+        var reader = new ArgumentReader(args, ["--attachment-size"], ["--keep"]);
+        int attachmentLength = reader.Optional("--attachment-size") is string size
+            ? int.Parse(size, NumberStyles.None, CultureInfo.InvariantCulture)
+            : AttachmentLength;
+        TextWriter output = console.Out;
+        string work = Path.Combine(Path.GetTempPath(), "smimegraph-demo-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(work);
+        var timings = new List<(string Step, TimeSpan Elapsed)>();
+        var clock = Stopwatch.StartNew();
+        void Mark(string step)
+        {
+            timings.Add((step, clock.Elapsed));
+            clock.Restart();
+        }
+
+        try
+        {
+            string certs = Path.Combine(work, "certs");
+            TestPkiGenerator.Write(certs);
+            X509Certificate2 signerCertificate = LoadPfx(certs, "signer-rsa2048");
+            X509Certificate2 senderEncryption = LoadPfx(certs, "sender-rsa2048-enc");
+            X509Certificate2 recipient = LoadPfx(certs, "recipient-rsa2048");
+            X509Certificate2 root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certs, TestPkiGenerator.RootName + ".pem"));
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(Path.Combine(certs, TestPkiGenerator.ChainFileName));
+            Mark("test PKI generated");
+
+            await using EmulatorHost host = await EmulatorHost.StartAsync(new EmulatorOptions { StoreDirectory = Path.Combine(work, "store") }, cancellationToken).ConfigureAwait(false);
+            using var http = new HttpClient();
+            var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult("demo-token"), new GraphMimeTransportOptions { BaseAddress = host.BaseAddress });
+            Mark("emulator started");
+
+            var signer = new SmimeSigner(signerCertificate) { EncryptionCertificate = senderEncryption };
+            foreach (X509Certificate2 certificate in chain)
+            {
+                signer.Chain.Add(certificate);
+            }
+
+            var encryption = new SmimeEncryptionOptions { SenderCertificate = senderEncryption };
+            encryption.Recipients.Add(X509CertificateLoader.LoadCertificate(recipient.RawData));
+            var options = new SmimeOptions { Signer = signer, Encryption = encryption };
+            byte[] attachment = RandomNumberGenerator.GetBytes(attachmentLength);
+            MessageSpec Spec(string subject)
+            {
+                var spec = new MessageSpec
+                {
+                    From = new MailboxAddress("alice@example.com", "Alice Example"),
+                    Subject = subject,
+                    TextBody = "Hello Bob,\r\n\r\nthe quarterly figures are attached, signed and encrypted.\r\n\r\nAlice\r\n",
+                    HtmlBody = "<p>Hello Bob,</p><p>the quarterly figures are attached, <b>signed and encrypted</b>.</p><p>Alice</p>",
+                };
+                spec.To.Add(new MailboxAddress("bob@example.com", "Bob Example"));
+                spec.Bcc.Add(new MailboxAddress("audit@example.com"));
+                spec.Attachments.Add(MimeAttachment.FromStream("figures.bin", new MemoryStream(attachment, writable: false)));
+                return spec;
+            }
+
+            var composer = new SmimeComposer();
+            PayloadSizePrediction prediction = composer.PredictSize(Spec("Quarterly figures"), options);
+            Mark("size predicted (no attachment byte read)");
+            using GraphPayload draftPayload = await composer.ComposeAsync(Spec("Quarterly figures (draft)"), options, cancellationToken).ConfigureAwait(false);
+            Mark("draft composed (sign + encrypt + base64)");
+            GraphMessage draft = await transport.CreateDraftAsync(GraphMailbox.Me, draftPayload, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Mark("draft created (POST /me/messages)");
+            using GraphPayload finalPayload = await composer.ComposeAsync(Spec("Quarterly figures"), options, cancellationToken).ConfigureAwait(false);
+            await transport.UpdateDraftAsync(GraphMailbox.Me, draft.Id, finalPayload, cancellationToken).ConfigureAwait(false);
+            Mark("draft updated (PUT /me/messages/{id}/$value)");
+            await transport.SendDraftAsync(GraphMailbox.Me, draft.Id, cancellationToken).ConfigureAwait(false);
+            Mark("draft sent (POST /me/messages/{id}/send)");
+
+            var sent = new MemoryStream();
+            await using (Stream mime = await transport.GetMimeAsync(GraphMailbox.Me, draft.Id, cancellationToken).ConfigureAwait(false))
+            {
+                await mime.CopyToAsync(sent, cancellationToken).ConfigureAwait(false);
+            }
+
+            Mark("sent copy fetched (GET /me/messages/{id}/$value)");
+            var inspection = new SmimeInspectorOptions();
+            inspection.DecryptionCertificates.Add(senderEncryption);
+            inspection.TrustAnchors.Add(root);
+            InspectionResult result = SmimeInspector.Inspect(sent.ToArray(), inspection);
+            Mark("sent copy decrypted and verified");
+
+            // Graph keeps the MIME it was given; the emulator must hand back exactly what was uploaded.
+            bool roundTrip = sent.ToArray().AsSpan().SequenceEqual(Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(finalPayload.ToArray())));
+            await output.WriteLineAsync("SmimeGraph demo — signed and encrypted mail through the Graph MIME endpoints (local emulator)").ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  emulator            {host.BaseAddress}")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  message             Alice -> Bob (+Bcc), text + HTML, attachment {attachmentLength:N0} bytes")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  MIME                {finalPayload.MimeLength:N0} bytes (predicted {prediction.MimeLength:N0})")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  Graph request body  {finalPayload.Length:N0} bytes of base64 (predicted {prediction.BodyLength:N0})")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  ceiling             {finalPayload.Ceiling:N0} bytes; headroom {finalPayload.Headroom:N0} bytes ({100.0 * finalPayload.Headroom / finalPayload.Ceiling:F1}%)")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  draft id            {draft.Id}")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  sent copy           {sent.Length:N0} bytes{(roundTrip ? ", byte for byte as uploaded" : ", DIFFERS from the upload")}")).ConfigureAwait(false);
+            await output.WriteLineAsync("  steps").ConfigureAwait(false);
+            foreach ((string step, TimeSpan elapsed) in timings)
+            {
+                await output.WriteLineAsync(FormattableString.Invariant($"    {elapsed.TotalMilliseconds,8:F1} ms  {step}")).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync("  layers").ConfigureAwait(false);
+            foreach (InspectionLayer layer in result.Layers)
+            {
+                await output.WriteLineAsync("    " + Describe(layer)).ConfigureAwait(false);
+            }
+
+            bool ok = result.IsValid && result.IsEncrypted && result.IsSigned && roundTrip;
+            await output.WriteLineAsync("  verdict             " + (ok ? "VALID: decrypted, signature valid and trusted, signer matches From" : "INVALID")).ConfigureAwait(false);
+            return ok ? CommandLine.Success : CommandLine.Invalid;
+        }
+        finally
+        {
+            if (!reader.Has("--keep"))
+            {
+                try
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A temporary folder left behind is not a failure of the demo.
+                }
+            }
+            else
+            {
+                await output.WriteLineAsync("  kept                " + work).ConfigureAwait(false);
+            }
+        }
     }
+
+    private static string Describe(InspectionLayer layer) => layer switch
+    {
+        EncryptionLayer e => $"{Where(layer)}: encrypted, {e.ContentEncryptionAlgorithm} with {e.KeyManagementAlgorithm}, {(e.IsDecrypted ? "decrypted" : "NOT decrypted")}, {(e.IsAuthenticated ? "authenticated" : "unauthenticated (CBC)")}{Problems(layer)}",
+        SignatureLayer s => $"{Where(layer)}: signed ({s.Form}, micalg {s.MicAlg}), " + string.Join("; ", s.Signatures.Select(v => $"{v.SignerCertificate?.GetNameInfo(X509NameType.EmailName, false)}: {(v.IsValidAndTrusted ? "valid and trusted" : "NOT valid")}")) + Problems(layer),
+        _ => Where(layer) + Problems(layer),
+    };
+
+    private static string Where(InspectionLayer layer) => layer.Path.Length == 0 ? "message" : "part " + layer.Path;
+
+    private static string Problems(InspectionLayer layer) => layer.Problems.Count == 0 ? string.Empty : " — " + string.Join("; ", layer.Problems);
+
+    private static X509Certificate2 LoadPfx(string directory, string name) =>
+        X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory, name + ".pfx"), TestPkiGenerator.PfxPassword);
 }

@@ -1,11 +1,300 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using SmimeGraph.Smime;
+
 namespace SmimeGraph.Cli;
 
-/// <summary><c>smimegraph inspect</c>.</summary>
+/// <summary>
+/// <c>smimegraph inspect FILE.eml [--key PFX[:password]]... [--trust CA.pem]... [--at TIME] [--json]</c>:
+/// decrypts and verifies every layer. Exit 0 only when every layer decrypts and every signature
+/// is valid and trusted (and covers the whole message, made by its sender); 1 otherwise; 2 when
+/// the input or an option cannot be read.
+/// </summary>
 internal static class InspectCommand
 {
     public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
     {
-        await console.Error.WriteLineAsync("smimegraph inspect: not available in this build.").ConfigureAwait(false);
-        return CommandLine.Usage;
+        var reader = new ArgumentReader(args, ["--key", "--trust", "--at"], ["--json"]);
+        if (reader.Positional.Count != 1)
+        {
+            throw new UsageException(reader.Positional.Count == 0 ? "FILE.eml is required." : $"unexpected argument '{reader.Positional[1]}'.");
+        }
+
+        var options = new SmimeInspectorOptions { ValidationTime = ParseTime(reader.Optional("--at")) };
+        foreach (string key in reader.All("--key"))
+        {
+            (string path, string? password) = ArgumentReader.PathAndPassword(key);
+            X509Certificate2Collection collection = X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password, X509KeyStorageFlags.Exportable);
+            foreach (X509Certificate2 certificate in collection)
+            {
+                (certificate.HasPrivateKey ? options.DecryptionCertificates : options.ExtraCertificates).Add(certificate);
+            }
+        }
+
+        foreach (string trust in reader.All("--trust"))
+        {
+            foreach (X509Certificate2 anchor in LoadCertificates(trust))
+            {
+                options.TrustAnchors.Add(anchor);
+            }
+        }
+
+        string file = reader.Positional[0];
+        InspectionResult result;
+        await using (FileStream stream = File.OpenRead(file))
+        {
+            result = await SmimeInspector.InspectAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        string report = reader.Has("--json") ? Json(file, result) : Text(file, result);
+        await console.Out.WriteAsync(report).ConfigureAwait(false);
+        return result.IsValid ? CommandLine.Success : CommandLine.Invalid;
+    }
+
+    private static DateTimeOffset? ParseTime(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time))
+        {
+            return time;
+        }
+
+        throw new UsageException($"--at '{value}' is not a time (use ISO 8601, e.g. 2026-06-01T00:00:00Z).");
+    }
+
+    private static X509Certificate2Collection LoadCertificates(string path)
+    {
+        var collection = new X509Certificate2Collection();
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"--trust '{path}' cannot be read: {ex.Message}");
+        }
+
+        try
+        {
+            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
+                collection.ImportFromPem(text);
+            }
+            else
+            {
+                collection.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            throw new UsageException($"--trust '{path}' holds no readable certificate: {ex.Message}");
+        }
+
+        return collection;
+    }
+
+    private static string Text(string file, InspectionResult result)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{file}: {(result.IsValid ? "VALID" : "NOT VALID")} (validated at {result.ValidationTime.UtcDateTime:u})\n");
+        if (result.Layers.Count == 0)
+        {
+            text.Append("  no S/MIME layer: the message is neither signed nor encrypted\n");
+        }
+
+        foreach (InspectionLayer layer in result.Layers)
+        {
+            string indent = new(' ', 2 + 2 * layer.Depth);
+            string where = layer.Path.Length == 0 ? (layer.Depth == 0 ? "the message" : "the unwrapped content") : "part " + layer.Path;
+            switch (layer)
+            {
+                case EncryptionLayer e:
+                    text.Append(CultureInfo.InvariantCulture, $"{indent}encrypted ({where}{(e.IsPartial ? ", partial" : string.Empty)}): {e.ContentEncryptionAlgorithm ?? "?"}{(e.IsAuthenticated ? " authenticated" : " unauthenticated")}, {(e.IsDecrypted ? "decrypted with " + e.KeyManagementAlgorithm + " for " + e.RecipientCertificate?.Subject : "NOT decrypted")}\n");
+                    break;
+                case SignatureLayer s:
+                    text.Append(CultureInfo.InvariantCulture, $"{indent}signed {s.Form.ToString().ToLowerInvariant()} ({where}{(s.IsPartial ? ", PARTIAL: covers only part " + s.CoveredPath : string.Empty)}){(s.LineEndingsCanonicalized ? ", verified over CRLF line endings" : string.Empty)}\n");
+                    foreach (SignatureVerdict v in s.Signatures)
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $"{indent}  signer {v.SignerCertificate?.Subject ?? v.SignerIdentifier}: {(v.IsValidAndTrusted ? "valid and trusted" : v.IsSignatureValid ? "signature valid" : "INVALID: " + v.Failure)}; {v.SignatureAlgorithm}");
+                        if (v.SigningTime is { } at)
+                        {
+                            text.Append(CultureInfo.InvariantCulture, $"; signed {at.UtcDateTime:u}");
+                        }
+
+                        text.Append('\n');
+                        foreach (string w in v.Weaknesses)
+                        {
+                            text.Append(CultureInfo.InvariantCulture, $"{indent}    weak: {w}\n");
+                        }
+
+                        foreach (string p in v.Chain?.Problems ?? [])
+                        {
+                            text.Append(CultureInfo.InvariantCulture, $"{indent}    chain: {p}\n");
+                        }
+
+                        if (v.SignerMatchesSender == false)
+                        {
+                            text.Append(CultureInfo.InvariantCulture, $"{indent}    signer address ({string.Join(", ", v.SignerAddresses)}) is not the sender ({string.Join(", ", result.SenderAddresses)})\n");
+                        }
+                    }
+
+                    break;
+            }
+
+            foreach (string problem in layer.Problems)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{indent}  problem: {problem}\n");
+            }
+
+            foreach (string note in layer.Notes)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{indent}  note: {note}\n");
+            }
+        }
+
+        if (result.SenderIsVouchedFor == false)
+        {
+            text.Append("  no valid signature was made by the From/Sender address\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"  content: {result.Content.MediaType}\n");
+        return text.ToString();
+    }
+
+    private static string Json(string file, InspectionResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("file", file);
+            json.WriteBoolean("valid", result.IsValid);
+            json.WriteBoolean("encrypted", result.IsEncrypted);
+            json.WriteBoolean("signed", result.IsSigned);
+            json.WriteBoolean("partialSignatures", result.HasPartialSignatures);
+            WriteNullableBoolean(json, "senderVouchedFor", result.SenderIsVouchedFor);
+            WriteStrings(json, "senderAddresses", result.SenderAddresses);
+            json.WriteString("validationTime", result.ValidationTime);
+            json.WriteStartObject("content");
+            json.WriteString("mediaType", result.Content.MediaType);
+            json.WriteString("fileName", result.Content.FileName);
+            json.WriteEndObject();
+            json.WriteStartArray("layers");
+            foreach (InspectionLayer layer in result.Layers)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", layer is SignatureLayer ? "signature" : "encryption");
+                json.WriteNumber("depth", layer.Depth);
+                json.WriteString("path", layer.Path);
+                json.WriteString("mediaType", layer.Entity.MediaType);
+                json.WriteBoolean("partial", layer.IsPartial);
+                json.WriteBoolean("succeeded", layer.Succeeded);
+                if (layer is SignatureLayer s)
+                {
+                    json.WriteString("form", s.Form == SignatureForm.Detached ? "detached" : "opaque");
+                    json.WriteString("micalg", s.MicAlg);
+                    json.WriteString("coveredPath", s.CoveredPath);
+                    json.WriteString("coveredMediaType", s.CoveredEntity?.MediaType);
+                    json.WriteBoolean("lineEndingsCanonicalized", s.LineEndingsCanonicalized);
+                    json.WriteStartArray("signatures");
+                    foreach (SignatureVerdict v in s.Signatures)
+                    {
+                        WriteVerdict(json, v);
+                    }
+
+                    json.WriteEndArray();
+                }
+                else if (layer is EncryptionLayer e)
+                {
+                    json.WriteString("contentEncryptionAlgorithm", e.ContentEncryptionAlgorithm);
+                    json.WriteString("keyManagementAlgorithm", e.KeyManagementAlgorithm);
+                    json.WriteBoolean("authenticated", e.IsAuthenticated);
+                    json.WriteBoolean("weak", e.IsWeak);
+                    json.WriteBoolean("decrypted", e.IsDecrypted);
+                    json.WriteString("recipient", e.RecipientCertificate?.Subject);
+                }
+
+                WriteStrings(json, "problems", layer.Problems);
+                WriteStrings(json, "notes", layer.Notes);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void WriteVerdict(Utf8JsonWriter json, SignatureVerdict v)
+    {
+        json.WriteStartObject();
+        json.WriteString("signerIdentifier", v.SignerIdentifier);
+        json.WriteString("signer", v.SignerCertificate?.Subject);
+        json.WriteString("signerSerialNumber", v.SignerCertificate?.SerialNumber);
+        json.WriteString("signerThumbprint", v.SignerCertificate?.Thumbprint);
+        if (v.SigningTime is { } signingTime)
+        {
+            json.WriteString("signingTime", signingTime);
+        }
+        else
+        {
+            json.WriteNull("signingTime");
+        }
+
+        json.WriteBoolean("signingTimeInFuture", v.SigningTimeIsInFuture);
+        json.WriteString("digestAlgorithm", v.DigestAlgorithm);
+        json.WriteString("signatureAlgorithm", v.SignatureAlgorithm);
+        json.WriteBoolean("signatureValid", v.IsSignatureValid);
+        json.WriteString("failure", v.Failure);
+        WriteStrings(json, "weaknesses", v.Weaknesses);
+        if (v.Chain is { } chain)
+        {
+            json.WriteStartObject("chain");
+            json.WriteBoolean("trusted", chain.IsTrusted);
+            WriteStrings(json, "problems", chain.Problems);
+            WriteStrings(json, "certificates", chain.Chain.Select(c => c.Subject).ToList());
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("chain");
+        }
+
+        WriteStrings(json, "signerAddresses", v.SignerAddresses);
+        WriteNullableBoolean(json, "signerMatchesSender", v.SignerMatchesSender);
+        json.WriteBoolean("validAndTrusted", v.IsValidAndTrusted);
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteNullableBoolean(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is { } b)
+        {
+            json.WriteBoolean(name, b);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 }

@@ -1,0 +1,263 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>The plaintext of an EnvelopedData / AuthEnvelopedData and how it was reached.</summary>
+internal sealed record DecryptedContent(byte[] Content, X509Certificate2 RecipientCertificate, string KeyManagementAlgorithm);
+
+/// <summary>
+/// Reads a ContentInfo carrying EnvelopedData (RFC 5652 §6) or AuthEnvelopedData (RFC 5083)
+/// and decrypts it with a recipient's private key: key transport (RSA PKCS #1 v1.5, RSAES-OAEP)
+/// or ECDH key agreement (RFC 5753) with AES or Triple-DES key wrap.
+/// </summary>
+internal sealed class EnvelopedDataReader
+{
+    private readonly ReadOnlyMemory<byte> _encryptedContent;
+    private readonly ReadOnlyMemory<byte> _mac;
+    private readonly ReadOnlyMemory<byte>? _authenticatedAttributes;
+
+    private EnvelopedDataReader(bool isAuthenticated, string contentType, AlgorithmIdentifier contentEncryptionAlgorithm, IReadOnlyList<RecipientInfo> recipients, ReadOnlyMemory<byte> encryptedContent, ReadOnlyMemory<byte> mac, ReadOnlyMemory<byte>? authenticatedAttributes)
+    {
+        IsAuthenticated = isAuthenticated;
+        ContentType = contentType;
+        ContentEncryptionAlgorithm = contentEncryptionAlgorithm;
+        Recipients = recipients;
+        _encryptedContent = encryptedContent;
+        _mac = mac;
+        _authenticatedAttributes = authenticatedAttributes;
+    }
+
+    /// <summary>True for AuthEnvelopedData (RFC 5083): the content carries an integrity tag.</summary>
+    public bool IsAuthenticated { get; }
+
+    /// <summary>The encrypted content's type (id-data for S/MIME).</summary>
+    public string ContentType { get; }
+
+    public AlgorithmIdentifier ContentEncryptionAlgorithm { get; }
+
+    public string ContentEncryptionAlgorithmName => ContentEncryptionReader.Describe(ContentEncryptionAlgorithm.Oid).Name;
+
+    /// <summary>True for content encryption under an algorithm no longer recommended (3DES, RC2).</summary>
+    public bool IsWeak => ContentEncryptionReader.Describe(ContentEncryptionAlgorithm.Oid).IsWeak;
+
+    public IReadOnlyList<RecipientInfo> Recipients { get; }
+
+    /// <summary>True when the bytes start like a ContentInfo carrying EnvelopedData or AuthEnvelopedData.</summary>
+    public static bool IsEnvelopedData(ReadOnlyMemory<byte> encoded) =>
+        ContentInfoReader.TryPeekContentType(encoded) is Oids.EnvelopedData or Oids.AuthEnvelopedData;
+
+    /// <summary>Decodes a ContentInfo(EnvelopedData or AuthEnvelopedData). Throws <see cref="CmsFormatException"/> when malformed.</summary>
+    public static EnvelopedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
+    {
+        try
+        {
+            string? type = ContentInfoReader.TryPeekContentType(contentInfo);
+            bool authenticated = type == Oids.AuthEnvelopedData;
+            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, authenticated ? Oids.AuthEnvelopedData : Oids.EnvelopedData);
+            return DecodeEnvelopedData(content, authenticated);
+        }
+        catch (AsnContentException ex)
+        {
+            throw new CmsFormatException("The EnvelopedData is malformed: " + ex.Message, ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CmsFormatException("The EnvelopedData is malformed: " + ex.Message, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CmsFormatException("The EnvelopedData is malformed: " + ex.Message, ex);
+        }
+    }
+
+    // RFC 5652 §6.1:
+    //   EnvelopedData ::= SEQUENCE {
+    //     version CMSVersion,
+    //     originatorInfo [0] IMPLICIT OriginatorInfo OPTIONAL,
+    //     recipientInfos RecipientInfos,
+    //     encryptedContentInfo EncryptedContentInfo,
+    //     unprotectedAttrs [1] IMPLICIT UnprotectedAttributes OPTIONAL }
+    //   EncryptedContentInfo ::= SEQUENCE {
+    //     contentType ContentType,
+    //     contentEncryptionAlgorithm ContentEncryptionAlgorithmIdentifier,
+    //     encryptedContent [0] IMPLICIT EncryptedContent OPTIONAL }
+    // RFC 5083 §2.1:
+    //   AuthEnvelopedData ::= SEQUENCE {
+    //     version CMSVersion,
+    //     originatorInfo [0] IMPLICIT OriginatorInfo OPTIONAL,
+    //     recipientInfos RecipientInfos,
+    //     authEncryptedContentInfo EncryptedContentInfo,
+    //     authAttrs [1] IMPLICIT AuthAttributes OPTIONAL,
+    //     mac MessageAuthenticationCode,
+    //     unauthAttrs [2] IMPLICIT UnauthAttributes OPTIONAL }
+    private static EnvelopedDataReader DecodeEnvelopedData(ReadOnlyMemory<byte> encoded, bool authenticated)
+    {
+        var outer = new AsnReader(encoded, AsnEncodingRules.BER);
+        AsnReader sequence = outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        SignedDataReader.ReadSmallInteger(sequence);
+        var originatorTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (sequence.PeekTag() == originatorTag)
+        {
+            sequence.ReadEncodedValue();
+        }
+
+        var recipients = new List<RecipientInfo>();
+        AsnReader recipientSet = sequence.ReadSetOf(skipSortOrderValidation: true);
+        while (recipientSet.HasData)
+        {
+            recipients.Add(RecipientInfo.Read(recipientSet));
+        }
+
+        if (recipients.Count == 0)
+        {
+            throw new CmsFormatException("The EnvelopedData has no RecipientInfo.");
+        }
+
+        AsnReader encryptedContentInfo = sequence.ReadSequence();
+        string contentType = encryptedContentInfo.ReadObjectIdentifier();
+        AlgorithmIdentifier algorithm = AlgorithmIdentifierReader.Read(encryptedContentInfo);
+        if (!encryptedContentInfo.HasData)
+        {
+            throw new CmsFormatException("The encrypted content is detached; SmimeGraph reads only enveloped content that is present.");
+        }
+
+        byte[] encryptedContent = encryptedContentInfo.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0));
+        encryptedContentInfo.ThrowIfNotEmpty();
+
+        ReadOnlyMemory<byte> mac = default;
+        ReadOnlyMemory<byte>? authAttrs = null;
+        if (authenticated)
+        {
+            var authAttrsTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+            if (sequence.PeekTag() == authAttrsTag)
+            {
+                // RFC 5083 §2.2: the AAD is the DER encoding of authAttrs with the SET OF tag.
+                byte[] raw = sequence.ReadEncodedValue().ToArray();
+                raw[0] = 0x31;
+                authAttrs = raw;
+            }
+
+            mac = sequence.ReadOctetString();
+            if (sequence.HasData)
+            {
+                sequence.ReadEncodedValue();
+            }
+        }
+        else if (sequence.HasData)
+        {
+            sequence.ReadEncodedValue();
+        }
+
+        sequence.ThrowIfNotEmpty();
+        return new EnvelopedDataReader(authenticated, contentType, algorithm, recipients, encryptedContent, mac, authAttrs);
+    }
+
+    /// <summary>
+    /// Decrypts with the first supplied key that opens the content. RecipientInfos addressed to a
+    /// key (issuerAndSerialNumber or subjectKeyIdentifier) are tried first, then the others.
+    /// Every failure, whatever its cause, is the same <see cref="DecryptionFailedException"/>.
+    /// </summary>
+    public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        (_, int keyLength, _, _) = ContentEncryptionReader.Describe(ContentEncryptionAlgorithm.Oid);
+        if (keyLength == 0)
+        {
+            throw new DecryptionFailedException($"The content-encryption algorithm {ContentEncryptionAlgorithmName} is not supported.");
+        }
+
+        var addressed = new List<(X509Certificate2 Key, RecipientInfo Recipient, int Index)>();
+        var others = new List<(X509Certificate2 Key, RecipientInfo Recipient, int Index)>();
+        bool anyKey = false;
+        foreach (X509Certificate2 key in keys)
+        {
+            if (!key.HasPrivateKey)
+            {
+                continue;
+            }
+
+            anyKey = true;
+            foreach (RecipientInfo recipient in Recipients)
+            {
+                for (int i = 0; i < recipient.Identifiers.Count; i++)
+                {
+                    (recipient.Identifiers[i].Matches(key) ? addressed : others).Add((key, recipient, i));
+                }
+            }
+        }
+
+        if (!anyKey)
+        {
+            throw new DecryptionFailedException("No private key was supplied to decrypt the message.");
+        }
+
+        foreach ((X509Certificate2 key, RecipientInfo recipient, int index) in addressed.Concat(others))
+        {
+            byte[]? content = TryDecrypt(key, recipient, index, keyLength);
+            if (content is not null)
+            {
+                return new DecryptedContent(content, key, recipient.Describe());
+            }
+        }
+
+        throw new DecryptionFailedException("The message could not be decrypted with any supplied key.");
+    }
+
+    private byte[]? TryDecrypt(X509Certificate2 key, RecipientInfo recipient, int index, int keyLength)
+    {
+        byte[]? cek = null;
+        bool keyRecoveryFailed = false;
+        try
+        {
+            try
+            {
+                cek = recipient.RecoverContentEncryptionKey(key, index, keyLength);
+            }
+            catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
+            {
+                cek = null;
+            }
+
+            if (cek is null || cek.Length != keyLength)
+            {
+                // RFC 3218 §2.3: on a key-transport failure carry on with a random key, so a
+                // padding failure is indistinguishable from a content failure.
+                keyRecoveryFailed = true;
+                if (cek is not null)
+                {
+                    CryptographicOperations.ZeroMemory(cek);
+                }
+
+                cek = RandomNumberGenerator.GetBytes(keyLength);
+            }
+
+            byte[] plaintext;
+            try
+            {
+                plaintext = ContentEncryptionReader.Decrypt(ContentEncryptionAlgorithm, cek, _encryptedContent.Span, _mac.Span, _authenticatedAttributes is { } aad ? aad.Span : default);
+            }
+            catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
+            {
+                return null;
+            }
+
+            if (keyRecoveryFailed)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                return null;
+            }
+
+            return plaintext;
+        }
+        finally
+        {
+            if (cek is not null)
+            {
+                CryptographicOperations.ZeroMemory(cek);
+            }
+        }
+    }
+}

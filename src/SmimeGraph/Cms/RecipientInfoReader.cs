@@ -1,0 +1,431 @@
+using System.Buffers.Binary;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>The kinds of RecipientInfo (RFC 5652 §6.2).</summary>
+internal enum RecipientInfoKind
+{
+    KeyTransport,
+    KeyAgreement,
+    KeyEncryptionKey,
+    Password,
+    Other,
+}
+
+/// <summary>One RecipientInfo as read, able to recover the content-encryption key with a private key.</summary>
+internal sealed class RecipientInfo
+{
+    private readonly IReadOnlyList<ReadOnlyMemory<byte>> _encryptedKeys;
+    private readonly AlgorithmIdentifier? _originatorKeyAlgorithm;
+    private readonly ReadOnlyMemory<byte> _originatorPublicKey;
+    private readonly ReadOnlyMemory<byte>? _ukm;
+
+    private RecipientInfo(RecipientInfoKind kind, AlgorithmIdentifier? keyEncryptionAlgorithm, IReadOnlyList<SignerIdentifier> identifiers, IReadOnlyList<ReadOnlyMemory<byte>> encryptedKeys, AlgorithmIdentifier? originatorKeyAlgorithm = null, ReadOnlyMemory<byte> originatorPublicKey = default, ReadOnlyMemory<byte>? ukm = null)
+    {
+        Kind = kind;
+        KeyEncryptionAlgorithm = keyEncryptionAlgorithm;
+        Identifiers = identifiers;
+        _encryptedKeys = encryptedKeys;
+        _originatorKeyAlgorithm = originatorKeyAlgorithm;
+        _originatorPublicKey = originatorPublicKey;
+        _ukm = ukm;
+    }
+
+    public RecipientInfoKind Kind { get; }
+
+    public AlgorithmIdentifier? KeyEncryptionAlgorithm { get; }
+
+    /// <summary>The recipients addressed: one for key transport, one per RecipientEncryptedKey for key agreement.</summary>
+    public IReadOnlyList<SignerIdentifier> Identifiers { get; }
+
+    //   RecipientInfo ::= CHOICE {
+    //     ktri KeyTransRecipientInfo,
+    //     kari [1] KeyAgreeRecipientInfo,
+    //     kekri [2] KEKRecipientInfo,
+    //     pwri [3] PasswordRecipientInfo,
+    //     ori [4] OtherRecipientInfo }
+    public static RecipientInfo Read(AsnReader reader)
+    {
+        Asn1Tag tag = reader.PeekTag();
+        if (tag == Asn1Tag.Sequence)
+        {
+            return ReadKeyTransport(reader);
+        }
+
+        if (tag == new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true))
+        {
+            return ReadKeyAgreement(reader);
+        }
+
+        reader.ReadEncodedValue();
+        RecipientInfoKind kind = tag.TagClass == TagClass.ContextSpecific
+            ? tag.TagValue switch { 2 => RecipientInfoKind.KeyEncryptionKey, 3 => RecipientInfoKind.Password, _ => RecipientInfoKind.Other }
+            : RecipientInfoKind.Other;
+        return new RecipientInfo(kind, null, [], []);
+    }
+
+    // RFC 5652 §6.2.1:
+    //   KeyTransRecipientInfo ::= SEQUENCE {
+    //     version CMSVersion,  -- always set to 0 or 2
+    //     rid RecipientIdentifier,
+    //     keyEncryptionAlgorithm KeyEncryptionAlgorithmIdentifier,
+    //     encryptedKey EncryptedKey }
+    //   RecipientIdentifier ::= CHOICE {
+    //     issuerAndSerialNumber IssuerAndSerialNumber,
+    //     subjectKeyIdentifier [0] SubjectKeyIdentifier }
+    private static RecipientInfo ReadKeyTransport(AsnReader reader)
+    {
+        AsnReader sequence = reader.ReadSequence();
+        SignedDataReader.ReadSmallInteger(sequence);
+        SignerIdentifier rid = SignerIdentifier.Read(sequence);
+        AlgorithmIdentifier algorithm = AlgorithmIdentifierReader.Read(sequence);
+        byte[] encryptedKey = sequence.ReadOctetString();
+        sequence.ThrowIfNotEmpty();
+        return new RecipientInfo(RecipientInfoKind.KeyTransport, algorithm, [rid], [encryptedKey]);
+    }
+
+    // RFC 5652 §6.2.2:
+    //   KeyAgreeRecipientInfo ::= SEQUENCE {
+    //     version CMSVersion,  -- always set to 3
+    //     originator [0] EXPLICIT OriginatorIdentifierOrKey,
+    //     ukm [1] EXPLICIT UserKeyingMaterial OPTIONAL,
+    //     keyEncryptionAlgorithm KeyEncryptionAlgorithmIdentifier,
+    //     recipientEncryptedKeys RecipientEncryptedKeys }
+    //   OriginatorIdentifierOrKey ::= CHOICE {
+    //     issuerAndSerialNumber IssuerAndSerialNumber,
+    //     subjectKeyIdentifier [0] SubjectKeyIdentifier,
+    //     originatorKey [1] OriginatorPublicKey }
+    //   OriginatorPublicKey ::= SEQUENCE { algorithm AlgorithmIdentifier, publicKey BIT STRING }
+    //   RecipientEncryptedKey ::= SEQUENCE { rid KeyAgreeRecipientIdentifier, encryptedKey EncryptedKey }
+    //   KeyAgreeRecipientIdentifier ::= CHOICE {
+    //     issuerAndSerialNumber IssuerAndSerialNumber,
+    //     rKeyId [0] IMPLICIT RecipientKeyIdentifier }
+    //   RecipientKeyIdentifier ::= SEQUENCE { subjectKeyIdentifier SubjectKeyIdentifier, date GeneralizedTime OPTIONAL, other OtherKeyAttribute OPTIONAL }
+    private static RecipientInfo ReadKeyAgreement(AsnReader reader)
+    {
+        AsnReader sequence = reader.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1));
+        SignedDataReader.ReadSmallInteger(sequence);
+        AsnReader originator = sequence.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+        AlgorithmIdentifier? originatorAlgorithm = null;
+        ReadOnlyMemory<byte> originatorKey = default;
+        var originatorKeyTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+        if (originator.PeekTag() == originatorKeyTag)
+        {
+            AsnReader publicKey = originator.ReadSequence(originatorKeyTag);
+            originatorAlgorithm = AlgorithmIdentifierReader.Read(publicKey);
+            originatorKey = publicKey.ReadBitString(out int unused);
+            if (unused != 0)
+            {
+                throw new AsnContentException("The originator public key has unused bits.");
+            }
+
+            publicKey.ThrowIfNotEmpty();
+        }
+        else
+        {
+            originator.ReadEncodedValue();
+        }
+
+        originator.ThrowIfNotEmpty();
+        ReadOnlyMemory<byte>? ukm = null;
+        var ukmTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+        if (sequence.PeekTag() == ukmTag)
+        {
+            AsnReader explicitUkm = sequence.ReadSequence(ukmTag);
+            ukm = explicitUkm.ReadOctetString();
+            explicitUkm.ThrowIfNotEmpty();
+        }
+
+        AlgorithmIdentifier algorithm = AlgorithmIdentifierReader.Read(sequence);
+        AsnReader keys = sequence.ReadSequence();
+        var identifiers = new List<SignerIdentifier>();
+        var encryptedKeys = new List<ReadOnlyMemory<byte>>();
+        var rKeyIdTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        while (keys.HasData)
+        {
+            AsnReader recipientKey = keys.ReadSequence();
+            if (recipientKey.PeekTag() == rKeyIdTag)
+            {
+                AsnReader rKeyId = recipientKey.ReadSequence(rKeyIdTag);
+                identifiers.Add(SignerIdentifier.FromSubjectKeyIdentifier(rKeyId.ReadOctetString()));
+                while (rKeyId.HasData)
+                {
+                    rKeyId.ReadEncodedValue();
+                }
+            }
+            else
+            {
+                identifiers.Add(SignerIdentifier.Read(recipientKey));
+            }
+
+            encryptedKeys.Add(recipientKey.ReadOctetString());
+            recipientKey.ThrowIfNotEmpty();
+        }
+
+        sequence.ThrowIfNotEmpty();
+        return new RecipientInfo(RecipientInfoKind.KeyAgreement, algorithm, identifiers, encryptedKeys, originatorAlgorithm, originatorKey, ukm);
+    }
+
+    /// <summary>The key-management algorithm in words ("RSAES-OAEP (SHA-256, MGF1 SHA-1, label)").</summary>
+    public string Describe()
+    {
+        if (KeyEncryptionAlgorithm is not { } algorithm)
+        {
+            return Kind.ToString();
+        }
+
+        try
+        {
+            switch (algorithm.Oid)
+            {
+                case Oids.RsaEncryption:
+                    return "RSA PKCS#1 v1.5 key transport";
+                case Oids.RsaesOaep:
+                    OaepParameters p = ReadOaepParameters(algorithm);
+                    return $"RSAES-OAEP ({AlgorithmIdentifierReader.DigestName(p.HashOid)}, MGF1 {AlgorithmIdentifierReader.DigestName(p.MgfHashOid)}{(p.Label.Length > 0 ? ", label" : string.Empty)})";
+                default:
+                    (string? kdfHash, _) = KeyAgreementKdf(algorithm.Oid);
+                    if (kdfHash is not null)
+                    {
+                        string wrap = KeyWrapReader.Name(AlgorithmIdentifierReader.Read(new AsnReader(algorithm.Parameters!.Value, AsnEncodingRules.BER)).Oid);
+                        return $"ECDH (X9.63 KDF {AlgorithmIdentifierReader.DigestName(kdfHash)}, {wrap})";
+                    }
+
+                    return algorithm.Oid;
+            }
+        }
+        catch (Exception ex) when (ex is AsnContentException or InvalidOperationException)
+        {
+            return algorithm.Oid + " (malformed parameters)";
+        }
+    }
+
+    /// <summary>
+    /// Recovers the content-encryption key for the recipient at <paramref name="index"/> with
+    /// <paramref name="key"/>'s private key. Throws CryptographicException on any failure.
+    /// </summary>
+    public byte[] RecoverContentEncryptionKey(X509Certificate2 key, int index, int keyLength)
+    {
+        ReadOnlyMemory<byte> encryptedKey = _encryptedKeys[index];
+        AlgorithmIdentifier algorithm = KeyEncryptionAlgorithm ?? throw new CryptographicException("This RecipientInfo kind is not supported.");
+        switch (Kind)
+        {
+            case RecipientInfoKind.KeyTransport:
+                {
+                    using RSA rsa = key.GetRSAPrivateKey() ?? throw new CryptographicException("The key is not an RSA key.");
+                    if (algorithm.Oid == Oids.RsaEncryption)
+                    {
+                        return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.Pkcs1);
+                    }
+
+                    if (algorithm.Oid != Oids.RsaesOaep)
+                    {
+                        throw new CryptographicException($"The key transport algorithm {algorithm.Oid} is not supported.");
+                    }
+
+                    OaepParameters p = ReadOaepParameters(algorithm);
+                    if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(p.HashOid, out HashAlgorithmName hash) || !AlgorithmIdentifierReader.TryGetHashAlgorithm(p.MgfHashOid, out HashAlgorithmName mgfHash))
+                    {
+                        throw new CryptographicException("The OAEP hash is not supported.");
+                    }
+
+                    // The platform's OAEP takes neither a label nor an MGF1 hash of its own (RFC 8017
+                    // §7.1 allows both); those cases are decoded over the raw private operation.
+                    if (p.Label.Length == 0 && hash == mgfHash && hash != Sha224.Name && hash != HashAlgorithmName.MD5)
+                    {
+                        return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.CreateOaep(hash));
+                    }
+
+                    return RsaPaddingReader.DecryptOaep(rsa, encryptedKey.Span, hash, mgfHash, p.Label);
+                }
+
+            case RecipientInfoKind.KeyAgreement:
+                return AgreeAndUnwrap(key, algorithm, encryptedKey.Span, keyLength);
+            default:
+                throw new CryptographicException("This RecipientInfo kind is not supported.");
+        }
+    }
+
+    // RFC 5753 §3.1.2 (ephemeral-static ECDH): Z from the originator's ephemeral key and the
+    // recipient's static key, KEK = X9.63 KDF(Z, ECC-CMS-SharedInfo), CEK = unwrap(KEK).
+    private byte[] AgreeAndUnwrap(X509Certificate2 key, AlgorithmIdentifier algorithm, ReadOnlySpan<byte> encryptedKey, int keyLength)
+    {
+        (string? kdfHashOid, bool cofactor) = KeyAgreementKdf(algorithm.Oid);
+        if (kdfHashOid is null || cofactor || algorithm.Parameters is null || _originatorKeyAlgorithm is not { } originatorAlgorithm)
+        {
+            throw new CryptographicException("The key agreement algorithm is not supported.");
+        }
+
+        if (originatorAlgorithm.Oid != Oids.EcPublicKey)
+        {
+            throw new CryptographicException("The originator key is not an EC key.");
+        }
+
+        AlgorithmIdentifier wrap = AlgorithmIdentifierReader.Read(new AsnReader(algorithm.Parameters.Value, AsnEncodingRules.BER));
+        int kekLength = KeyWrapReader.KeyEncryptionKeyLength(wrap.Oid);
+        if (kekLength == 0 || !AlgorithmIdentifierReader.TryGetHashAlgorithm(kdfHashOid, out HashAlgorithmName kdfHash))
+        {
+            throw new CryptographicException("The key wrap algorithm is not supported.");
+        }
+
+        using ECDiffieHellman recipient = key.GetECDiffieHellmanPrivateKey() ?? throw new CryptographicException("The key is not an EC key.");
+        ReadOnlySpan<byte> point = _originatorPublicKey.Span;
+        ECParameters recipientParameters = recipient.ExportParameters(false);
+        int fieldLength = recipientParameters.Q.X!.Length;
+        if (point.Length != 1 + 2 * fieldLength || point[0] != 0x04)
+        {
+            throw new CryptographicException("The originator public key is not an uncompressed point on the recipient's curve.");
+        }
+
+        var originatorParameters = new ECParameters
+        {
+            Curve = recipientParameters.Curve,
+            Q = new ECPoint { X = point.Slice(1, fieldLength).ToArray(), Y = point.Slice(1 + fieldLength, fieldLength).ToArray() },
+        };
+        using ECDiffieHellman originator = ECDiffieHellman.Create(originatorParameters);
+        byte[] z = recipient.DeriveRawSecretAgreement(originator.PublicKey);
+        byte[] sharedInfo = EccCmsSharedInfo(wrap, _ukm, kekLength);
+        byte[] kek = DeriveKeyEncryptionKey(kdfHash, z, sharedInfo, kekLength);
+        try
+        {
+            return KeyWrapReader.Unwrap(wrap.Oid, kek, encryptedKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(z);
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    // RFC 5753 §7.2:
+    //   ECC-CMS-SharedInfo ::= SEQUENCE {
+    //     keyInfo AlgorithmIdentifier,
+    //     entityUInfo [0] EXPLICIT OCTET STRING OPTIONAL,
+    //     suppPubInfo [2] EXPLICIT OCTET STRING }  -- KEK length in bits, 32-bit big-endian
+    private static byte[] EccCmsSharedInfo(AlgorithmIdentifier wrap, ReadOnlyMemory<byte>? ukm, int kekLength)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.PushSequence();
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(wrap.Oid);
+        if (wrap.Parameters is { } parameters)
+        {
+            writer.WriteEncodedValue(parameters.Span);
+        }
+
+        writer.PopSequence();
+        if (ukm is { } entityUInfo)
+        {
+            writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+            writer.WriteOctetString(entityUInfo.Span);
+            writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+        }
+
+        Span<byte> bits = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(bits, kekLength * 8);
+        writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2));
+        writer.WriteOctetString(bits);
+        writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 2));
+        writer.PopSequence();
+        return writer.Encode();
+    }
+
+    // ANSI X9.63 §3.6.1 / SEC 1 §3.6.1: K = Hash(Z || counter || SharedInfo) for counter = 1, 2, ...
+    // The writer's X963Kdf serves the platform hashes; SHA-224 (sha224kdf-scheme) is hashed here.
+    private static byte[] DeriveKeyEncryptionKey(HashAlgorithmName hash, ReadOnlySpan<byte> z, ReadOnlySpan<byte> sharedInfo, int length)
+    {
+        if (hash != Sha224.Name)
+        {
+            byte[] kek = new byte[length];
+            X963Kdf.DeriveKey(hash, z, sharedInfo, kek);
+            return kek;
+        }
+
+        byte[] input = new byte[z.Length + 4 + sharedInfo.Length];
+        byte[] output = new byte[length];
+        try
+        {
+            z.CopyTo(input);
+            sharedInfo.CopyTo(input.AsSpan(z.Length + 4));
+            int offset = 0;
+            for (uint counter = 1; offset < length; counter++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(input.AsSpan(z.Length, 4), counter);
+                byte[] block = AlgorithmIdentifierReader.Hash(hash, input);
+                int take = Math.Min(block.Length, length - offset);
+                block.AsSpan(0, take).CopyTo(output.AsSpan(offset));
+                CryptographicOperations.ZeroMemory(block);
+                offset += take;
+            }
+
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(input);
+        }
+    }
+
+    private static (string? KdfHashOid, bool Cofactor) KeyAgreementKdf(string oid) => oid switch
+    {
+        Oids.DhSinglePassStdDhSha1KdfScheme => (Oids.DigestSha1, false),
+        Oids.DhSinglePassStdDhSha224KdfScheme => (Oids.DigestSha224, false),
+        Oids.DhSinglePassStdDhSha256KdfScheme => (Oids.DigestSha256, false),
+        Oids.DhSinglePassStdDhSha384KdfScheme => (Oids.DigestSha384, false),
+        Oids.DhSinglePassStdDhSha512KdfScheme => (Oids.DigestSha512, false),
+        Oids.DhSinglePassCofactorDhSha1KdfScheme => (Oids.DigestSha1, true),
+        _ => (null, false),
+    };
+
+    internal readonly record struct OaepParameters(string HashOid, string MgfHashOid, byte[] Label);
+
+    // RFC 4055 §4.1 / RFC 8017 §A.2.1:
+    //   RSAES-OAEP-params ::= SEQUENCE {
+    //     hashFunc          [0] AlgorithmIdentifier DEFAULT sha1Identifier,
+    //     maskGenFunc       [1] AlgorithmIdentifier DEFAULT mgf1SHA1Identifier,
+    //     pSourceFunc       [2] AlgorithmIdentifier DEFAULT pSpecifiedEmptyIdentifier }
+    //   pSpecified parameters: OCTET STRING (the label)
+    internal static OaepParameters ReadOaepParameters(AlgorithmIdentifier algorithm)
+    {
+        string hashOid = Oids.DigestSha1, mgfHashOid = Oids.DigestSha1;
+        byte[] label = [];
+        if (algorithm.HasNoParameters)
+        {
+            return new OaepParameters(hashOid, mgfHashOid, label);
+        }
+
+        AsnReader sequence = new AsnReader(algorithm.Parameters!.Value, AsnEncodingRules.BER).ReadSequence();
+        var tag0 = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        var tag1 = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+        var tag2 = new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true);
+        if (sequence.HasData && sequence.PeekTag() == tag0)
+        {
+            hashOid = AlgorithmIdentifierReader.Read(sequence.ReadSequence(tag0)).Oid;
+        }
+
+        if (sequence.HasData && sequence.PeekTag() == tag1)
+        {
+            mgfHashOid = SignatureAlgorithmReader.ReadMgf1Hash(AlgorithmIdentifierReader.Read(sequence.ReadSequence(tag1)));
+        }
+
+        if (sequence.HasData && sequence.PeekTag() == tag2)
+        {
+            AlgorithmIdentifier pSource = AlgorithmIdentifierReader.Read(sequence.ReadSequence(tag2));
+            if (pSource.Oid != Oids.OaepPSpecified)
+            {
+                throw new AsnContentException("The OAEP label source is not pSpecified.");
+            }
+
+            if (pSource.Parameters is { } parameters)
+            {
+                label = new AsnReader(parameters, AsnEncodingRules.BER).ReadOctetString();
+            }
+        }
+
+        sequence.ThrowIfNotEmpty();
+        return new OaepParameters(hashOid, mgfHashOid, label);
+    }
+}

@@ -1,0 +1,345 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Smime;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>
+/// Reads a ContentInfo carrying SignedData (RFC 5652 §5), BER or DER, and verifies each
+/// SignerInfo over the encapsulated content or a detached content.
+/// </summary>
+internal sealed class SignedDataReader
+{
+    private SignedDataReader(
+        int version,
+        IReadOnlyList<AlgorithmIdentifier> digestAlgorithms,
+        string eContentType,
+        ReadOnlyMemory<byte>? eContent,
+        IReadOnlyList<X509Certificate2> certificates,
+        IReadOnlyList<ReadOnlyMemory<byte>> crls,
+        IReadOnlyList<SignerInfo> signerInfos)
+    {
+        Version = version;
+        DigestAlgorithms = digestAlgorithms;
+        EncapsulatedContentType = eContentType;
+        EncapsulatedContent = eContent;
+        Certificates = certificates;
+        Crls = crls;
+        SignerInfos = signerInfos;
+    }
+
+    public int Version { get; }
+
+    public IReadOnlyList<AlgorithmIdentifier> DigestAlgorithms { get; }
+
+    /// <summary>eContentType (RFC 5652 §5.2).</summary>
+    public string EncapsulatedContentType { get; }
+
+    /// <summary>The eContent octets (constructed OCTET STRINGs joined); null when detached.</summary>
+    public ReadOnlyMemory<byte>? EncapsulatedContent { get; }
+
+    /// <summary>The certificates the SignedData carries (other certificate formats are skipped).</summary>
+    public IReadOnlyList<X509Certificate2> Certificates { get; }
+
+    /// <summary>The encoded CertificateLists it carries.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Crls { get; }
+
+    public IReadOnlyList<SignerInfo> SignerInfos { get; }
+
+    /// <summary>True when the bytes start like a ContentInfo whose contentType is id-signedData.</summary>
+    public static bool IsSignedData(ReadOnlyMemory<byte> encoded) => ContentInfoReader.TryPeekContentType(encoded) == Oids.ContentTypeSignedData;
+
+    /// <summary>Decodes a ContentInfo(SignedData). Throws <see cref="CmsFormatException"/> on anything malformed.</summary>
+    public static SignedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
+    {
+        try
+        {
+            ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, Oids.ContentTypeSignedData);
+            return DecodeSignedData(content);
+        }
+        catch (AsnContentException ex)
+        {
+            throw new CmsFormatException("The SignedData is malformed: " + ex.Message, ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CmsFormatException("The SignedData is malformed: " + ex.Message, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CmsFormatException("The SignedData is malformed: " + ex.Message, ex);
+        }
+    }
+
+    // RFC 5652 §5.1:
+    //   SignedData ::= SEQUENCE {
+    //     version CMSVersion,
+    //     digestAlgorithms DigestAlgorithmIdentifiers,
+    //     encapContentInfo EncapsulatedContentInfo,
+    //     certificates [0] IMPLICIT CertificateSet OPTIONAL,
+    //     crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+    //     signerInfos SignerInfos }
+    private static SignedDataReader DecodeSignedData(ReadOnlyMemory<byte> encoded)
+    {
+        var outer = new AsnReader(encoded, AsnEncodingRules.BER);
+        AsnReader signedData = outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        int version = ReadSmallInteger(signedData);
+
+        var digestAlgorithms = new List<AlgorithmIdentifier>();
+        AsnReader digestSet = signedData.ReadSetOf(skipSortOrderValidation: true);
+        while (digestSet.HasData)
+        {
+            digestAlgorithms.Add(AlgorithmIdentifierReader.Read(digestSet));
+        }
+
+        // RFC 5652 §5.2:
+        //   EncapsulatedContentInfo ::= SEQUENCE {
+        //     eContentType ContentType,
+        //     eContent [0] EXPLICIT OCTET STRING OPTIONAL }
+        AsnReader encap = signedData.ReadSequence();
+        string eContentType = encap.ReadObjectIdentifier();
+        ReadOnlyMemory<byte>? eContent = null;
+        if (encap.HasData)
+        {
+            AsnReader explicitContent = encap.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+            Asn1Tag inner = explicitContent.PeekTag();
+            if (inner.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString))
+            {
+                eContent = explicitContent.ReadOctetString();
+            }
+            else
+            {
+                // PKCS #7 v1.5 (RFC 2315 §9.1) put non-data content here without the OCTET STRING
+                // wrapper; the digest then covers the value's contents octets.
+                ReadOnlyMemory<byte> value = explicitContent.ReadEncodedValue();
+                eContent = ContentOctets(value);
+            }
+
+            explicitContent.ThrowIfNotEmpty();
+        }
+
+        encap.ThrowIfNotEmpty();
+
+        var certificates = new List<X509Certificate2>();
+        var certificatesTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (signedData.HasData && signedData.PeekTag() == certificatesTag)
+        {
+            // RFC 5652 §10.2.3: CertificateChoices; only the plain Certificate (a SEQUENCE) is used.
+            AsnReader set = signedData.ReadSetOf(skipSortOrderValidation: true, certificatesTag);
+            while (set.HasData)
+            {
+                Asn1Tag tag = set.PeekTag();
+                ReadOnlyMemory<byte> value = set.ReadEncodedValue();
+                if (tag == Asn1Tag.Sequence)
+                {
+                    try
+                    {
+                        certificates.Add(X509CertificateLoader.LoadCertificate(value.Span));
+                    }
+                    catch (CryptographicException)
+                    {
+                        // An unreadable certificate cannot be a signer's; the signer lookup reports it missing.
+                    }
+                }
+            }
+        }
+
+        var crls = new List<ReadOnlyMemory<byte>>();
+        var crlsTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
+        if (signedData.HasData && signedData.PeekTag() == crlsTag)
+        {
+            AsnReader set = signedData.ReadSetOf(skipSortOrderValidation: true, crlsTag);
+            while (set.HasData)
+            {
+                Asn1Tag tag = set.PeekTag();
+                ReadOnlyMemory<byte> value = set.ReadEncodedValue();
+                if (tag == Asn1Tag.Sequence)
+                {
+                    crls.Add(value);
+                }
+            }
+        }
+
+        var signerInfos = new List<SignerInfo>();
+        AsnReader signerSet = signedData.ReadSetOf(skipSortOrderValidation: true);
+        while (signerSet.HasData)
+        {
+            signerInfos.Add(SignerInfo.Read(signerSet));
+        }
+
+        signedData.ThrowIfNotEmpty();
+        return new SignedDataReader(version, digestAlgorithms, eContentType, eContent, certificates, crls, signerInfos);
+    }
+
+    /// <summary>
+    /// Verifies every SignerInfo. <paramref name="detachedContent"/> is the content for a
+    /// detached signature; when it is supplied while the SignedData also carries eContent, every
+    /// signer is invalid (the two could differ: which one was signed is ambiguous).
+    /// </summary>
+    public IReadOnlyList<SignatureVerdict> Verify(ReadOnlyMemory<byte>? detachedContent, IEnumerable<X509Certificate2>? extraCertificates = null)
+    {
+        var candidates = new List<X509Certificate2>(Certificates);
+        if (extraCertificates is not null)
+        {
+            candidates.AddRange(extraCertificates);
+        }
+
+        var verdicts = new List<SignatureVerdict>(SignerInfos.Count);
+        foreach (SignerInfo signerInfo in SignerInfos)
+        {
+            verdicts.Add(VerifySigner(signerInfo, detachedContent, candidates));
+        }
+
+        return verdicts;
+    }
+
+    private SignatureVerdict VerifySigner(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, List<X509Certificate2> candidates)
+    {
+        var verdict = new SignatureVerdict(signer.IdentifierText, signer.DigestAlgorithm.Oid, signer.SignatureAlgorithm.Oid)
+        {
+            DigestAlgorithm = AlgorithmIdentifierReader.DigestName(signer.DigestAlgorithm.Oid),
+            SignatureAlgorithm = SignatureAlgorithmReader.Describe(signer.SignatureAlgorithm, signer.DigestAlgorithm),
+        };
+        var weaknesses = new List<string>();
+        if (AlgorithmIdentifierReader.IsWeakDigest(signer.DigestAlgorithm.Oid))
+        {
+            weaknesses.Add($"digest algorithm {verdict.DigestAlgorithm} is weak");
+        }
+
+        X509Certificate2? certificate = signer.FindCertificate(candidates);
+        verdict.SignerCertificate = certificate;
+        if (certificate is not null)
+        {
+            try
+            {
+                using RSA? rsa = certificate.GetRSAPublicKey();
+                if (rsa is not null && rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
+                {
+                    weaknesses.Add($"RSA key of {rsa.KeySize} bits is under {CertificatePolicy.MinimumRsaKeySize}");
+                }
+            }
+            catch (CryptographicException)
+            {
+                // An unreadable key fails the signature check below.
+            }
+        }
+
+        verdict.Weaknesses = weaknesses;
+        try
+        {
+            verdict.SigningTime = signer.ReadSigningTime();
+        }
+        catch (CmsFormatException)
+        {
+            // Reported below by the attribute check.
+        }
+
+        string? failure = Check(signer, detachedContent, certificate);
+        verdict.IsSignatureValid = failure is null;
+        verdict.Failure = failure;
+        return verdict;
+    }
+
+    private string? Check(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, X509Certificate2? certificate)
+    {
+        ReadOnlyMemory<byte> content;
+        if (detachedContent is not null)
+        {
+            if (EncapsulatedContent is not null)
+            {
+                return "the SignedData carries encapsulated content although a detached content was supplied (which of the two was signed is ambiguous)";
+            }
+
+            content = detachedContent.Value;
+        }
+        else if (EncapsulatedContent is not null)
+        {
+            content = EncapsulatedContent.Value;
+        }
+        else
+        {
+            return "the signature is detached and no content was supplied";
+        }
+
+        if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(signer.DigestAlgorithm.Oid, out HashAlgorithmName hash))
+        {
+            return $"the digest algorithm {signer.DigestAlgorithm.Oid} is not supported";
+        }
+
+        if (certificate is null)
+        {
+            return "the signer's certificate was not found";
+        }
+
+        byte[] contentDigest = AlgorithmIdentifierReader.Hash(hash, content.Span);
+        byte[] signedBytesDigest;
+        byte[]? alternativeDigest = null;
+        if (signer.SignedAttributes is { } attributes)
+        {
+            string? attributeProblem = signer.CheckSignedAttributes(EncapsulatedContentType, contentDigest);
+            if (attributeProblem is not null)
+            {
+                return attributeProblem;
+            }
+
+            // RFC 5652 §5.4: the signature covers the DER encoding of SignedAttributes with the
+            // SET OF tag, not the [0] IMPLICIT tag it carries in SignerInfo.
+            byte[]? der = signer.ReencodeSignedAttributes();
+            byte[] asTransmitted = attributes.ToArray();
+            asTransmitted[0] = 0x31;
+            signedBytesDigest = AlgorithmIdentifierReader.Hash(hash, der ?? asTransmitted);
+            if (der is not null && !der.AsSpan().SequenceEqual(asTransmitted))
+            {
+                // Some signers sign the attributes in the order they wrote them, not DER order.
+                alternativeDigest = AlgorithmIdentifierReader.Hash(hash, asTransmitted);
+            }
+        }
+        else
+        {
+            // RFC 5652 §5.3: without signed attributes the content type must be id-data.
+            if (EncapsulatedContentType != Oids.ContentTypeData)
+            {
+                return "signed attributes are absent although the content type is not id-data";
+            }
+
+            signedBytesDigest = contentDigest;
+        }
+
+        try
+        {
+            string? signatureProblem = SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, signedBytesDigest, signer.Signature.Span);
+            if (signatureProblem is not null && alternativeDigest is not null)
+            {
+                if (SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, alternativeDigest, signer.Signature.Span) is null)
+                {
+                    return null;
+                }
+            }
+
+            return signatureProblem;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
+        {
+            // A key or parameter set the platform cannot use (inherited DSA parameters, odd curves).
+            return "the signature could not be checked: " + ex.Message;
+        }
+    }
+
+    internal static int ReadSmallInteger(AsnReader reader)
+    {
+        if (!reader.TryReadInt32(out int value))
+        {
+            throw new AsnContentException("An INTEGER is out of range.");
+        }
+
+        return value;
+    }
+
+    private static ReadOnlyMemory<byte> ContentOctets(ReadOnlyMemory<byte> encodedValue)
+    {
+        AsnDecoder.ReadEncodedValue(encodedValue.Span, AsnEncodingRules.BER, out int contentOffset, out int contentLength, out _);
+        return encodedValue.Slice(contentOffset, contentLength);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Formats.Asn1;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Cms;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>
+/// Builds and checks a certificate chain (RFC 5280 §6) to the caller's trust anchors at a fixed
+/// validation time, offline, then applies the S/MIME certificate policy and optional CRLs.
+/// </summary>
+internal static class ChainValidator
+{
+    public static ChainValidationResult Validate(X509Certificate2 certificate, IEnumerable<X509Certificate2> embeddedCertificates, ChainValidationOptions options, CertificatePurpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(options);
+        DateTimeOffset at = options.ValidationTime ?? DateTimeOffset.UtcNow;
+        var problems = new List<string>();
+        var elements = new List<X509Certificate2>();
+        using (var chain = new X509Chain())
+        {
+            X509ChainPolicy policy = chain.ChainPolicy;
+            policy.RevocationMode = X509RevocationMode.NoCheck;
+            policy.DisableCertificateDownloads = true;
+            policy.VerificationTime = at.UtcDateTime;
+            policy.VerificationTimeIgnored = false;
+            if (options.TrustAnchors.Count > 0)
+            {
+                policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                foreach (X509Certificate2 anchor in options.TrustAnchors)
+                {
+                    policy.CustomTrustStore.Add(anchor);
+                }
+            }
+
+            foreach (X509Certificate2 extra in embeddedCertificates.Concat(options.ExtraCertificates))
+            {
+                policy.ExtraStore.Add(extra);
+            }
+
+            bool built;
+            try
+            {
+                built = chain.Build(certificate);
+            }
+            catch (CryptographicException ex)
+            {
+                built = false;
+                problems.Add("the chain could not be built: " + ex.Message);
+            }
+
+            foreach (X509ChainElement element in chain.ChainElements)
+            {
+                elements.Add(element.Certificate);
+            }
+
+            foreach (X509ChainStatus status in chain.ChainStatus)
+            {
+                if (status.Status != X509ChainStatusFlags.NoError)
+                {
+                    problems.Add($"{status.Status}: {status.StatusInformation.Trim()}");
+                }
+            }
+
+            if (!built && problems.Count == 0)
+            {
+                problems.Add("no chain to a trust anchor could be built");
+            }
+        }
+
+        try
+        {
+            foreach (string problem in CertificatePolicy.Evaluate(certificate, purpose, at))
+            {
+                problems.Add("certificate policy: " + problem);
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            problems.Add("certificate policy: the certificate cannot be read: " + ex.Message);
+        }
+
+        if (options.CertificateRevocationLists.Count > 0)
+        {
+            problems.AddRange(CheckRevocation(elements, options.CertificateRevocationLists, at));
+        }
+
+        return new ChainValidationResult(problems.Count == 0, problems, elements, at);
+    }
+
+    // X509Chain on Linux reads CRLs only from its cache or the network; offline CRLs are checked
+    // here: a CRL counts only when its issuer's key (the next chain element) verifies it.
+    private static IEnumerable<string> CheckRevocation(List<X509Certificate2> chain, IList<byte[]> crls, DateTimeOffset at)
+    {
+        var problems = new List<string>();
+        for (int i = 0; i + 1 < chain.Count; i++)
+        {
+            X509Certificate2 subject = chain[i];
+            X509Certificate2 issuer = chain[i + 1];
+            foreach (byte[] crl in crls)
+            {
+                if (TryReadCrl(crl, issuer, out List<(BigInteger Serial, DateTimeOffset Date)>? revoked))
+                {
+                    var serial = new BigInteger(subject.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true);
+                    foreach ((BigInteger revokedSerial, DateTimeOffset date) in revoked)
+                    {
+                        if (revokedSerial == serial && date <= at)
+                        {
+                            problems.Add($"Revoked: {subject.Subject} was revoked on {date.UtcDateTime:u}");
+                        }
+                    }
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    // RFC 5280 §5.1:
+    //   CertificateList ::= SEQUENCE { tbsCertList TBSCertList, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
+    //   TBSCertList ::= SEQUENCE {
+    //     version Version OPTIONAL, signature AlgorithmIdentifier, issuer Name, thisUpdate Time,
+    //     nextUpdate Time OPTIONAL,
+    //     revokedCertificates SEQUENCE OF SEQUENCE { userCertificate CertificateSerialNumber, revocationDate Time, crlEntryExtensions Extensions OPTIONAL } OPTIONAL,
+    //     crlExtensions [0] EXPLICIT Extensions OPTIONAL }
+    private static bool TryReadCrl(byte[] encoded, X509Certificate2 issuer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<(BigInteger, DateTimeOffset)>? revoked)
+    {
+        revoked = null;
+        try
+        {
+            AsnReader certificateList = new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence();
+            ReadOnlyMemory<byte> tbsBytes = certificateList.PeekEncodedValue();
+            AsnReader tbs = certificateList.ReadSequence();
+            AlgorithmIdentifier signatureAlgorithm = AlgorithmIdentifierReader.Read(certificateList);
+            byte[] signature = certificateList.ReadBitString(out _);
+            if (tbs.PeekTag() == Asn1Tag.Integer)
+            {
+                tbs.ReadInteger();
+            }
+
+            AlgorithmIdentifierReader.Read(tbs);
+            ReadOnlyMemory<byte> issuerName = tbs.ReadEncodedValue();
+            if (!issuerName.Span.SequenceEqual(issuer.SubjectName.RawData))
+            {
+                return false;
+            }
+
+            string? digestOid = SignatureAlgorithmReader.DigestOf(signatureAlgorithm);
+            if (digestOid is null || !AlgorithmIdentifierReader.TryGetHashAlgorithm(digestOid, out HashAlgorithmName hash))
+            {
+                return false;
+            }
+
+            byte[] digest = AlgorithmIdentifierReader.Hash(hash, tbsBytes.Span);
+            if (SignatureAlgorithmReader.Verify(issuer, signatureAlgorithm, new AlgorithmIdentifier(digestOid, null), hash, digest, signature) is not null)
+            {
+                return false;
+            }
+
+            AlgorithmIdentifierReader.ReadTime(tbs);
+            var list = new List<(BigInteger, DateTimeOffset)>();
+            if (tbs.HasData && (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) || tbs.PeekTag().HasSameClassAndValue(Asn1Tag.GeneralizedTime)))
+            {
+                AlgorithmIdentifierReader.ReadTime(tbs);
+            }
+
+            if (tbs.HasData && tbs.PeekTag() == Asn1Tag.Sequence)
+            {
+                AsnReader entries = tbs.ReadSequence();
+                while (entries.HasData)
+                {
+                    AsnReader entry = entries.ReadSequence();
+                    BigInteger serial = entry.ReadInteger();
+                    DateTimeOffset date = AlgorithmIdentifierReader.ReadTime(entry);
+                    list.Add((serial, date));
+                }
+            }
+
+            revoked = list;
+            return true;
+        }
+        catch (Exception ex) when (ex is AsnContentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+}

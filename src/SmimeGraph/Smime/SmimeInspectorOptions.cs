@@ -1,0 +1,32 @@
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Mime;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>What <see cref="SmimeInspector"/> decrypts with, trusts, and when it validates.</summary>
+public sealed class SmimeInspectorOptions
+{
+    /// <summary>Certificates with private keys to decrypt with; every one is tried.</summary>
+    public IList<X509Certificate2> DecryptionCertificates { get; } = new List<X509Certificate2>();
+
+    /// <summary>The trust anchors for signer certificates; when empty, the system root store.</summary>
+    public IList<X509Certificate2> TrustAnchors { get; } = new List<X509Certificate2>();
+
+    /// <summary>Further certificates to find signers and build chains with (the message's own are always used).</summary>
+    public IList<X509Certificate2> ExtraCertificates { get; } = new List<X509Certificate2>();
+
+    /// <summary>Encoded CRLs checked offline; none by default (no revocation checking).</summary>
+    public IList<byte[]> CertificateRevocationLists { get; } = new List<byte[]>();
+
+    /// <summary>
+    /// The time certificates are validated at; null means now. A signingTime attribute never
+    /// changes it; a signingTime after it makes the signature untrustworthy.
+    /// </summary>
+    public DateTimeOffset? ValidationTime { get; set; }
+
+    /// <summary>Limits for parsing the message and every decrypted or unwrapped layer.</summary>
+    public MimeParserOptions? ParserOptions { get; set; }
+
+    /// <summary>The most CMS layers (signed or enveloped) unwrapped one inside another; 16 by default.</summary>
+    public int MaxLayers { get; set; } = 16;
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace SmimeGraph.Cli.Tests;
+
+public class InspectCommandTests
+{
+    private const string At = "2026-06-01T00:00:00Z";
+
+    private static string Data(string file) => Path.Combine(AppContext.BaseDirectory, "TestData", "thunderbird-nss", file);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = await CommandLine.RunAsync(["inspect", .. args], stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Valid_trusted_signature_exits_zero()
+    {
+        (int code, string output, _) = await Run(Data("alice.dsig.SHA256.multipart.eml"), "--trust", Data("TestCA.pem"), "--at", At);
+        Assert.Equal(CommandLine.Success, code);
+        Assert.Contains("VALID", output);
+        Assert.Contains("valid and trusted", output);
+    }
+
+    [Fact]
+    public async Task Untrusted_tampered_or_weak_signatures_exit_one()
+    {
+        Assert.Equal(CommandLine.Invalid, (await Run(Data("alice.dsig.SHA256.multipart.eml"), "--at", At)).Code);
+        (int bad, string badOut, _) = await Run(Data("alice.dsig.SHA256.multipart.bad.eml"), "--trust", Data("TestCA.pem"), "--at", At);
+        Assert.Equal(CommandLine.Invalid, bad);
+        Assert.Contains("INVALID", badOut);
+        (int weak, string weakOut, _) = await Run(Data("alice.dsig.SHA1.multipart.eml"), "--trust", Data("TestCA.pem"), "--at", At);
+        Assert.Equal(CommandLine.Invalid, weak);
+        Assert.Contains("weak: digest algorithm SHA-1 is weak", weakOut);
+    }
+
+    [Fact]
+    public async Task Encrypted_message_needs_the_key()
+    {
+        Assert.Equal(CommandLine.Success, (await Run(Data("alice.env.eml"), "--key", Data("Bob.p12") + ":nss", "--at", At)).Code);
+        (int code, string output, _) = await Run(Data("alice.env.eml"), "--at", At);
+        Assert.Equal(CommandLine.Invalid, code);
+        Assert.Contains("NOT decrypted", output);
+    }
+
+    [Fact]
+    public async Task Json_describes_every_layer()
+    {
+        (int code, string output, _) = await Run(Data("alice.sig.SHA256.opaque.env.eml"), "--key", Data("Bob.p12") + ":nss", "--trust", Data("TestCA.pem"), "--at", At, "--json");
+        Assert.Equal(CommandLine.Success, code);
+        using JsonDocument document = JsonDocument.Parse(output);
+        JsonElement root = document.RootElement;
+        Assert.True(root.GetProperty("valid").GetBoolean());
+        Assert.True(root.GetProperty("encrypted").GetBoolean());
+        Assert.True(root.GetProperty("signed").GetBoolean());
+        JsonElement[] layers = root.GetProperty("layers").EnumerateArray().ToArray();
+        Assert.Equal(2, layers.Length);
+        Assert.Equal("encryption", layers[0].GetProperty("type").GetString());
+        Assert.Equal("AES-128-CBC", layers[0].GetProperty("contentEncryptionAlgorithm").GetString());
+        Assert.False(layers[0].GetProperty("authenticated").GetBoolean());
+        Assert.Equal("signature", layers[1].GetProperty("type").GetString());
+        Assert.Equal(1, layers[1].GetProperty("depth").GetInt32());
+        Assert.Equal("opaque", layers[1].GetProperty("form").GetString());
+        JsonElement signature = Assert.Single(layers[1].GetProperty("signatures").EnumerateArray().ToArray());
+        Assert.Equal("SHA-256", signature.GetProperty("digestAlgorithm").GetString());
+        Assert.True(signature.GetProperty("validAndTrusted").GetBoolean());
+        Assert.True(signature.GetProperty("signerMatchesSender").GetBoolean());
+        Assert.Contains("Alice", signature.GetProperty("signer").GetString());
+        Assert.Equal("text/plain", root.GetProperty("content").GetProperty("mediaType").GetString());
+    }
+
+    [Theory]
+    [InlineData("missing.eml")]
+    [InlineData("alice.env.eml", "--at", "not-a-time")]
+    [InlineData("alice.env.eml", "--key", "Bob.p12:wrong-password")]
+    [InlineData("alice.env.eml", "--trust", "alice.env.eml")]
+    public async Task Unreadable_input_exits_two(string file, params string[] rest)
+    {
+        string[] args = [Data(file), .. rest.Select(a => a.Contains(".p12", StringComparison.Ordinal) || a.EndsWith(".eml", StringComparison.Ordinal) ? Data(a) : a)];
+        (int code, _, string error) = await Run(args);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph inspect:", error);
+    }
+
+    [Fact]
+    public async Task File_argument_is_required()
+    {
+        Assert.Equal(CommandLine.Usage, (await Run()).Code);
+    }
+}
