@@ -138,13 +138,14 @@ internal static class HeaderWriter
         value.Length > 0 && value.All(c => c is > ' ' and < (char)0x7F && !"()<>@,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal));
 
     // Printable ASCII words separated by whitespace, nothing that a reader would take for an
-    // encoded-word (RFC 2047 §6.1), no leading or trailing whitespace, and words that fit a line.
+    // encoded-word (RFC 2047 §6.1), no leading or trailing whitespace, and each word with the
+    // whitespace before it short enough to start a folded line.
     private static bool IsPlainUnstructured(string value, string name) =>
         value.All(c => c is (>= ' ' and < (char)0x7F) or '\t')
         && !value.Contains("=?", StringComparison.Ordinal)
         && value[0] is not (' ' or '\t')
         && value[^1] is not (' ' or '\t')
-        && value.Split(' ', '\t').All(word => word.Length <= MaxLineLength - name.Length - 2);
+        && System.Text.RegularExpressions.Regex.Matches(value, "[ \t]*[^ \t]+").All(run => run.Length <= MaxLineLength - name.Length - 2);
 
     // RFC 5322 §3.2.5 phrase: atoms when it can be, a quoted-string when it is printable
     // ASCII, RFC 2047 §5(3) encoded-words otherwise.

@@ -32,31 +32,48 @@ internal static class TextBodyEncoder
     /// <summary>RFC 2046 §4.1.1: a line break in text is CRLF; bare CR and bare LF become CRLF.</summary>
     public static byte[] Canonicalize(ReadOnlySpan<byte> text)
     {
-        var result = new List<byte>(text.Length + (text.Length / 32) + 2);
+        // Bare CRs and LFs each gain one byte.
+        int extra = 0;
         for (int i = 0; i < text.Length; i++)
         {
-            byte b = text[i];
-            if (b == (byte)'\r')
+            if (text[i] == (byte)'\r')
             {
-                result.Add((byte)'\r');
-                result.Add((byte)'\n');
                 if (i + 1 < text.Length && text[i + 1] == (byte)'\n')
                 {
                     i++;
                 }
+                else
+                {
+                    extra++;
+                }
             }
-            else if (b == (byte)'\n')
+            else if (text[i] == (byte)'\n')
             {
-                result.Add((byte)'\r');
-                result.Add((byte)'\n');
-            }
-            else
-            {
-                result.Add(b);
+                extra++;
             }
         }
 
-        return [.. result];
+        var result = new byte[text.Length + extra];
+        int written = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte b = text[i];
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                result[written++] = (byte)'\r';
+                result[written++] = (byte)'\n';
+                if (b == (byte)'\r' && i + 1 < text.Length && text[i + 1] == (byte)'\n')
+                {
+                    i++;
+                }
+            }
+            else
+            {
+                result[written++] = b;
+            }
+        }
+
+        return result;
     }
 
     // 7bit (RFC 2045 §2.7) that also survives signing unchanged: printable ASCII and tab,

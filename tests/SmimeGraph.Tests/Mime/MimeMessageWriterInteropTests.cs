@@ -135,6 +135,7 @@ public class MimeMessageWriterInteropTests
     [InlineData("looks like an =?utf-8?Q?encoded_word?= but is not")]
     [InlineData("a_very_long_word_without_any_spaces_that_cannot_be_folded_anywhere_at_all_x")]
     [InlineData("trailing space ")]
+    [InlineData("wide                                                                                    gap")]
     [InlineData("Ça va? ?= =? _ = ?")]
     public async Task Subjects_and_display_names_decode_to_the_input(string value)
     {

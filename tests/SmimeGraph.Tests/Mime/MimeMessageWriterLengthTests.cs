@@ -128,6 +128,26 @@ public class MimeMessageWriterLengthTests
         Assert.NotEqual(writer.MessageId, MimeMessageWriter.Create(new MessageSpec { From = new MailboxAddress("a@mail.example.com") }, clock).MessageId);
     }
 
+    [Theory]
+    [InlineData(-210, "Fri, 2 Jan 2026 03:04:05 -0330")]
+    [InlineData(330, "Fri, 2 Jan 2026 03:04:05 +0530")]
+    [InlineData(0, "Fri, 2 Jan 2026 03:04:05 +0000")]
+    public void Date_keeps_its_offset(int offsetMinutes, string expected)
+    {
+        var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), Date = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromMinutes(offsetMinutes)) };
+        var headers = new MemoryStream();
+        MimeMessageWriter.Create(spec).WriteRoutingHeaders(headers);
+        Assert.Contains("\r\nDate: " + expected + "\r\n", Encoding.ASCII.GetString(headers.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a\nb\rc\r\nd\n\re", "a\r\nb\r\nc\r\nd\r\n\r\ne")]
+    [InlineData("\r", "\r\n")]
+    [InlineData("\n\n", "\r\n\r\n")]
+    [InlineData("no breaks", "no breaks")]
+    public void Text_line_breaks_become_crlf(string text, string expected) =>
+        Assert.Equal(expected, Encoding.ASCII.GetString(TextBodyEncoder.Canonicalize(Encoding.ASCII.GetBytes(text))));
+
     [Fact]
     public void Boundaries_are_random_and_of_fixed_length()
     {
