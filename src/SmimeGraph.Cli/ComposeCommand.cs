@@ -1,5 +1,6 @@
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
+using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cli;
 
@@ -12,72 +13,65 @@ internal static class ComposeCommand
     /// <summary>The options that describe the message; <c>send</c> takes the same.</summary>
     public static readonly string[] MessageOptions = ["--from", "--to", "--cc", "--bcc", "--subject", "--text", "--html", "--attach", "--header"];
 
-    /// <summary>The S/MIME options that take a value.</summary>
-    public static readonly string[] SmimeValueOptions = ["--sign", "--encrypt-to"];
-
-    /// <summary>The S/MIME switches.</summary>
-    public static readonly string[] SmimeFlagOptions = ["--opaque", "--oaep", "--pss", "--aes-gcm"];
-
     private static readonly string[] OutputOptions = ["--out", "--graph-body"];
 
     public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
     {
-        var reader = new ArgumentReader(args, [.. MessageOptions, .. SmimeValueOptions, .. OutputOptions], SmimeFlagOptions);
+        var reader = new ArgumentReader(args, [.. MessageOptions, .. SmimeOptionsReader.ValueOptions, .. OutputOptions], SmimeOptionsReader.FlagOptions);
         if (reader.Positional.Count > 0)
         {
             throw new UsageException($"unexpected argument '{reader.Positional[0]}'.");
         }
 
-        if (SmimeValueOptions.Any(o => reader.All(o).Count > 0) || SmimeFlagOptions.Any(reader.Has))
-        {
-            await console.Error.WriteLineAsync("smimegraph compose: signing and encryption (--sign, --encrypt-to, --opaque, --oaep, --pss, --aes-gcm) are not available in this build.").ConfigureAwait(false);
-            return CommandLine.Usage;
-        }
-
         MessageSpec spec = BuildSpec(reader);
-        var writer = MimeMessageWriter.Create(spec);
+        SmimeOptions smime = SmimeOptionsReader.Build(reader);
         string? outPath = reader.Optional("--out");
         string? graphBodyPath = reader.Optional("--graph-body");
 
-        if (graphBodyPath is not null && writer.MessageLength is long predicted)
+        // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
+        // from the spec before any attachment byte is read.
+        var options = new SmimeOptions
         {
-            // Refuse before reading a byte of any attachment (Graph counts the base64 body).
-            long bodyLength = (predicted + 2) / 3 * 4;
-            if (bodyLength > GraphPayload.DefaultCeiling)
-            {
-                throw new PayloadTooLargeException(bodyLength, GraphPayload.DefaultCeiling);
-            }
-        }
-
+            Signer = smime.Signer,
+            OpaqueSignature = smime.OpaqueSignature,
+            Encryption = smime.Encryption,
+            Ceiling = graphBodyPath is null ? long.MaxValue : GraphPayload.DefaultCeiling,
+        };
+        var composer = new SmimeComposer();
+        string messageId;
         if (outPath is not null)
         {
-            await WriteFileAsync(writer, outPath, cancellationToken).ConfigureAwait(false);
+            ComposedMessage written = null!;
+            await WriteOrDeleteAsync(outPath, async file => written = await composer.WriteMimeAsync(spec, options, file, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            messageId = written.MessageId;
             if (graphBodyPath is not null)
             {
                 var eml = new FileStream(outPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
                 await using (eml.ConfigureAwait(false))
                 {
-                    await WriteGraphBodyAsync(eml, graphBodyPath, cancellationToken).ConfigureAwait(false);
+                    using GraphPayload payload = await GraphPayload.FromMimeAsync(eml, options.Ceiling, cancellationToken).ConfigureAwait(false);
+                    await WriteOrDeleteAsync(graphBodyPath, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
                 }
             }
         }
         else if (graphBodyPath is not null)
         {
-            // The body is capped by the ceiling, so holding the MIME in memory is bounded too.
+            // The body alone: the MIME goes through memory once, bounded by the ceiling.
             var mime = new MemoryStream();
-            await writer.WriteMessageAsync(mime, cancellationToken).ConfigureAwait(false);
+            messageId = (await composer.WriteMimeAsync(spec, options, mime, cancellationToken).ConfigureAwait(false)).MessageId;
             mime.Position = 0;
-            await WriteGraphBodyAsync(mime, graphBodyPath, cancellationToken).ConfigureAwait(false);
+            using GraphPayload payload = await GraphPayload.FromMimeAsync(mime, options.Ceiling, cancellationToken).ConfigureAwait(false);
+            await WriteOrDeleteAsync(graphBodyPath, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
         }
         else
         {
             var mime = new MemoryStream();
-            await writer.WriteMessageAsync(mime, cancellationToken).ConfigureAwait(false);
+            await composer.WriteMimeAsync(spec, options, mime, cancellationToken).ConfigureAwait(false);
             await console.Out.WriteAsync(System.Text.Encoding.ASCII.GetString(mime.GetBuffer(), 0, (int)mime.Length)).ConfigureAwait(false);
             return CommandLine.Success;
         }
 
-        await console.Out.WriteLineAsync($"Message-ID: <{writer.MessageId}>").ConfigureAwait(false);
+        await console.Out.WriteLineAsync($"Message-ID: <{messageId}>").ConfigureAwait(false);
         return CommandLine.Success;
     }
 
@@ -150,15 +144,6 @@ internal static class ComposeCommand
         {
             throw new UsageException($"{option}: {ex.Message}");
         }
-    }
-
-    private static Task WriteFileAsync(MimeMessageWriter writer, string path, CancellationToken cancellationToken) =>
-        WriteOrDeleteAsync(path, file => writer.WriteMessageAsync(file, cancellationToken));
-
-    private static async Task WriteGraphBodyAsync(Stream mime, string path, CancellationToken cancellationToken)
-    {
-        using GraphPayload payload = await GraphPayload.FromMimeAsync(mime, GraphPayload.DefaultCeiling, cancellationToken).ConfigureAwait(false);
-        await WriteOrDeleteAsync(path, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
     }
 
     // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written file.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SmimeGraph.Tests;
 using SmimeGraph.Tests.Interop;
 
 namespace SmimeGraph.Cli.Tests;
@@ -107,19 +108,61 @@ public sealed class ComposeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--sign", "cert.pfx:pw")]
-    [InlineData("--encrypt-to", "cert.pem")]
-    [InlineData("--opaque", null)]
-    [InlineData("--oaep", null)]
-    [InlineData("--pss", null)]
-    [InlineData("--aes-gcm", null)]
-    public async Task Smime_options_are_parsed_and_answered_not_available(string option, string? value)
+    [InlineData("")]
+    [InlineData("--pss")]
+    [InlineData("--opaque")]
+    [InlineData("--oaep")]
+    [InlineData("--aes-gcm")]
+    public async Task Signed_and_encrypted_output_is_decrypted_and_verified_by_openssl(string flag)
+    {
+        string[] extra = flag.Length == 0 ? [] : [flag];
+        string eml = Path.Combine(_dir, "smime.eml");
+        string body = Path.Combine(_dir, "smime.b64");
+        string[] args =
+        [
+            "compose", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "Signed", "--text", "Hello Bob",
+            "--sign", TestPaths.Cert("signer-rsa2048.pfx") + ":smimegraph", "--encrypt-to", TestPaths.Cert("recipient-rsa2048.pem"),
+            "--out", eml, "--graph-body", body, .. extra,
+        ];
+        (int code, string stdout, string stderr) = await RunAsync(args);
+        Assert.True(code == CommandLine.Success, stderr);
+        Assert.Matches("^Message-ID: <[0-9a-f]{32}@example.com>", stdout);
+        Assert.Equal(await File.ReadAllBytesAsync(eml), Convert.FromBase64String(await File.ReadAllTextAsync(body)));
+
+        string inner = Path.Combine(_dir, "inner.eml");
+        Peer.OpenSsl("cms", "-decrypt", "-in", eml, "-recip", TestPaths.Cert("recipient-rsa2048.pem"), "-inkey", TestPaths.Cert("recipient-rsa2048.key.pem"), "-out", inner).EnsureSuccess("openssl cms -decrypt");
+        string[] binary = extra.Contains("--opaque") ? ["-binary"] : [];
+        PeerResult verified = Peer.OpenSsl(["cms", "-verify", .. binary, "-in", inner, "-CAfile", TestPaths.Cert("root-ca.pem"), "-out", Path.Combine(_dir, "content.eml")]);
+        verified.EnsureSuccess("openssl cms -verify");
+        Assert.Contains("Hello Bob", await File.ReadAllTextAsync(Path.Combine(_dir, "content.eml")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--pss", null, "need --sign")]
+    [InlineData("--oaep", null, "need --encrypt-to")]
+    [InlineData("--sign", "missing.pfx:pw", "does not exist")]
+    [InlineData("--encrypt-to", "missing.pem", "does not exist")]
+    public async Task Bad_smime_options_are_usage_errors_and_write_nothing(string option, string? value, string message)
     {
         string eml = Path.Combine(_dir, "never.eml");
         string[] args = ["compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--out", eml, option, .. value is null ? Array.Empty<string>() : [value]];
         (int code, _, string stderr) = await RunAsync(args);
         Assert.Equal(CommandLine.Usage, code);
-        Assert.Contains("not available in this build", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(eml));
+    }
+
+    [Theory]
+    [InlineData("--sign", "bad-expired.pfx", "expired")]
+    [InlineData("--sign", "bad-rsa1024.pfx", "1024 bits")]
+    [InlineData("--encrypt-to", "bad-no-email-eku.pem", "emailProtection")]
+    public async Task Refused_certificates_name_the_reason_and_write_nothing(string option, string file, string reason)
+    {
+        string eml = Path.Combine(_dir, "never.eml");
+        string value = option == "--sign" ? TestPaths.Cert(file) + ":smimegraph" : TestPaths.Cert(file);
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--out", eml, option, value);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(reason, stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(eml));
     }
 

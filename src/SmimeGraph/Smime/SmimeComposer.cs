@@ -76,9 +76,9 @@ public sealed class SmimeComposer
 
     /// <summary>
     /// Writes the MIME message itself (e.g. an .eml file) to <paramref name="destination"/>, after
-    /// the same ceiling check as <see cref="ComposeAsync"/>. Returns the number of bytes written.
+    /// the same ceiling check as <see cref="ComposeAsync"/>.
     /// </summary>
-    public async Task<long> WriteMimeAsync(MessageSpec spec, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
+    public async Task<ComposedMessage> WriteMimeAsync(MessageSpec spec, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
@@ -87,7 +87,7 @@ public sealed class SmimeComposer
         await plan.WriteAsync(counting, cancellationToken).ConfigureAwait(false);
         await counting.FlushAsync(cancellationToken).ConfigureAwait(false);
         EnsurePredictionHeld(plan, counting.BytesWritten);
-        return counting.BytesWritten;
+        return new ComposedMessage(plan.MessageId, counting.BytesWritten);
     }
 
     private static void ThrowIfPredictedOverCeiling(MessagePlan plan, long ceiling)
