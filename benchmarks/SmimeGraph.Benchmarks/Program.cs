@@ -11,6 +11,7 @@ namespace SmimeGraph.Benchmarks;
 /// <item><c>--quick</c>: the head-to-head at 4 KiB and the largest size, short job, then the ratio table (under 3 minutes on 2 cores).</item>
 /// <item><c>--dry</c>: the same cases once each, to check they run (seconds).</item>
 /// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
+/// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
 /// <item><c>--json</c>: also export BenchmarkDotNet's full JSON (markdown is always written).</item>
 /// <item>anything else goes to BenchmarkSwitcher (e.g. <c>--filter *Pipeline*</c>); the ratio table follows any run that includes PipelineBenchmarks.</item>
 /// </list>
@@ -25,6 +26,13 @@ internal static class Program
         if (args.Contains("--sizes"))
         {
             SizeReport.Print(Console.Out);
+            return 0;
+        }
+
+        int emit = Array.IndexOf(args, "--emit");
+        if (emit >= 0)
+        {
+            MessageEmitter.Emit(emit + 1 < args.Length ? args[emit + 1] : "smime-messages", Console.Out);
             return 0;
         }
 

@@ -30,7 +30,7 @@ internal static class BenchmarkConfigs
 
     /// <summary>
     /// The quick run (a ShortRun-like job, under 3 minutes on 2 cores): in process (no per-run
-    /// build), one launch, 2 warm-up and 4 measured iterations of about 100 ms, no unrolling
+    /// build), one launch, 3 warm-up and 5 measured iterations of about 100 ms, no unrolling
     /// (the largest cases take tens of milliseconds), only the 4 KiB and the largest attachment.
     /// <paramref name="dry"/> runs each case once instead, to check that everything runs.
     /// </summary>
@@ -41,8 +41,8 @@ internal static class BenchmarkConfigs
             : Job.Default
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithLaunchCount(1)
-                .WithWarmupCount(2)
-                .WithIterationCount(4)
+                .WithWarmupCount(3)
+                .WithIterationCount(5)
                 .WithIterationTime(TimeInterval.FromMilliseconds(100))
                 .WithUnrollFactor(1)
                 .WithId("Quick");
