@@ -9,7 +9,7 @@ namespace SmimeGraph.Buffers;
 /// bytes of a partial triplet are carried between writes; <see cref="Dispose(bool)"/> or
 /// <see cref="Complete"/> writes the final quartet with padding.
 /// </summary>
-internal sealed class GraphBodyStream : Stream
+internal sealed class GraphBodyStream : WriteOnlyStream
 {
     private readonly PooledSegmentBuffer _body;
     private readonly byte[] _carry = new byte[2];
@@ -23,32 +23,6 @@ internal sealed class GraphBodyStream : Stream
 
     /// <summary>The exact base64 length of <paramref name="mimeLength"/> bytes.</summary>
     public static long EncodedLength(long mimeLength) => (mimeLength + 2) / 3 * 4;
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Write(buffer.AsSpan(offset, count));
-        return Task.CompletedTask;
-    }
 
     public override void Write(ReadOnlySpan<byte> source)
     {

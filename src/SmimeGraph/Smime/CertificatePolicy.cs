@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>
+/// The certificate rules SmimeGraph applies to senders and recipients (RFC 8550 §4.4): the
+/// key usage fits the purpose, an extended key usage (when present) allows email protection,
+/// the certificate is inside its validity period, RSA keys are at least 2048 bits.
+/// </summary>
+public static class CertificatePolicy
+{
+    /// <summary>The smallest RSA modulus SmimeGraph sends with, in bits.</summary>
+    public const int MinimumRsaKeySize = 2048;
+
+    internal const string EmailProtectionOid = "1.3.6.1.5.5.7.3.4";
+    internal const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
+
+    /// <summary>
+    /// Lists every reason <paramref name="certificate"/> is not acceptable for
+    /// <paramref name="purpose"/> at <paramref name="at"/>; empty when it is acceptable.
+    /// </summary>
+    public static IReadOnlyList<string> Evaluate(X509Certificate2 certificate, CertificatePurpose purpose, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var problems = new List<string>();
+
+        // RFC 5280 §4.1.2.5: the certificate is valid from notBefore to notAfter inclusive.
+        if (at.UtcDateTime < certificate.NotBefore.ToUniversalTime())
+        {
+            problems.Add($"it is not valid until {certificate.NotBefore.ToUniversalTime():u}");
+        }
+        else if (at.UtcDateTime > certificate.NotAfter.ToUniversalTime())
+        {
+            problems.Add($"it expired on {certificate.NotAfter.ToUniversalTime():u}");
+        }
+
+        // RFC 8550 §4.4.2: keyUsage, when present, must allow the operation.
+        X509KeyUsageExtension? keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+        if (keyUsage is not null)
+        {
+            X509KeyUsageFlags flags = keyUsage.KeyUsages;
+            bool ok = purpose switch
+            {
+                CertificatePurpose.Signing => (flags & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) != 0,
+                _ => (flags & (X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement)) != 0,
+            };
+            if (!ok)
+            {
+                problems.Add(purpose == CertificatePurpose.Signing
+                    ? "its key usage allows neither digitalSignature nor nonRepudiation"
+                    : "its key usage allows neither keyEncipherment nor keyAgreement");
+            }
+        }
+
+        // RFC 8550 §4.4.4: an extendedKeyUsage, when present, must contain emailProtection or anyExtendedKeyUsage.
+        X509EnhancedKeyUsageExtension? eku = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        if (eku is not null)
+        {
+            bool email = false;
+            foreach (Oid oid in eku.EnhancedKeyUsages)
+            {
+                email |= oid.Value is EmailProtectionOid or AnyExtendedKeyUsageOid;
+            }
+
+            if (!email)
+            {
+                problems.Add("its extended key usage does not include emailProtection");
+            }
+        }
+
+        using (RSA? rsa = certificate.GetRSAPublicKey())
+        {
+            if (rsa is not null && rsa.KeySize < MinimumRsaKeySize)
+            {
+                problems.Add($"its RSA key has {rsa.KeySize} bits, under the minimum of {MinimumRsaKeySize}");
+            }
+        }
+
+        if (certificate.GetRSAPublicKey() is null && certificate.GetECDsaPublicKey() is null && certificate.GetECDiffieHellmanPublicKey() is null)
+        {
+            problems.Add($"its key algorithm ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}) is not supported");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="CertificatePolicyException"/> naming the certificate and every reason when it is not acceptable.</summary>
+    public static void EnsureAcceptable(X509Certificate2 certificate, CertificatePurpose purpose, DateTimeOffset at)
+    {
+        IReadOnlyList<string> problems = Evaluate(certificate, purpose, at);
+        if (problems.Count > 0)
+        {
+            string role = purpose == CertificatePurpose.Signing ? "signer" : "recipient";
+            throw new CertificatePolicyException($"The {role} certificate is refused: {string.Join("; ", problems)}.", certificate);
+        }
+    }
+
+    /// <summary>
+    /// The email addresses a certificate is issued to: rfc822Name entries of the subject
+    /// alternative name (RFC 8550 §3), and the legacy emailAddress attribute of the subject.
+    /// </summary>
+    public static IReadOnlyList<string> GetEmailAddresses(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var addresses = new List<string>();
+        foreach (X509SubjectAlternativeNameExtension san in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
+        {
+            // EnumerateDnsNames/IPAddresses exist; rfc822Name is read from the raw GeneralNames.
+            addresses.AddRange(SubjectAltNameReader.ReadRfc822Names(san.RawData));
+        }
+
+        string? legacy = certificate.GetNameInfo(X509NameType.EmailName, forIssuer: false);
+        if (!string.IsNullOrEmpty(legacy) && !addresses.Contains(legacy, StringComparer.OrdinalIgnoreCase))
+        {
+            addresses.Add(legacy);
+        }
+
+        return addresses;
+    }
+}
