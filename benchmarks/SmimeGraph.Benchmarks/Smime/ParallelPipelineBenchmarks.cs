@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Diagnosers;
 using SmimeGraph.Graph;
 
 namespace SmimeGraph.Benchmarks.Smime;
@@ -74,14 +73,8 @@ public class ParallelPipelineBenchmarks
         public ThroughputConfig()
         {
             AddColumn(new Reporting.MessagesPerSecondColumn());
-            // ThreadingDiagnoser (work items, lock contentions per op) is what this class wants, but
-            // BenchmarkDotNet 0.14 does not recognise .NET 10 as ".NET Core 3.0+": its validator
-            // refuses the diagnoser and aborts the whole run. Added only where it can run, so it
-            // comes back by itself with a BenchmarkDotNet that knows the runtime.
-            if (Environment.Version.Major <= 9)
-            {
-                AddDiagnoser(ThreadingDiagnoser.Default);
-            }
+            // [ThreadingDiagnoser] aborts the run on .NET 10 with BenchmarkDotNet 0.14; same columns.
+            AddDiagnoser(Reporting.ThreadingCountersDiagnoser.Default);
         }
     }
 }
