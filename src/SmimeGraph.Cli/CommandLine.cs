@@ -45,7 +45,7 @@ internal static class CommandLine
             await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
             return Rejected;
         }
-        catch (SmimeGraph.Graph.GraphRequestException ex)
+        catch (Exception ex) when (ex is SmimeGraph.Graph.GraphRequestException or SmimeGraph.Graph.GraphAmbiguousSendException or HttpRequestException)
         {
             await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
             return Rejected;

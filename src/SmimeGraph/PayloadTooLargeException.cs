@@ -19,6 +19,18 @@ public sealed class PayloadTooLargeException : SmimeGraphException
         SizeIsLowerBound = sizeIsLowerBound;
     }
 
+    /// <summary>Creates the exception with its own message, e.g. for a 413 from the server, whose ceiling is not known exactly.</summary>
+    /// <param name="size">The size of the request body, in bytes.</param>
+    /// <param name="ceiling">The ceiling, or the most it can be (one byte under <paramref name="size"/> when the server refused it).</param>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The failure that caused it, e.g. the server's error.</param>
+    public PayloadTooLargeException(long size, long ceiling, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Size = size;
+        Ceiling = ceiling;
+    }
+
     /// <summary>The size of the Graph request body in bytes (a lower bound when <see cref="SizeIsLowerBound"/>).</summary>
     public long Size { get; }
 

@@ -33,4 +33,10 @@ public class GraphRequestException : SmimeGraphException
 
     /// <summary>The <c>client-request-id</c> header.</summary>
     public string? ClientRequestId { get; }
+
+    /// <summary>
+    /// The wait Graph asked for (<c>Retry-After</c>) on a 429, 503 or 504 that was not retried
+    /// further; null when Graph gave none.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

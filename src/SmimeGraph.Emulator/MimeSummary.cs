@@ -1,0 +1,199 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using SmimeGraph.Mime;
+
+namespace SmimeGraph.Emulator;
+
+/// <summary>
+/// What the emulator reads from an uploaded MIME message to answer with Graph's message
+/// properties: subject, Message-ID, addresses, attachments and a body preview, read with the
+/// library's <see cref="MimeParser"/>. The one check of its own is Graph's refusal of content
+/// that is not a message at all.
+/// </summary>
+internal sealed partial class MimeSummary
+{
+    private const int PreviewLength = 255;
+
+    private readonly MimeEntity _message;
+
+    private MimeSummary(MimeEntity message)
+    {
+        _message = message;
+        HasAttachments = message.MediaType is "application/pkcs7-mime" or "application/x-pkcs7-mime" || HasAttachmentPart(message);
+        BodyPreview = Preview(message);
+    }
+
+    public string? Subject => _message.GetHeader("Subject");
+
+    public string? MessageId => _message.GetHeader("Message-ID");
+
+    public IReadOnlyList<MailAddress> From => Addresses("From");
+
+    public IReadOnlyList<MailAddress> Sender => Addresses("Sender");
+
+    public IReadOnlyList<MailAddress> To => Addresses("To");
+
+    public IReadOnlyList<MailAddress> Cc => Addresses("Cc");
+
+    public IReadOnlyList<MailAddress> Bcc => Addresses("Bcc");
+
+    public IReadOnlyList<MailAddress> ReplyTo => Addresses("Reply-To");
+
+    public bool HasAttachments { get; }
+
+    public string BodyPreview { get; }
+
+    /// <summary>
+    /// False when the bytes are not a message (Graph's ErrorMimeContentInvalid): empty, a header
+    /// section with a line that is neither a field nor a continuation, or past the parser's limits.
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> mime, [NotNullWhen(true)] out MimeSummary? summary)
+    {
+        summary = null;
+        if (!HasWellFormedHeader(mime.Span))
+        {
+            return false;
+        }
+
+        try
+        {
+            summary = new MimeSummary(MimeParser.Parse(mime));
+            return true;
+        }
+        catch (MimeFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// RFC 5322 §2.2: at least one field, and every line up to the empty line (or the end) a field
+    /// (§3.6.8 field-name, ":") or a §2.2.3 continuation. The library's parser is lenient here
+    /// (a stray line starts the body); Graph refuses such content.
+    /// </summary>
+    private static bool HasWellFormedHeader(ReadOnlySpan<byte> mime)
+    {
+        int fields = 0;
+        while (!mime.IsEmpty)
+        {
+            int lineFeed = mime.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = lineFeed < 0 ? mime : mime[..lineFeed];
+            mime = lineFeed < 0 ? [] : mime[(lineFeed + 1)..];
+            if (!line.IsEmpty && line[^1] == '\r')
+            {
+                line = line[..^1];
+            }
+
+            if (line.IsEmpty)
+            {
+                break;
+            }
+
+            if (line[0] is (byte)' ' or (byte)'\t')
+            {
+                if (fields == 0)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[..colon].IndexOfAnyExceptInRange((byte)33, (byte)126) >= 0)
+            {
+                return false;
+            }
+
+            fields++;
+        }
+
+        return fields > 0;
+    }
+
+    private static bool HasAttachmentPart(MimeEntity entity)
+    {
+        if (string.Equals(entity.Disposition, "attachment", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (MimeEntity child in entity.Children)
+        {
+            if (HasAttachmentPart(child))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The text of a text/plain body, or of a multipart's first part (RFC 2046 §5.1: for
+    /// multipart/signed the signed content); encrypted and other bodies have none.
+    /// </summary>
+    private static string Preview(MimeEntity entity)
+    {
+        while (entity.IsMultipart && entity.Children.Count > 0)
+        {
+            entity = entity.Children[0];
+        }
+
+        if (entity.MediaType != "text/plain")
+        {
+            return string.Empty;
+        }
+
+        string text;
+        try
+        {
+            text = entity.DecodeText();
+        }
+        catch (MimeFormatException)
+        {
+            return string.Empty;
+        }
+
+        string collapsed = Whitespace().Replace(text, " ").Trim();
+        return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
+    }
+
+    private List<MailAddress> Addresses(string name)
+    {
+        var list = new List<MailAddress>();
+        foreach (MimeHeaderField field in _message.Headers)
+        {
+            if (!field.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Parsed before RFC 2047 decoding (a decoded display name may hold commas or quotes).
+            string unfolded = field.RawValue.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim();
+            if (unfolded.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (MailAddress address in new MailAddressCollection { unfolded })
+                {
+                    string displayName = new MimeHeaderField(name, address.DisplayName).Value;
+                    list.Add(new MailAddress(address.Address, displayName));
+                }
+            }
+            catch (FormatException)
+            {
+                // An unparseable address list contributes nothing, as Graph drops what it cannot read.
+            }
+        }
+
+        return list;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

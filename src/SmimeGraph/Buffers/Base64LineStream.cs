@@ -1,0 +1,205 @@
+using System.Buffers;
+
+namespace SmimeGraph.Buffers;
+
+/// <summary>
+/// A write-only stream that base64-encodes what is written to it in lines of 76 characters
+/// ended by CRLF (RFC 2045 §6.8) and writes the text to another stream through a pooled buffer.
+/// <see cref="Complete"/> (or disposal) writes the final quartet and the last CRLF.
+/// </summary>
+internal sealed class Base64LineStream : Stream
+{
+    private const int BufferSize = 16 * 1024;
+
+    private readonly Stream _destination;
+    private readonly bool _leaveOpen;
+    private Base64LineEncoder _encoder;
+    private byte[]? _buffer;
+    private int _buffered;
+    private bool _completed;
+
+    public Base64LineStream(Stream destination, bool leaveOpen = true)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _destination = destination;
+        _leaveOpen = leaveOpen;
+        _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    }
+
+    /// <summary>Bytes written to this stream (before encoding).</summary>
+    public long BytesIn { get; private set; }
+
+    /// <summary>The exact encoded length of <paramref name="inputLength"/> bytes; every line, the last included, ends with CRLF.</summary>
+    public static long EncodedLength(long inputLength) => Base64LineEncoder.EncodedLength(inputLength);
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_completed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> source)
+    {
+        while (!EncodeSome(ref source, isFinalBlock: false))
+        {
+            FlushBuffer();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        while (!EncodeSome(ref source, isFinalBlock: false))
+        {
+            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the final (padded) quartet and CRLF, then flushes to the destination.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> none = default;
+        while (!EncodeSome(ref none, isFinalBlock: true))
+        {
+            FlushBuffer();
+        }
+
+        _completed = true;
+        FlushBuffer();
+    }
+
+    /// <summary>The asynchronous <see cref="Complete"/>.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        ReadOnlyMemory<byte> none = default;
+        while (!EncodeSome(ref none, isFinalBlock: true))
+        {
+            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _completed = true;
+        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Flush()
+    {
+        FlushBuffer();
+        _destination.Flush();
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+        await _destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool EncodeSome(ref ReadOnlyMemory<byte> source, bool isFinalBlock)
+    {
+        ReadOnlySpan<byte> span = source.Span;
+        bool done = EncodeSome(ref span, isFinalBlock);
+        source = source[(source.Length - span.Length)..];
+        return done;
+    }
+
+    // True when all of source was taken; false when the buffer must be flushed first.
+    private bool EncodeSome(ref ReadOnlySpan<byte> source, bool isFinalBlock)
+    {
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The base64 stream has been completed.");
+        }
+
+        OperationStatus status = _encoder.Encode(source, _buffer.AsSpan(_buffered), out int consumed, out int written, isFinalBlock);
+        _buffered += written;
+        BytesIn += consumed;
+        source = source[consumed..];
+        return status == OperationStatus.Done;
+    }
+
+    private void FlushBuffer()
+    {
+        if (_buffer is not null && _buffered > 0)
+        {
+            _destination.Write(_buffer, 0, _buffered);
+            _buffered = 0;
+        }
+    }
+
+    private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer is not null && _buffered > 0)
+        {
+            await _destination.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            _buffered = 0;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        try
+        {
+            if (disposing && _buffer is not null)
+            {
+                Complete();
+                if (!_leaveOpen)
+                {
+                    _destination.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_buffer is not null)
+            {
+                await CompleteAsync().ConfigureAwait(false);
+                if (!_leaveOpen)
+                {
+                    await _destination.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+
+            GC.SuppressFinalize(this);
+        }
+    }
+}

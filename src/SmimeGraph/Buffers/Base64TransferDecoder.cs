@@ -1,0 +1,107 @@
+namespace SmimeGraph.Buffers;
+
+/// <summary>
+/// Decodes a base64 Content-Transfer-Encoding body (RFC 2045 §6.8). Line breaks and other
+/// whitespace anywhere are ignored; any other character outside the alphabet, data after the
+/// padding, or a dangling single character is an error, reported with its offset in the message.
+/// </summary>
+internal static class Base64TransferDecoder
+{
+    private const sbyte Invalid = -1;
+    private const sbyte Space = -2;
+    private const sbyte Pad = -3;
+
+    private static readonly sbyte[] Table = BuildTable();
+
+    /// <param name="encoded">The encoded body.</param>
+    /// <param name="offset">Where <paramref name="encoded"/> starts in the message, for error offsets.</param>
+    public static byte[] Decode(ReadOnlySpan<byte> encoded, long offset)
+    {
+        byte[] output = new byte[(encoded.Length / 4 * 3) + 3];
+        int written = 0;
+        int accumulator = 0;
+        int count = 0;
+        bool padded = false;
+
+        for (int i = 0; i < encoded.Length; i++)
+        {
+            sbyte value = Table[encoded[i]];
+            if (value >= 0)
+            {
+                if (padded)
+                {
+                    throw Garbage("Base64 data continues after the padding", offset + i);
+                }
+
+                accumulator = (accumulator << 6) | (byte)value;
+                if (++count == 4)
+                {
+                    output[written++] = (byte)(accumulator >> 16);
+                    output[written++] = (byte)(accumulator >> 8);
+                    output[written++] = (byte)accumulator;
+                    accumulator = 0;
+                    count = 0;
+                }
+            }
+            else if (value == Pad)
+            {
+                if (!padded)
+                {
+                    // RFC 4648 §4: "==" after two characters, "=" after three.
+                    written = Flush(output, written, accumulator, count, offset + i);
+                    count = 0;
+                    padded = true;
+                }
+            }
+            else if (value != Space)
+            {
+                throw Garbage($"Byte 0x{encoded[i]:X2} is not base64", offset + i);
+            }
+        }
+
+        written = Flush(output, written, accumulator, count, offset + encoded.Length);
+        return written == output.Length ? output : output.AsSpan(0, written).ToArray();
+    }
+
+    private static int Flush(byte[] output, int written, int accumulator, int count, long offset)
+    {
+        switch (count)
+        {
+            case 0:
+                break;
+            case 1:
+                throw Garbage("The base64 data ends with a lone character (truncated quartet)", offset);
+            case 2:
+                output[written++] = (byte)(accumulator >> 4);
+                break;
+            case 3:
+                output[written++] = (byte)(accumulator >> 10);
+                output[written++] = (byte)(accumulator >> 2);
+                break;
+        }
+
+        return written;
+    }
+
+    private static MimeFormatException Garbage(string what, long offset) =>
+        new($"{what} at offset {offset}.") { Offset = offset };
+
+    private static sbyte[] BuildTable()
+    {
+        var table = new sbyte[256];
+        Array.Fill(table, Invalid);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.Length; i++)
+        {
+            table[alphabet[i]] = (sbyte)i;
+        }
+
+        foreach (char c in " \t\r\n\f\v")
+        {
+            table[c] = Space;
+        }
+
+        table['='] = Pad;
+        return table;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>
+/// Writes one RecipientInfo (RFC 5652 §6.2) carrying the content-encryption key to one recipient
+/// certificate. Every kind encodes to a length that depends only on the certificate and the key
+/// size, so the EnvelopedData length can be predicted before the key exists.
+/// </summary>
+internal abstract class RecipientInfoWriter
+{
+    protected RecipientInfoWriter(X509Certificate2 certificate)
+    {
+        Certificate = certificate;
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The RecipientInfo's CMSVersion: 0 for ktri with issuerAndSerialNumber, 3 for kari.</summary>
+    public abstract int Version { get; }
+
+    /// <summary>
+    /// Chooses key transport for RSA certificates and key agreement for EC certificates; throws
+    /// <see cref="CertificatePolicyException"/> when the key cannot receive a content key.
+    /// </summary>
+    public static RecipientInfoWriter Create(X509Certificate2 certificate, bool useRsaOaep, int contentKeyLength)
+    {
+        switch (certificate.PublicKey.Oid.Value)
+        {
+            case Oids.RsaKeyTransport:
+                RequireKeyUsage(certificate, X509KeyUsageFlags.KeyEncipherment, "keyEncipherment", "RSA key transport");
+                return new KeyTransRecipientInfoWriter(certificate, useRsaOaep);
+            case Oids.OriginatorEcPublicKey:
+                RequireKeyUsage(certificate, X509KeyUsageFlags.KeyAgreement, "keyAgreement", "ECDH key agreement");
+                return KeyAgreeRecipientInfoWriter.Create(certificate, contentKeyLength);
+            default:
+                throw new CertificatePolicyException(
+                    $"The recipient certificate is refused: its key algorithm ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}) cannot receive an encrypted message.",
+                    certificate);
+        }
+    }
+
+    /// <summary>Writes the RecipientInfo CHOICE carrying <paramref name="contentEncryptionKey"/>.</summary>
+    public abstract void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey);
+
+    // RFC 5652 §10.2.4:
+    // IssuerAndSerialNumber ::= SEQUENCE {
+    //   issuer Name,
+    //   serialNumber CertificateSerialNumber }
+    protected void WriteIssuerAndSerialNumber(AsnWriter writer)
+    {
+        writer.PushSequence();
+        writer.WriteEncodedValue(Certificate.IssuerName.RawData);
+
+        // The serial exactly as the certificate encodes it (RFC 5280 §4.1.2.2 tolerates
+        // non-minimal encodings in the wild); recipients match it byte for byte.
+        ReadOnlySpan<byte> serial = Certificate.SerialNumberBytes.Span;
+        var serialNumber = new AsnWriter(AsnEncodingRules.BER);
+        serialNumber.WriteOctetString(serial);
+        byte[] encoded = serialNumber.Encode();
+        encoded[0] = 0x02;
+        writer.WriteEncodedValue(encoded);
+        writer.PopSequence();
+    }
+
+    // RFC 8550 §4.4.2: a keyUsage extension, when present, must allow the operation this key performs.
+    private static void RequireKeyUsage(X509Certificate2 certificate, X509KeyUsageFlags flag, string name, string use)
+    {
+        X509KeyUsageExtension? keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+        if (keyUsage is not null && (keyUsage.KeyUsages & flag) == 0)
+        {
+            throw new CertificatePolicyException($"The recipient certificate is refused: its key usage does not allow {name}, which {use} needs.", certificate);
+        }
+    }
+
+    private protected static CryptographicException Unexpected(string what) => new($"The {what} has an unexpected length.");
+}

@@ -1,0 +1,378 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Smime;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>
+/// Writes CMS SignedData (RFC 5652 §5) for S/MIME (RFC 8551): detached, for multipart/signed,
+/// or encapsulated and streamed, for application/pkcs7-mime; smime-type=signed-data. Every length
+/// is known before the content is: the signature has a fixed length for the key, the signed
+/// attributes are fixed at construction except the messageDigest.
+/// </summary>
+internal sealed class SignedDataWriter
+{
+    /// <summary>
+    /// The size of the OCTET STRING segments of an indefinite-length eContent. Fixed, so the
+    /// output does not depend on how the caller splits its writes.
+    /// </summary>
+    internal const int EncapsulatedSegmentLength = 8192;
+
+    // The two OBJECT IDENTIFIERs written by hand around the streamed content (tag, length, value).
+    private static readonly byte[] SignedDataOid = EncodeOid(Oids.ContentTypeSignedData);
+    private static readonly byte[] DataOid = EncodeOid(Oids.ContentTypeData);
+
+    private readonly HashAlgorithmName _digestAlgorithm;
+    private readonly SignerInfoWriter _signerInfo;
+    private readonly byte[] _versionAndDigestAlgorithms;
+    private readonly byte[] _certificates;
+
+    /// <summary>Applies the signing policy and fixes every signed attribute but the messageDigest.</summary>
+    /// <exception cref="CertificatePolicyException">The digest algorithm, the certificate or its key is refused.</exception>
+    public SignedDataWriter(SmimeSigner signer, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        timeProvider ??= TimeProvider.System;
+        X509Certificate2 certificate = signer.Certificate;
+        DateTimeOffset now = timeProvider.GetUtcNow();
+
+        // RFC 8551 §2.1 and the security defaults: SHA-256, SHA-384, SHA-512 only.
+        HashAlgorithmName digest = signer.DigestAlgorithm;
+        if (digest != HashAlgorithmName.SHA256 && digest != HashAlgorithmName.SHA384 && digest != HashAlgorithmName.SHA512)
+        {
+            throw new CertificatePolicyException(
+                $"The digest algorithm {digest.Name ?? "(none)"} is refused for signing: only SHA-256, SHA-384 and SHA-512 are accepted.", certificate);
+        }
+
+        if (!certificate.HasPrivateKey)
+        {
+            throw new CertificatePolicyException("The signer certificate is refused: it has no private key.", certificate);
+        }
+
+        // The policy applies at the clock's time: a back-dated SigningTime cannot revive an expired certificate.
+        CertificatePolicy.EnsureAcceptable(certificate, CertificatePurpose.Signing, now);
+
+        SignerInfoWriter.SignatureKind kind;
+        int signatureLength;
+        using (RSA? rsa = certificate.GetRSAPrivateKey())
+        using (ECDsa? ecdsa = rsa is null ? certificate.GetECDsaPrivateKey() : null)
+        {
+            if (rsa is not null)
+            {
+                if (rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
+                {
+                    throw new CertificatePolicyException(
+                        $"The signer certificate is refused: its RSA key has {rsa.KeySize} bits, under the minimum of {CertificatePolicy.MinimumRsaKeySize}.", certificate);
+                }
+
+                kind = signer.UseRsaPss ? SignerInfoWriter.SignatureKind.RsaPss : SignerInfoWriter.SignatureKind.RsaPkcs1;
+                signatureLength = (rsa.KeySize + 7) / 8;
+            }
+            else if (ecdsa is not null)
+            {
+                if (signer.UseRsaPss)
+                {
+                    throw new CertificatePolicyException("RSASSA-PSS was requested but the signer certificate has an ECDSA key.", certificate);
+                }
+
+                if (ecdsa.KeySize is not (256 or 384 or 521))
+                {
+                    throw new CertificatePolicyException(
+                        $"The signer certificate is refused: its ECDSA key has {ecdsa.KeySize} bits; P-256, P-384 and P-521 are accepted.", certificate);
+                }
+
+                kind = SignerInfoWriter.SignatureKind.Ecdsa;
+                signatureLength = SignerInfoWriter.MaximalEcdsaSignatureLength(ecdsa.KeySize);
+            }
+            else
+            {
+                throw new CertificatePolicyException(
+                    "The signer certificate is refused: its private key is neither RSA nor ECDSA.", certificate);
+            }
+        }
+
+        byte[] subjectKeyIdentifier = [];
+        if (signer.UseSubjectKeyIdentifier)
+        {
+            X509SubjectKeyIdentifierExtension? ski = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()
+                ?? throw new CertificatePolicyException(
+                    "The signer certificate cannot be identified by subjectKeyIdentifier: it has no subjectKeyIdentifier extension.", certificate);
+            subjectKeyIdentifier = ski.SubjectKeyIdentifierBytes.ToArray();
+        }
+
+        if (signer.EncryptionCertificate is not null)
+        {
+            CertificatePolicy.EnsureAcceptable(signer.EncryptionCertificate, CertificatePurpose.Encryption, now);
+        }
+
+        // RFC 5652 §11.3: signingTime is fixed now, to the second, so every length is exact.
+        DateTimeOffset signingTime = (signer.SigningTime ?? now).ToUniversalTime();
+        SigningTime = new DateTimeOffset(signingTime.UtcTicks - (signingTime.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+        _digestAlgorithm = digest;
+        MicAlg = digest == HashAlgorithmName.SHA256 ? "sha-256" : digest == HashAlgorithmName.SHA384 ? "sha-384" : "sha-512";
+        _signerInfo = new SignerInfoWriter(
+            certificate, kind, digest, signatureLength, signer.UseSubjectKeyIdentifier, subjectKeyIdentifier, signer.EncryptionCertificate, SigningTime);
+        _versionAndDigestAlgorithms = EncodeVersionAndDigestAlgorithms(_signerInfo);
+        _certificates = EncodeCertificates(certificate, signer.Chain, signer.IncludeRoot);
+        DetachedLength = EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
+    }
+
+    /// <summary>The micalg parameter of multipart/signed in RFC 8551 §3.5.3.2 spelling ("sha-256").</summary>
+    public string MicAlg { get; }
+
+    /// <summary>The signingTime attribute's value, fixed at construction (UTC, whole seconds).</summary>
+    public DateTimeOffset SigningTime { get; }
+
+    /// <summary>The exact length of what <see cref="CompleteDetached"/> returns.</summary>
+    public int DetachedLength { get; }
+
+    /// <summary>A hash of the digest algorithm for the content of a detached signature.</summary>
+    public IncrementalHash CreateContentHash() => IncrementalHash.CreateHash(_digestAlgorithm);
+
+    /// <summary>
+    /// Signs a content digest (made with <see cref="CreateContentHash"/>) and returns
+    /// ContentInfo(SignedData) without eContent, DER, exactly <see cref="DetachedLength"/> bytes.
+    /// </summary>
+    public byte[] CompleteDetached(ReadOnlySpan<byte> contentDigest) =>
+        EncodeDetached(_signerInfo.WriteSignerInfos(contentDigest));
+
+    /// <summary>The exact length of the encapsulated output for a content of <paramref name="contentLength"/> bytes written with definite lengths.</summary>
+    public long PredictEncapsulatedLength(long contentLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(contentLength);
+        return DefiniteLayout.Create(this, contentLength).Total;
+    }
+
+    /// <summary>
+    /// The exact length of the encapsulated output for a content of <paramref name="contentLength"/>
+    /// bytes written with indefinite lengths (opened with a null content length).
+    /// </summary>
+    public long PredictIndefiniteEncapsulatedLength(long contentLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(contentLength);
+        long segments = contentLength / EncapsulatedSegmentLength;
+        long rest = contentLength % EncapsulatedSegmentLength;
+        long content = (segments * (HeaderLength(EncapsulatedSegmentLength) + EncapsulatedSegmentLength)) + (rest == 0 ? 0 : HeaderLength(rest) + rest);
+        return IndefinitePrefixLength + content + IndefiniteSuffixLength;
+    }
+
+    /// <summary>
+    /// Starts an encapsulated SignedData on <paramref name="destination"/>: the returned stream takes
+    /// the content, hashes it and passes it on; disposing it signs and writes the rest. With a
+    /// <paramref name="contentLength"/> the output is DER with definite lengths throughout; with null
+    /// the eContent is a BER constructed OCTET STRING of fixed-size segments and the enclosing
+    /// lengths are indefinite.
+    /// </summary>
+    public Stream OpenEncapsulated(Stream destination, long? contentLength)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (contentLength is long length)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length, nameof(contentLength));
+        }
+
+        return new EncapsulatedSignedDataStream(this, destination, contentLength);
+    }
+
+    internal byte[] WriteSignerInfos(ReadOnlySpan<byte> contentDigest) => _signerInfo.WriteSignerInfos(contentDigest);
+
+    /// <summary>ContentInfo, SignedData and EncapsulatedContentInfo up to the eContent's first byte, definite lengths.</summary>
+    internal byte[] EncodeDefinitePrefix(long contentLength)
+    {
+        DefiniteLayout layout = DefiniteLayout.Create(this, contentLength);
+        var prefix = new byte[layout.PrefixLength];
+        int offset = 0;
+        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.ContentInfoContent);
+        SignedDataOid.CopyTo(prefix, offset);
+        offset += SignedDataOid.Length;
+        offset += WriteHeader(prefix.AsSpan(offset), 0xA0, layout.SignedData);
+        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.SignedDataContent);
+        _versionAndDigestAlgorithms.CopyTo(prefix, offset);
+        offset += _versionAndDigestAlgorithms.Length;
+        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.EncapsulatedContentInfoContent);
+        DataOid.CopyTo(prefix, offset);
+        offset += DataOid.Length;
+        offset += WriteHeader(prefix.AsSpan(offset), 0xA0, layout.OctetString);
+        offset += WriteHeader(prefix.AsSpan(offset), 0x04, contentLength);
+        return offset == prefix.Length ? prefix : throw new InvalidOperationException("The SignedData prefix length is inconsistent.");
+    }
+
+    /// <summary>The same prefix with indefinite lengths, opening a constructed OCTET STRING (X.690 §8.7.3).</summary>
+    internal byte[] EncodeIndefinitePrefix()
+    {
+        var prefix = new List<byte>(64) { 0x30, 0x80 };
+        prefix.AddRange(SignedDataOid);
+        prefix.AddRange([0xA0, 0x80, 0x30, 0x80]);
+        prefix.AddRange(_versionAndDigestAlgorithms);
+        prefix.AddRange([0x30, 0x80]);
+        prefix.AddRange(DataOid);
+        prefix.AddRange([0xA0, 0x80, 0x24, 0x80]);
+        return [.. prefix];
+    }
+
+    /// <summary>What follows the eContent: the certificates and the SignerInfos (and end-of-contents octets when indefinite).</summary>
+    internal byte[] EncodeSuffix(byte[] signerInfos, bool indefinite)
+    {
+        // End-of-contents closes the OCTET STRING, [0] eContent and EncapsulatedContentInfo before
+        // the certificates, then SignedData, [0] content and ContentInfo after the SignerInfos.
+        int closeBefore = indefinite ? 6 : 0;
+        int closeAfter = indefinite ? 6 : 0;
+        var suffix = new byte[closeBefore + _certificates.Length + signerInfos.Length + closeAfter];
+        _certificates.CopyTo(suffix, closeBefore);
+        signerInfos.CopyTo(suffix, closeBefore + _certificates.Length);
+        return suffix;
+    }
+
+    private int IndefinitePrefixLength => 2 + SignedDataOid.Length + 4 + _versionAndDigestAlgorithms.Length + 2 + DataOid.Length + 4;
+
+    private int IndefiniteSuffixLength => 6 + _certificates.Length + _signerInfo.SignerInfosLength + 6;
+
+    private byte[] EncodeDetached(byte[] signerInfos)
+    {
+        // RFC 5652 §3: ContentInfo ::= SEQUENCE { contentType ContentType, content [0] EXPLICIT ANY DEFINED BY contentType }
+        // RFC 5652 §5.1:
+        //   SignedData ::= SEQUENCE {
+        //     version CMSVersion,
+        //     digestAlgorithms DigestAlgorithmIdentifiers,
+        //     encapContentInfo EncapsulatedContentInfo,
+        //     certificates [0] IMPLICIT CertificateSet OPTIONAL,
+        //     crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+        //     signerInfos SignerInfos }
+        // RFC 5652 §5.2: EncapsulatedContentInfo ::= SEQUENCE { eContentType ContentType, eContent [0] EXPLICIT OCTET STRING OPTIONAL }
+        // Detached (RFC 5652 §5.2, RFC 8551 §3.5.3): no eContent.
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(Oids.ContentTypeSignedData);
+        Asn1Tag content = new(TagClass.ContextSpecific, 0, isConstructed: true);
+        writer.PushSequence(content);
+        writer.PushSequence();
+        var fields = new AsnReader(_versionAndDigestAlgorithms, AsnEncodingRules.DER);
+        writer.WriteEncodedValue(fields.ReadEncodedValue().Span); // version
+        writer.WriteEncodedValue(fields.ReadEncodedValue().Span); // digestAlgorithms
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(Oids.ContentTypeData);
+        writer.PopSequence();
+        writer.WriteEncodedValue(_certificates);
+        writer.WriteEncodedValue(signerInfos);
+        writer.PopSequence();
+        writer.PopSequence(content);
+        writer.PopSequence();
+        return writer.Encode();
+    }
+
+    private static byte[] EncodeVersionAndDigestAlgorithms(SignerInfoWriter signerInfo)
+    {
+        // RFC 5652 §5.1: version 3 when a SignerInfo is version 3 (subjectKeyIdentifier); the
+        // eContentType is id-data and only X.509 certificates are sent, so otherwise version 1.
+        //   DigestAlgorithmIdentifiers ::= SET OF DigestAlgorithmIdentifier
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteInteger(signerInfo.Version == 3 ? 3 : 1);
+        writer.PushSetOf();
+        writer.WriteEncodedValue(signerInfo.DigestAlgorithmIdentifier);
+        writer.PopSetOf();
+        return writer.Encode();
+    }
+
+    private static byte[] EncodeCertificates(X509Certificate2 certificate, X509Certificate2Collection chain, bool includeRoot)
+    {
+        // RFC 5652 §10.2.3: CertificateSet ::= SET OF CertificateChoices, sent as certificates
+        // [0] IMPLICIT; DER sorts the SET OF (AsnWriter does on PopSetOf). The signer's
+        // certificate always travels; a self-issued chain member (a root) only when asked.
+        var seen = new List<byte[]> { certificate.RawData };
+        foreach (X509Certificate2 member in chain)
+        {
+            bool selfIssued = member.SubjectName.RawData.AsSpan().SequenceEqual(member.IssuerName.RawData);
+            byte[] raw = member.RawData;
+            if ((selfIssued && !includeRoot) || seen.Exists(r => r.AsSpan().SequenceEqual(raw)))
+            {
+                continue;
+            }
+
+            seen.Add(raw);
+        }
+
+        Asn1Tag tag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.PushSetOf(tag);
+        foreach (byte[] raw in seen)
+        {
+            writer.WriteEncodedValue(raw);
+        }
+
+        writer.PopSetOf(tag);
+        return writer.Encode();
+    }
+
+    private static byte[] EncodeOid(string oid)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteObjectIdentifier(oid);
+        return writer.Encode();
+    }
+
+    /// <summary>Identifier and length octets of a definite-length encoding (X.690 §8.1.3).</summary>
+    internal static int HeaderLength(long contentLength) => 1 + LengthOfLength(contentLength);
+
+    internal static int LengthOfLength(long contentLength)
+    {
+        if (contentLength < 0x80)
+        {
+            return 1;
+        }
+
+        int bytes = 0;
+        for (long n = contentLength; n != 0; n >>= 8)
+        {
+            bytes++;
+        }
+
+        return 1 + bytes;
+    }
+
+    internal static int WriteHeader(Span<byte> destination, byte tag, long contentLength)
+    {
+        destination[0] = tag;
+        if (contentLength < 0x80)
+        {
+            destination[1] = (byte)contentLength;
+            return 2;
+        }
+
+        int bytes = LengthOfLength(contentLength) - 1;
+        destination[1] = (byte)(0x80 | bytes);
+        for (int i = 0; i < bytes; i++)
+        {
+            destination[1 + bytes - i] = (byte)(contentLength >> (8 * i));
+        }
+
+        return 2 + bytes;
+    }
+
+    /// <summary>The content lengths of the nested definite encodings around an eContent of a given length.</summary>
+    private readonly record struct DefiniteLayout(
+        long OctetString,
+        long EncapsulatedContentInfoContent,
+        long SignedDataContent,
+        long SignedData,
+        long ContentInfoContent,
+        long Total,
+        int PrefixLength)
+    {
+        public static DefiniteLayout Create(SignedDataWriter writer, long contentLength)
+        {
+            long octetString = HeaderLength(contentLength) + contentLength;
+            long eContent = HeaderLength(octetString) + octetString;
+            long eciContent = DataOid.Length + eContent;
+            long eci = HeaderLength(eciContent) + eciContent;
+            long signedDataContent = writer._versionAndDigestAlgorithms.Length + eci + writer._certificates.Length + writer._signerInfo.SignerInfosLength;
+            long signedData = HeaderLength(signedDataContent) + signedDataContent;
+            long contentInfoContent = SignedDataOid.Length + HeaderLength(signedData) + signedData;
+            long total = HeaderLength(contentInfoContent) + contentInfoContent;
+            int prefix = HeaderLength(contentInfoContent) + SignedDataOid.Length + HeaderLength(signedData) + HeaderLength(signedDataContent)
+                + writer._versionAndDigestAlgorithms.Length + HeaderLength(eciContent) + DataOid.Length + HeaderLength(octetString) + HeaderLength(contentLength);
+            return new DefiniteLayout(octetString, eciContent, signedDataContent, signedData, contentInfoContent, total, prefix);
+        }
+    }
+}

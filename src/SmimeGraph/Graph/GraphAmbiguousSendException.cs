@@ -1,0 +1,34 @@
+namespace SmimeGraph.Graph;
+
+/// <summary>
+/// A request that sends mail (send, sendMail, reply, replyAll, forward) was written to Graph but
+/// the connection failed or timed out before a response arrived. The message may or may not
+/// have been sent; SmimeGraph did not send it again. Check the recipient's or the Sent Items
+/// folder before resending.
+/// </summary>
+public sealed class GraphAmbiguousSendException : SmimeGraphException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="operation">The Graph action, e.g. <c>sendMail</c>.</param>
+    /// <param name="mailbox">The mailbox addressed.</param>
+    /// <param name="clientRequestId">The <c>client-request-id</c> the request carried.</param>
+    /// <param name="innerException">The network failure.</param>
+    public GraphAmbiguousSendException(string operation, string mailbox, string clientRequestId, Exception? innerException)
+        : base(
+            $"The {operation} request for mailbox '{mailbox}' was sent to Graph but no response arrived; the message may have been sent. It was not sent again automatically; check Sent Items before resending (client-request-id {clientRequestId}).",
+            innerException)
+    {
+        Operation = operation;
+        Mailbox = mailbox;
+        ClientRequestId = clientRequestId;
+    }
+
+    /// <summary>The Graph action, e.g. <c>sendMail</c>, <c>send</c>, <c>reply</c>.</summary>
+    public string Operation { get; }
+
+    /// <summary>The mailbox addressed (<c>me</c> or a user id / principal name).</summary>
+    public string Mailbox { get; }
+
+    /// <summary>The <c>client-request-id</c> the request carried, for Microsoft support.</summary>
+    public string ClientRequestId { get; }
+}

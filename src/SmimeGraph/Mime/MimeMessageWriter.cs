@@ -1,0 +1,469 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SmimeGraph.Buffers;
+
+namespace SmimeGraph.Mime;
+
+/// <summary>
+/// Writes a <see cref="MessageSpec"/> as an RFC 5322 / MIME message in canonical 7-bit form:
+/// CRLF line endings, header lines folded at 78 characters, encoded body lines of at most 76,
+/// no trailing whitespace. Everything but the attachment contents is fixed when the writer is
+/// created (Date, Message-ID, boundaries, body encodings), so the lengths it predicts are the
+/// lengths it writes. Attachments are read once, in pooled chunks, while the body is written.
+/// </summary>
+public sealed class MimeMessageWriter
+{
+    private const int CopyBufferSize = 81920;
+
+    private static readonly HashSet<string> ReservedFieldNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "Sender", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID",
+        "In-Reply-To", "References", "Importance", "MIME-Version",
+    };
+
+    private readonly byte[] _routingHeaders;
+    private readonly IReadOnlyList<BodySegment> _segments;
+
+    private MimeMessageWriter(string messageId, DateTimeOffset date, byte[] routingHeaders, IReadOnlyList<BodySegment> segments)
+    {
+        MessageId = messageId;
+        Date = date;
+        _routingHeaders = routingHeaders;
+        _segments = segments;
+        long? body = 0;
+        foreach (BodySegment segment in segments)
+        {
+            body += segment.Length;
+        }
+
+        BodyEntityLength = body;
+    }
+
+    /// <summary>The Message-ID written, without angle brackets.</summary>
+    public string MessageId { get; }
+
+    /// <summary>The Date written (whole seconds).</summary>
+    public DateTimeOffset Date { get; }
+
+    /// <summary>The exact number of bytes <see cref="WriteRoutingHeaders"/> writes.</summary>
+    public long RoutingHeadersLength => _routingHeaders.Length;
+
+    /// <summary>The exact number of bytes <see cref="WriteBodyEntityAsync"/> writes; null when an attachment's length is unknown.</summary>
+    public long? BodyEntityLength { get; }
+
+    /// <summary>The exact length of the whole message (<see cref="RoutingHeadersLength"/> + <see cref="BodyEntityLength"/>); null when an attachment's length is unknown.</summary>
+    public long? MessageLength => RoutingHeadersLength + BodyEntityLength;
+
+    /// <summary>
+    /// Validates <paramref name="spec"/> and fixes everything that will be written except the
+    /// attachment contents. No attachment stream is opened.
+    /// </summary>
+    /// <param name="spec">The message.</param>
+    /// <param name="timeProvider">The clock for the Date field when the spec has none; the system clock by default.</param>
+    /// <exception cref="MimeFormatException">The spec is incomplete or inconsistent (no From, an invalid Message-ID, inline resources without an HTML body, a reserved custom header name).</exception>
+    /// <exception cref="HeaderInjectionException">A header value, address, display name, file name or header name contains CR, LF or NUL.</exception>
+    public static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        MailboxAddress from = spec.From ?? throw new MimeFormatException("The message has no From address (RFC 5322 §3.6.2 requires one).");
+
+        DateTimeOffset date = spec.Date ?? (timeProvider ?? TimeProvider.System).GetUtcNow();
+        date = new DateTimeOffset(date.Ticks - (date.Ticks % TimeSpan.TicksPerSecond), date.Offset);
+
+        string messageId = spec.MessageId is null ? NewMessageId(from) : CheckMessageId("Message-ID", spec.MessageId);
+        if (spec.InReplyTo is not null)
+        {
+            CheckMessageId("In-Reply-To", spec.InReplyTo);
+        }
+
+        foreach (string reference in spec.References)
+        {
+            CheckMessageId("References", reference);
+        }
+
+        byte[] routing = BuildRoutingHeaders(spec, from, date, messageId);
+        var builder = new SegmentBuilder();
+        new BodyLayout(spec).WriteBodyEntity(builder);
+        return new MimeMessageWriter(messageId, date, routing, builder.Complete());
+    }
+
+    /// <summary>
+    /// Writes From, Sender, To, Cc, Bcc, Reply-To, Subject, Date, Message-ID, In-Reply-To,
+    /// References, Importance, the custom fields and <c>MIME-Version: 1.0</c>, each line ended
+    /// by CRLF, without the blank line that ends the header.
+    /// </summary>
+    public void WriteRoutingHeaders(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(_routingHeaders);
+    }
+
+    /// <summary>
+    /// Writes the content entity: its Content-* fields, a blank line and the body (a single
+    /// part or a multipart tree), in canonical 7-bit form. These are the bytes that are signed.
+    /// </summary>
+    /// <exception cref="MimeFormatException">An attachment's content differs from its declared length, or an attached message is not 7-bit CRLF text.</exception>
+    public async Task WriteBodyEntityAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        foreach (BodySegment segment in _segments)
+        {
+            if (segment.Literal is not null)
+            {
+                await destination.WriteAsync(segment.Literal, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteContentAsync(segment.Attachment!, destination, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Writes the whole message: <see cref="WriteRoutingHeaders"/> then <see cref="WriteBodyEntityAsync"/>.</summary>
+    public async Task WriteMessageAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await destination.WriteAsync(_routingHeaders, cancellationToken).ConfigureAwait(false);
+        await WriteBodyEntityAsync(destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteContentAsync(MimeAttachment attachment, Stream destination, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        long total = 0;
+        try
+        {
+            Stream content = attachment.Open();
+            await using (content.ConfigureAwait(false))
+            {
+                if (attachment.IsMessage)
+                {
+                    // RFC 2046 §5.2.1: the message is copied as it is, checked as it goes.
+                    var validator = new MessageContentValidator(attachment.FileName);
+                    int read;
+                    while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        validator.Check(buffer.AsSpan(0, read));
+                        total += read;
+                        CheckNotLonger(attachment, total);
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    validator.Complete();
+                }
+                else
+                {
+                    // RFC 2045 §6.8: base64 in lines of 76 characters.
+                    var encoder = new Base64LineStream(destination, leaveOpen: true);
+                    await using (encoder.ConfigureAwait(false))
+                    {
+                        int read;
+                        while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                        {
+                            total += read;
+                            CheckNotLonger(attachment, total);
+                            await encoder.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await encoder.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, (int)Math.Min(total, CopyBufferSize)));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (attachment.Length is long declared && total != declared)
+        {
+            throw new MimeFormatException($"Attachment '{attachment.FileName}' has {total} bytes but was declared with {declared}; the predicted message length would be wrong.");
+        }
+    }
+
+    private static void CheckNotLonger(MimeAttachment attachment, long total)
+    {
+        if (attachment.Length is long declared && total > declared)
+        {
+            throw new MimeFormatException($"Attachment '{attachment.FileName}' has more than the {declared} bytes it was declared with; the predicted message length would be wrong.");
+        }
+    }
+
+    private static byte[] BuildRoutingHeaders(MessageSpec spec, MailboxAddress from, DateTimeOffset date, string messageId)
+    {
+        var output = new ArrayBufferWriter<byte>(1024);
+        HeaderWriter.WriteAddressList(output, "From", [from]);
+        if (spec.Sender is not null)
+        {
+            HeaderWriter.WriteAddressList(output, "Sender", [spec.Sender]);
+        }
+
+        WriteAddressListIfAny(output, "To", spec.To);
+        WriteAddressListIfAny(output, "Cc", spec.Cc);
+
+        // Graph delivers to Bcc recipients of a MIME submission only when the field is present.
+        WriteAddressListIfAny(output, "Bcc", spec.Bcc);
+        WriteAddressListIfAny(output, "Reply-To", spec.ReplyTo);
+        if (spec.Subject is not null)
+        {
+            HeaderWriter.WriteField(output, "Subject", spec.Subject);
+        }
+
+        WriteAscii(output, "Date: " + FormatDate(date) + "\r\n");
+        HeaderWriter.WriteMessageIds(output, "Message-ID", [messageId]);
+        if (spec.InReplyTo is not null)
+        {
+            HeaderWriter.WriteMessageIds(output, "In-Reply-To", [spec.InReplyTo]);
+        }
+
+        if (spec.References.Count > 0)
+        {
+            HeaderWriter.WriteMessageIds(output, "References", spec.References);
+        }
+
+        if (spec.Importance != MessageImportance.Normal)
+        {
+            // RFC 2156 §5.3.4: importance ::= "low" / "normal" / "high".
+            WriteAscii(output, spec.Importance == MessageImportance.High ? "Importance: high\r\n" : "Importance: low\r\n");
+        }
+
+        foreach ((string name, string value) in spec.Headers)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            HeaderValueGuard.ThrowIfBadFieldName(name);
+            if (ReservedFieldNames.Contains(name) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MimeFormatException($"'{name}' cannot be a custom header: the writer writes that field itself.");
+            }
+
+            HeaderWriter.WriteField(output, name, value ?? string.Empty);
+        }
+
+        WriteAscii(output, "MIME-Version: 1.0\r\n");
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAddressListIfAny(ArrayBufferWriter<byte> output, string name, IList<MailboxAddress> mailboxes)
+    {
+        if (mailboxes.Count > 0)
+        {
+            if (mailboxes.Any(m => m is null))
+            {
+                throw new MimeFormatException($"The {name} list contains a null address.");
+            }
+
+            HeaderWriter.WriteAddressList(output, name, [.. mailboxes]);
+        }
+    }
+
+    // RFC 5322 §3.3: "Sat, 21 Nov 2026 06:04:55 +0000".
+    private static string FormatDate(DateTimeOffset date)
+    {
+        TimeSpan offset = date.Offset;
+        char sign = offset < TimeSpan.Zero ? '-' : '+';
+        offset = offset.Duration();
+        return date.ToString("ddd, d MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture)
+            + sign + offset.Hours.ToString("00", CultureInfo.InvariantCulture) + offset.Minutes.ToString("00", CultureInfo.InvariantCulture);
+    }
+
+    // RFC 5322 §3.6.4: msg-id = "<" id-left "@" id-right ">"; a random id-left, the From domain.
+    private static string NewMessageId(MailboxAddress from)
+    {
+        string domain = from.Address[(from.Address.LastIndexOf('@') + 1)..];
+        return Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "@" + domain;
+    }
+
+    private static string CheckMessageId(string field, string id)
+    {
+        ArgumentNullException.ThrowIfNull(id, field);
+        HeaderValueGuard.ThrowIfUnsafe(field, id);
+        int at = id.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at == id.Length - 1 || id.Any(c => c is <= ' ' or >= (char)0x7F or '<' or '>' or '"' or '(' or ')' or ',' or ';' or '\\'))
+        {
+            throw new MimeFormatException($"'{id}' is not a valid {field} value (id-left@id-right, printable ASCII without brackets, RFC 5322 §3.6.4).");
+        }
+
+        return id;
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string text)
+    {
+        int count = Encoding.ASCII.GetBytes(text, output.GetSpan(text.Length));
+        output.Advance(count);
+    }
+
+    /// <summary>Either fixed bytes or an attachment's content, encoded while written.</summary>
+    private readonly record struct BodySegment(byte[]? Literal, MimeAttachment? Attachment)
+    {
+        public long? Length => Literal is not null
+            ? Literal.Length
+            : Attachment!.Length is long length
+                ? (Attachment.IsMessage ? length : Base64LineStream.EncodedLength(length))
+                : null;
+    }
+
+    /// <summary>Collects header and body bytes, cutting a new segment at each attachment.</summary>
+    private sealed class SegmentBuilder
+    {
+        private readonly List<BodySegment> _segments = [];
+
+        public ArrayBufferWriter<byte> Text { get; private set; } = new(1024);
+
+        public void Ascii(string text) => WriteAscii(Text, text);
+
+        public void Bytes(ReadOnlySpan<byte> bytes) => Text.Write(bytes);
+
+        public void Content(MimeAttachment attachment)
+        {
+            Cut();
+            _segments.Add(new BodySegment(null, attachment));
+        }
+
+        public List<BodySegment> Complete()
+        {
+            Cut();
+            return _segments;
+        }
+
+        private void Cut()
+        {
+            if (Text.WrittenCount > 0)
+            {
+                _segments.Add(new BodySegment(Text.WrittenSpan.ToArray(), null));
+                Text = new ArrayBufferWriter<byte>(1024);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The MIME structure (RFC 2046 §5.1): multipart/mixed around the content and the
+    /// attachments, multipart/alternative around text and HTML, multipart/related around the
+    /// HTML and its inline resources (RFC 2387).
+    /// </summary>
+    private sealed class BodyLayout(MessageSpec spec)
+    {
+        public void WriteBodyEntity(SegmentBuilder output)
+        {
+            if (spec.InlineResources.Count > 0 && spec.HtmlBody is null)
+            {
+                throw new MimeFormatException("Inline resources are referenced from an HTML body, and the message has none.");
+            }
+
+            foreach (MimeAttachment? resource in spec.InlineResources)
+            {
+                if (resource?.ContentId is null)
+                {
+                    throw new MimeFormatException("Every inline resource needs a Content-ID (create it with MimeAttachment.Inline).");
+                }
+            }
+
+            if (spec.Attachments.Any(a => a is null))
+            {
+                throw new MimeFormatException("The attachment list contains a null attachment.");
+            }
+
+            if (spec.Attachments.Count == 0)
+            {
+                WriteContent(output);
+                return;
+            }
+
+            var parts = new List<Action<SegmentBuilder>>();
+            if (spec.TextBody is not null || spec.HtmlBody is not null)
+            {
+                parts.Add(WriteContent);
+            }
+
+            foreach (MimeAttachment attachment in spec.Attachments)
+            {
+                parts.Add(o => WriteAttachment(o, attachment, inline: false));
+            }
+
+            WriteMultipart(output, "mixed", [], parts);
+        }
+
+        private void WriteContent(SegmentBuilder output)
+        {
+            if (spec.TextBody is not null && spec.HtmlBody is not null)
+            {
+                WriteMultipart(output, "alternative", [], [o => WriteText(o, "plain", spec.TextBody), WriteHtml]);
+            }
+            else if (spec.HtmlBody is not null)
+            {
+                WriteHtml(output);
+            }
+            else
+            {
+                WriteText(output, "plain", spec.TextBody ?? string.Empty);
+            }
+        }
+
+        private void WriteHtml(SegmentBuilder output)
+        {
+            if (spec.InlineResources.Count == 0)
+            {
+                WriteText(output, "html", spec.HtmlBody!);
+                return;
+            }
+
+            var parts = new List<Action<SegmentBuilder>> { o => WriteText(o, "html", spec.HtmlBody!) };
+            foreach (MimeAttachment resource in spec.InlineResources)
+            {
+                parts.Add(o => WriteAttachment(o, resource, inline: true));
+            }
+
+            // RFC 2387 §3.1: type names the root part's type.
+            WriteMultipart(output, "related", [("type", "text/html")], parts);
+        }
+
+        private static void WriteText(SegmentBuilder output, string subtype, string text)
+        {
+            (byte[] body, string encoding) = TextBodyEncoder.Encode(text);
+            HeaderWriter.WriteContentType(output.Text, "text/" + subtype, ("charset", "utf-8"));
+            output.Ascii("Content-Transfer-Encoding: " + encoding + "\r\n\r\n");
+            output.Bytes(body);
+        }
+
+        private static void WriteAttachment(SegmentBuilder output, MimeAttachment attachment, bool inline)
+        {
+            HeaderValueGuard.ThrowIfUnsafe("fileName", attachment.FileName);
+            if (attachment.IsMessage)
+            {
+                HeaderWriter.WriteContentType(output.Text, "message/rfc822");
+            }
+            else
+            {
+                HeaderWriter.WriteContentType(output.Text, attachment.ContentType, ("name", attachment.FileName));
+            }
+
+            // RFC 2183 §2: the disposition and the file name.
+            HeaderWriter.WriteParameterizedField(output.Text, "Content-Disposition", inline ? "inline" : "attachment", ("filename", attachment.FileName));
+            if (attachment.ContentId is not null)
+            {
+                HeaderWriter.WriteMessageIds(output.Text, "Content-ID", [attachment.ContentId]);
+            }
+
+            output.Ascii(attachment.IsMessage ? "Content-Transfer-Encoding: 7bit\r\n\r\n" : "Content-Transfer-Encoding: base64\r\n\r\n");
+            output.Content(attachment);
+        }
+
+        // RFC 2046 §5.1.1: "--" boundary CRLF part, CRLF "--" boundary ..., CRLF "--" boundary "--".
+        private static void WriteMultipart(SegmentBuilder output, string subtype, (string Name, string Value)[] parameters, List<Action<SegmentBuilder>> parts)
+        {
+            string boundary = MimeBoundary.Create();
+            HeaderWriter.WriteContentType(output.Text, "multipart/" + subtype, [.. parameters, ("boundary", boundary)]);
+            output.Ascii("\r\n");
+            foreach (Action<SegmentBuilder> part in parts)
+            {
+                output.Ascii("--" + boundary + "\r\n");
+                part(output);
+                output.Ascii("\r\n");
+            }
+
+            output.Ascii("--" + boundary + "--\r\n");
+        }
+    }
+}

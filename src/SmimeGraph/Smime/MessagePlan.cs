@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using SmimeGraph.Buffers;
+using SmimeGraph.Cms;
+using SmimeGraph.Mime;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>
+/// One message's layout, fixed before a byte is written: the MIME writer (dates, ids and
+/// boundaries fixed), the CMS writers, the S/MIME header blocks and every length. Writing it
+/// is one pass: the body entity is produced once, hashed as it goes out (detached signature)
+/// or streamed through the CMS writers, base64-encoded, and handed on.
+/// </summary>
+internal sealed class MessagePlan
+{
+    private readonly MimeMessageWriter _mime;
+    private readonly SignedDataWriter? _signer;
+    private readonly EnvelopedDataWriter? _envelope;
+    private readonly bool _opaque;
+
+    // RFC 8551 §3.5.3 multipart/signed: the entity headers, a preamble and the first delimiter.
+    private readonly byte[] _signedHead = [];
+
+    // The delimiter before the signature part and its headers (RFC 8551 §3.5.3.1).
+    private readonly byte[] _signaturePartHead = [];
+
+    // The close delimiter (RFC 2046 §5.1.1).
+    private readonly byte[] _signedTail = [];
+
+    // RFC 8551 §3.5.2 / §3.3: application/pkcs7-mime entity headers.
+    private readonly byte[] _opaqueHead = [];
+    private readonly byte[] _envelopeHead = [];
+
+    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope)
+    {
+        _mime = mime;
+        _signer = signer;
+        _opaque = opaque;
+        _envelope = envelope;
+
+        if (signer is not null && !opaque)
+        {
+            string boundary = MimeBoundary.Create();
+            _signedHead = Render(w =>
+            {
+                HeaderWriter.WriteContentType(w, "multipart/signed", ("protocol", "application/pkcs7-signature"), ("micalg", signer.MicAlg), ("boundary", boundary));
+                Ascii(w, "\r\nThis is an S/MIME signed message.\r\n--" + boundary + "\r\n");
+            });
+            _signaturePartHead = Render(w =>
+            {
+                Ascii(w, "\r\n--" + boundary + "\r\n");
+                HeaderWriter.WriteContentType(w, "application/pkcs7-signature", ("name", "smime.p7s"));
+                HeaderWriter.WriteField(w, "Content-Transfer-Encoding", "base64");
+                HeaderWriter.WriteParameterizedField(w, "Content-Disposition", "attachment", ("filename", "smime.p7s"));
+                Ascii(w, "\r\n");
+            });
+            _signedTail = System.Text.Encoding.ASCII.GetBytes("\r\n--" + boundary + "--\r\n");
+        }
+        else if (signer is not null)
+        {
+            _opaqueHead = Pkcs7MimeHead("signed-data");
+        }
+
+        if (envelope is not null)
+        {
+            _envelopeHead = Pkcs7MimeHead(envelope.IsAuthenticated ? "authEnveloped-data" : "enveloped-data");
+        }
+
+        long? entity = mime.BodyEntityLength;
+        long? signed = entity;
+        if (signer is not null && !opaque)
+        {
+            signed = _signedHead.Length + entity + _signaturePartHead.Length + Base64LineStream.EncodedLength(signer.DetachedLength) + _signedTail.Length;
+        }
+        else if (signer is not null)
+        {
+            signed = entity is null ? null : _opaqueHead.Length + Base64LineStream.EncodedLength(signer.PredictEncapsulatedLength(entity.Value));
+        }
+
+        SignedEntityLength = signed;
+        long? outer = signed;
+        if (envelope is not null)
+        {
+            outer = signed is null ? null : _envelopeHead.Length + Base64LineStream.EncodedLength(envelope.PredictLength(signed.Value));
+        }
+
+        MimeLength = mime.RoutingHeadersLength + outer;
+    }
+
+    /// <summary>The length of the whole MIME message, or null when an attachment length is unknown.</summary>
+    public long? MimeLength { get; }
+
+    /// <summary>The length of the entity that is signed (or, unsigned, the body entity) — what encryption takes in.</summary>
+    public long? SignedEntityLength { get; }
+
+    public string MessageId => _mime.MessageId;
+
+    public static MessagePlan Create(MessageSpec spec, SmimeOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Ceiling);
+
+        // Certificates are checked first: a refused signer or recipient fails before anything else.
+        SignedDataWriter? signer = options.Signer is null ? null : new SignedDataWriter(options.Signer, timeProvider);
+        EnvelopedDataWriter? envelope = options.Encryption is null ? null : new EnvelopedDataWriter(options.Encryption, timeProvider);
+        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope);
+    }
+
+    public PayloadSizePrediction Predict(long ceiling) =>
+        new(MimeLength, MimeLength is null ? null : GraphBodyStream.EncodedLength(MimeLength.Value), ceiling);
+
+    /// <summary>Writes the whole MIME message to <paramref name="destination"/>.</summary>
+    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        _mime.WriteRoutingHeaders(destination);
+        if (_envelope is null)
+        {
+            await WriteSignedEntityAsync(destination, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        destination.Write(_envelopeHead);
+        var base64 = new Base64LineStream(destination);
+        await WriteThroughAsync(_envelope.Open(base64, SignedEntityLength), WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
+        base64.Complete();
+    }
+
+    private async Task WriteSignedEntityAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        if (_signer is null)
+        {
+            await _mime.WriteBodyEntityAsync(destination, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (_opaque)
+        {
+            destination.Write(_opaqueHead);
+            var base64 = new Base64LineStream(destination);
+            await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
+            base64.Complete();
+            return;
+        }
+
+        // RFC 8551 §3.5.3: the first part is hashed exactly as written; the CRLF before the next
+        // delimiter belongs to the delimiter (RFC 2046 §5.1.1), so it is not hashed.
+        destination.Write(_signedHead);
+        byte[] signature;
+        using (IncrementalHash hash = _signer.CreateContentHash())
+        {
+            var hashing = new HashingWriteStream(destination, hash);
+            await _mime.WriteBodyEntityAsync(hashing, cancellationToken).ConfigureAwait(false);
+            Span<byte> digest = stackalloc byte[64];
+            int digestLength = hash.GetHashAndReset(digest);
+            signature = _signer.CompleteDetached(digest[..digestLength]);
+        }
+
+        destination.Write(_signaturePartHead);
+        var signatureBase64 = new Base64LineStream(destination);
+        signatureBase64.Write(signature);
+        signatureBase64.Complete();
+        destination.Write(_signedTail);
+    }
+
+    /// <summary>
+    /// Writes through a CMS stage and completes it. When the write fails (the ceiling, a broken
+    /// attachment stream) the stage is only released, so the caller sees the first failure, not
+    /// the stage's complaint about its incomplete content.
+    /// </summary>
+    private static async Task WriteThroughAsync(Stream stage, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write(stage, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            try
+            {
+                await stage.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // The stage reports its content as incomplete; the original failure is the one to see.
+            }
+
+            throw;
+        }
+
+        await stage.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static byte[] Pkcs7MimeHead(string smimeType) => Render(w =>
+    {
+        HeaderWriter.WriteContentType(w, "application/pkcs7-mime", ("smime-type", smimeType), ("name", "smime.p7m"));
+        HeaderWriter.WriteField(w, "Content-Transfer-Encoding", "base64");
+        HeaderWriter.WriteParameterizedField(w, "Content-Disposition", "attachment", ("filename", "smime.p7m"));
+        Ascii(w, "\r\n");
+    });
+
+    private static byte[] Render(Action<ArrayBufferWriter<byte>> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        write(buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Ascii(IBufferWriter<byte> destination, string text)
+    {
+        int n = System.Text.Encoding.ASCII.GetBytes(text, destination.GetSpan(text.Length));
+        destination.Advance(n);
+    }
+}

@@ -1,0 +1,110 @@
+using SmimeGraph.Buffers;
+using SmimeGraph.Graph;
+using SmimeGraph.Mime;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>
+/// Turns a <see cref="MessageSpec"/> into a signed and/or encrypted S/MIME message (RFC 8551)
+/// in one streaming pass, and into the base64 Graph request body under a ceiling.
+/// </summary>
+/// <remarks>
+/// The routing header fields (From, To, Cc, Bcc, Subject, Date, Message-ID, MIME-Version) stay
+/// on the outer entity so Graph and Exchange can route the message; the signed entity is in
+/// canonical 7-bit form (CRLF, base64 or quoted-printable, lines of at most 76 characters) so no
+/// relay can break the signature. The size is predicted from the spec and checked against the
+/// ceiling before any attachment is read; the encoder also stops hard at the ceiling.
+/// </remarks>
+public sealed class SmimeComposer
+{
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a composer; <paramref name="timeProvider"/> fixes Date, signing time and validity checks (default: the system clock).</summary>
+    public SmimeComposer(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// Computes the MIME and request-body sizes without reading any attachment. Exact when every
+    /// attachment's length is known. Applies the certificate policy (and throws as composing would).
+    /// </summary>
+    public PayloadSizePrediction PredictSize(MessageSpec spec, SmimeOptions options) =>
+        MessagePlan.Create(spec, options, _timeProvider).Predict(options.Ceiling);
+
+    /// <summary>Composes the message and returns the Graph request body.</summary>
+    /// <exception cref="PayloadTooLargeException">The body would exceed <see cref="SmimeOptions.Ceiling"/>; no attachment was read when their lengths were known.</exception>
+    /// <exception cref="CertificatePolicyException">A certificate or algorithm is refused.</exception>
+    public async Task<GraphPayload> ComposeAsync(MessageSpec spec, SmimeOptions options, CancellationToken cancellationToken = default)
+    {
+        MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
+        ThrowIfPredictedOverCeiling(plan, options.Ceiling);
+
+        var body = new PooledSegmentBuffer(options.Ceiling);
+        try
+        {
+            var encoder = new GraphBodyStream(body);
+            await plan.WriteAsync(encoder, cancellationToken).ConfigureAwait(false);
+            encoder.Complete();
+            EnsurePredictionHeld(plan, encoder.BytesIn);
+            return GraphPayload.FromCompletedBody(body, encoder.BytesIn);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Signs the message (multipart/signed, or opaque signed-data when <paramref name="opaque"/>) and returns the Graph body.</summary>
+    public Task<GraphPayload> SignAsync(MessageSpec spec, SmimeSigner signer, bool opaque = false, long ceiling = GraphPayload.DefaultCeiling, CancellationToken cancellationToken = default) =>
+        ComposeAsync(spec, new SmimeOptions { Signer = signer ?? throw new ArgumentNullException(nameof(signer)), OpaqueSignature = opaque, Ceiling = ceiling }, cancellationToken);
+
+    /// <summary>Encrypts the message (enveloped-data, or authEnveloped-data for AES-GCM) and returns the Graph body.</summary>
+    public Task<GraphPayload> EncryptAsync(MessageSpec spec, SmimeEncryptionOptions encryption, long ceiling = GraphPayload.DefaultCeiling, CancellationToken cancellationToken = default) =>
+        ComposeAsync(spec, new SmimeOptions { Encryption = encryption ?? throw new ArgumentNullException(nameof(encryption)), Ceiling = ceiling }, cancellationToken);
+
+    /// <summary>Signs, then encrypts the message (RFC 8551 §3.7) and returns the Graph body.</summary>
+    public Task<GraphPayload> SignAndEncryptAsync(MessageSpec spec, SmimeSigner signer, SmimeEncryptionOptions encryption, bool opaque = false, long ceiling = GraphPayload.DefaultCeiling, CancellationToken cancellationToken = default) =>
+        ComposeAsync(
+            spec,
+            new SmimeOptions
+            {
+                Signer = signer ?? throw new ArgumentNullException(nameof(signer)),
+                Encryption = encryption ?? throw new ArgumentNullException(nameof(encryption)),
+                OpaqueSignature = opaque,
+                Ceiling = ceiling,
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Writes the MIME message itself (e.g. an .eml file) to <paramref name="destination"/>, after
+    /// the same ceiling check as <see cref="ComposeAsync"/>. Returns the number of bytes written.
+    /// </summary>
+    public async Task<long> WriteMimeAsync(MessageSpec spec, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
+        ThrowIfPredictedOverCeiling(plan, options.Ceiling);
+        var counting = new CountingWriteStream(destination);
+        await plan.WriteAsync(counting, cancellationToken).ConfigureAwait(false);
+        await counting.FlushAsync(cancellationToken).ConfigureAwait(false);
+        EnsurePredictionHeld(plan, counting.BytesWritten);
+        return counting.BytesWritten;
+    }
+
+    private static void ThrowIfPredictedOverCeiling(MessagePlan plan, long ceiling)
+    {
+        PayloadSizePrediction prediction = plan.Predict(ceiling);
+        if (!prediction.Fits)
+        {
+            throw new PayloadTooLargeException(prediction.BodyLength!.Value, ceiling);
+        }
+    }
+
+    private static void EnsurePredictionHeld(MessagePlan plan, long written)
+    {
+        // A difference here is a defect in a writer's length arithmetic, never a user error.
+        if (plan.MimeLength is long predicted && predicted != written)
+        {
+            throw new InvalidOperationException($"The message was predicted at {predicted} bytes but {written} were written.");
+        }
+    }
+}

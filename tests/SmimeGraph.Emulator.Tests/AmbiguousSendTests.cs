@@ -1,0 +1,85 @@
+using System.Net.Sockets;
+using SmimeGraph.Graph;
+
+namespace SmimeGraph.Emulator.Tests;
+
+/// <summary>A send whose connection drops after the request was written is never repeated.</summary>
+public class AmbiguousSendTests
+{
+    [Theory]
+    [InlineData("sendMail")]
+    [InlineData("send")]
+    [InlineData("reply")]
+    [InlineData("replyAll")]
+    [InlineData("forward")]
+    public async Task A_dropped_connection_on_a_send_is_ambiguous_and_not_resent(string operation)
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync();
+        using GraphPayload draftPayload = await TestMime.PayloadAsync(TestMime.Message("Draft"));
+        GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, draftPayload);
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Maybe sent"));
+        session.Host.ResetCounters();
+        session.Host.Faults.DropConnection();
+
+        var ex = await Assert.ThrowsAsync<GraphAmbiguousSendException>(() => operation switch
+        {
+            "sendMail" => session.Transport.SendMailAsync(GraphMailbox.Me, payload),
+            "send" => session.Transport.SendDraftAsync(GraphMailbox.Me, draft.Id),
+            "reply" => session.Transport.ReplyAsync(GraphMailbox.Me, draft.Id, payload),
+            "replyAll" => session.Transport.ReplyAllAsync(GraphMailbox.Me, draft.Id, payload),
+            _ => session.Transport.ForwardAsync(GraphMailbox.Me, draft.Id, payload),
+        });
+
+        Assert.Equal(operation, ex.Operation);
+        Assert.Equal("me", ex.Mailbox);
+        Assert.True(Guid.TryParse(ex.ClientRequestId, out _));
+        Assert.Contains("may have been sent", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, session.Host.RequestCount); // no automatic resend
+        Assert.Empty(session.Host.GetMessages("me", "sentitems"));
+    }
+
+    [Fact]
+    public async Task A_send_that_times_out_is_ambiguous_and_not_resent()
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) });
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult(EmulatorSession.Token), new GraphMimeTransportOptions { BaseAddress = session.Host.BaseAddress, Retry = EmulatorSession.FastRetry() });
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Slow"));
+
+        var ex = await Assert.ThrowsAsync<GraphAmbiguousSendException>(() => transport.SendMailAsync(GraphMailbox.Me, payload));
+
+        Assert.IsAssignableFrom<OperationCanceledException>(ex.InnerException);
+        Assert.Equal(1, session.Host.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_on_create_draft_is_not_retried_either()
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync();
+        session.Host.Faults.DropConnection();
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Draft or not"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => session.Transport.CreateDraftAsync(GraphMailbox.Me, payload));
+
+        Assert.Equal(1, session.Host.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_not_ambiguous()
+    {
+        Uri baseAddress;
+        await using (EmulatorHost stopped = await EmulatorHost.StartAsync())
+        {
+            baseAddress = stopped.BaseAddress;
+        }
+
+        using var http = new HttpClient();
+        var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult("token"), new GraphMimeTransportOptions { BaseAddress = baseAddress });
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Never left"));
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => transport.SendMailAsync(GraphMailbox.Me, payload));
+
+        Assert.Equal(HttpRequestError.ConnectionError, ex.HttpRequestError);
+        Assert.IsType<SocketException>(ex.InnerException);
+    }
+}

@@ -1,0 +1,63 @@
+using SmimeGraph.Graph;
+
+namespace SmimeGraph.Emulator.Tests;
+
+/// <summary>An emulator on a free loopback port and a transport pointed at it over real HTTP.</summary>
+internal sealed class EmulatorSession : IAsyncDisposable
+{
+    public const string Token = "test-token-3f1c9e";
+
+    private readonly string? _ownedStore;
+
+    private EmulatorSession(EmulatorHost host, HttpClient http, GraphMimeTransport transport, string? ownedStore)
+    {
+        Host = host;
+        Http = http;
+        Transport = transport;
+        _ownedStore = ownedStore;
+    }
+
+    public EmulatorHost Host { get; }
+
+    public HttpClient Http { get; }
+
+    public GraphMimeTransport Transport { get; }
+
+    /// <summary>Quick retries for tests: 3 attempts, 50 ms base back-off, 50 ms jitter.</summary>
+    public static GraphRetryOptions FastRetry() => new()
+    {
+        MaxAttempts = 3,
+        BaseDelay = TimeSpan.FromMilliseconds(50),
+        MaxJitter = TimeSpan.FromMilliseconds(50),
+        MaxTotalTime = TimeSpan.FromSeconds(20),
+    };
+
+    public static async Task<EmulatorSession> StartAsync(EmulatorOptions? options = null, GraphRetryOptions? retry = null, HttpMessageHandler? handler = null)
+    {
+        options ??= new EmulatorOptions();
+        string? ownedStore = null;
+        if (options.StoreDirectory is null)
+        {
+            ownedStore = Directory.CreateTempSubdirectory("smimegraph-emulator-tests-").FullName;
+            options.StoreDirectory = ownedStore;
+        }
+
+        EmulatorHost host = await EmulatorHost.StartAsync(options);
+        var http = handler is null ? new HttpClient() : new HttpClient(handler);
+        var transport = new GraphMimeTransport(
+            http,
+            _ => ValueTask.FromResult(Token),
+            new GraphMimeTransportOptions { BaseAddress = host.BaseAddress, Retry = retry ?? FastRetry() });
+        return new EmulatorSession(host, http, transport, ownedStore);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+        if (_ownedStore is not null)
+        {
+            Directory.Delete(_ownedStore, recursive: true);
+        }
+    }
+}

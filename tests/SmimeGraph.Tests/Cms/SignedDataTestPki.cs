@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Tests.Interop;
+
+namespace SmimeGraph.Tests.Cms;
+
+/// <summary>A signer with what a verifier needs: the chain to send, and the root as PEM and in an NSS database.</summary>
+public sealed record TestSigner(string Name, X509Certificate2 Certificate, X509Certificate2Collection Chain, X509Certificate2 Root, string RootPemPath, string NssDatabase);
+
+/// <summary>
+/// The signing test PKI: the certificates in certs-test/ when present (password "smimegraph"),
+/// completed by a PKI made here with CertificateRequest for anything certs-test does not hold.
+/// Each trust anchor also gets an NSS database for cmsutil.
+/// </summary>
+public sealed class SignedDataTestPki : IDisposable
+{
+    public const string Password = "smimegraph";
+
+    private readonly Dictionary<string, TestSigner> _signers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, X509Certificate2> _bad = new(StringComparer.Ordinal);
+
+    public SignedDataTestPki()
+    {
+        Directory = TestPaths.NewTempDirectory();
+        Generated = CreateGeneratedPki();
+        LoadCertsTest();
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Signers of the generated PKI, by name (rsa2048, rsa3072, ecdsa-p256, ecdsa-p384).</summary>
+    private Dictionary<string, TestSigner> Generated { get; }
+
+    /// <summary>rsa2048, rsa3072, ecdsa-p256, ecdsa-p384: from certs-test when it has them, else generated.</summary>
+    public TestSigner Signer(string name) => _signers.TryGetValue(name, out TestSigner? s) ? s : Generated[name];
+
+    /// <summary>expired, not-yet-valid, no-email-eku, rsa1024: from certs-test when it has them, else generated.</summary>
+    public X509Certificate2 Bad(string name) => _bad[name];
+
+    /// <summary>An encryption certificate (RSA, keyEncipherment): certs-test's sender-rsa2048-enc, else generated.</summary>
+    public X509Certificate2 EncryptionCertificate { get; private set; } = null!;
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void LoadCertsTest()
+    {
+        string root = TestPaths.Cert("root-ca.pem");
+        if (!File.Exists(root))
+        {
+            return;
+        }
+
+        X509Certificate2 rootCertificate = X509CertificateLoader.LoadCertificateFromFile(root);
+        var chain = new X509Certificate2Collection();
+        string chainPath = TestPaths.Cert("ca-chain.pem");
+        if (File.Exists(chainPath))
+        {
+            chain.ImportFromPemFile(chainPath);
+        }
+
+        string nss = CreateNssDatabase("certs-test", root);
+        string encryption = TestPaths.Cert("sender-rsa2048-enc.pem");
+        if (File.Exists(encryption))
+        {
+            EncryptionCertificate = X509CertificateLoader.LoadCertificateFromFile(encryption);
+        }
+
+        foreach ((string name, string file) in new[] { ("rsa2048", "signer-rsa2048.pfx"), ("rsa3072", "signer-rsa3072.pfx"), ("ecdsa-p256", "signer-ecdsa-p256.pfx"), ("ecdsa-p384", "signer-ecdsa-p384.pfx") })
+        {
+            string path = TestPaths.Cert(file);
+            if (File.Exists(path))
+            {
+                _signers[name] = new TestSigner(name, LoadPfx(path), chain, rootCertificate, root, nss);
+            }
+        }
+
+        foreach (string path in System.IO.Directory.GetFiles(TestPaths.CertsTest, "bad-*.pfx"))
+        {
+            string file = Path.GetFileNameWithoutExtension(path);
+            string? name =
+                file.Contains("expired", StringComparison.OrdinalIgnoreCase) ? "expired" :
+                file.Contains("not-yet", StringComparison.OrdinalIgnoreCase) || file.Contains("future", StringComparison.OrdinalIgnoreCase) ? "not-yet-valid" :
+                file.Contains("eku", StringComparison.OrdinalIgnoreCase) || file.Contains("email", StringComparison.OrdinalIgnoreCase) ? "no-email-eku" :
+                file.Contains("1024", StringComparison.OrdinalIgnoreCase) ? "rsa1024" : null;
+            if (name is not null)
+            {
+                _bad[name] = LoadPfx(path);
+            }
+        }
+    }
+
+    private static X509Certificate2 LoadPfx(string path) =>
+        X509CertificateLoader.LoadPkcs12FromFile(path, Password, X509KeyStorageFlags.Exportable);
+
+    private Dictionary<string, TestSigner> CreateGeneratedPki()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using RSA rootKey = RSA.Create(2048);
+        var rootRequest = new CertificateRequest("CN=SmimeGraph Test Root, O=SmimeGraph", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
+        X509Certificate2 root = rootRequest.CreateSelfSigned(now.AddDays(-30), now.AddYears(10));
+
+        using RSA intermediateKey = RSA.Create(2048);
+        var intermediateRequest = new CertificateRequest("CN=SmimeGraph Test Intermediate, O=SmimeGraph", intermediateKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        intermediateRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(intermediateRequest.PublicKey, false));
+        intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        X509Certificate2 intermediate = intermediateRequest.Create(root, now.AddDays(-20), now.AddYears(5), RandomSerial()).CopyWithPrivateKey(intermediateKey);
+
+        string rootPem = Path.Combine(Directory, "generated-root.pem");
+        File.WriteAllText(rootPem, root.ExportCertificatePem());
+        string nss = CreateNssDatabase("generated", rootPem);
+        var chain = new X509Certificate2Collection { intermediate, root };
+
+        var signers = new Dictionary<string, TestSigner>(StringComparer.Ordinal);
+        foreach (string name in new[] { "rsa2048", "rsa3072", "ecdsa-p256", "ecdsa-p384" })
+        {
+            signers[name] = new TestSigner(name, Issue(intermediate, name, now.AddDays(-1), now.AddYears(1), emailEku: true, signing: true), chain, root, rootPem, nss);
+        }
+
+        EncryptionCertificate = Issue(intermediate, "rsa2048", now.AddDays(-1), now.AddYears(1), emailEku: true, signing: false);
+        _bad["expired"] = Issue(intermediate, "rsa2048", now.AddYears(-2), now.AddYears(-1), emailEku: true, signing: true);
+        _bad["not-yet-valid"] = Issue(intermediate, "rsa2048", now.AddYears(1), now.AddYears(2), emailEku: true, signing: true);
+        _bad["no-email-eku"] = Issue(intermediate, "rsa2048", now.AddDays(-1), now.AddYears(1), emailEku: false, signing: true);
+        _bad["rsa1024"] = Issue(intermediate, "rsa1024", now.AddDays(-1), now.AddYears(1), emailEku: true, signing: true);
+        return signers;
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 issuer, string keyType, DateTimeOffset notBefore, DateTimeOffset notAfter, bool emailEku, bool signing)
+    {
+        string email = $"{keyType}-{Guid.NewGuid():N}@example.test";
+        var name = new X500DistinguishedName($"CN={keyType} signer, E={email}, O=SmimeGraph");
+        using AsymmetricAlgorithm key = keyType switch
+        {
+            "ecdsa-p256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+            "ecdsa-p384" => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+            "rsa3072" => RSA.Create(3072),
+            "rsa1024" => RSA.Create(1024),
+            _ => RSA.Create(2048),
+        };
+        CertificateRequest request = key is ECDsa ec
+            ? new CertificateRequest(name, ec, HashAlgorithmName.SHA256)
+            : new CertificateRequest(name, (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        X509KeyUsageFlags usage = signing
+            ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation
+            : X509KeyUsageFlags.KeyEncipherment;
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [emailEku ? new Oid("1.3.6.1.5.5.7.3.4") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddEmailAddress(email);
+        request.CertificateExtensions.Add(san.Build());
+        using RSA issuerKey = issuer.GetRSAPrivateKey()!;
+        using X509Certificate2 publicOnly = request.Create(
+            issuer.SubjectName, X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1), notBefore, notAfter, RandomSerial());
+        X509Certificate2 withKey = key is ECDsa ecKey ? publicOnly.CopyWithPrivateKey(ecKey) : publicOnly.CopyWithPrivateKey((RSA)key);
+
+        // Round-trip through PKCS #12 so the key is usable the way a loaded PFX is.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12, Password), Password, X509KeyStorageFlags.Exportable);
+    }
+
+    private static byte[] RandomSerial()
+    {
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
+        return serial;
+    }
+
+    private string CreateNssDatabase(string name, string rootPem)
+    {
+        string database = Path.Combine(Directory, "nss-" + name);
+        System.IO.Directory.CreateDirectory(database);
+        Peer.Run("certutil", ["-N", "--empty-password", "-d", database]).EnsureSuccess("certutil -N");
+        Peer.Run("certutil", ["-A", "-n", "root", "-t", "C,C,C", "-i", rootPem, "-d", database]).EnsureSuccess("certutil -A");
+        return database;
+    }
+}

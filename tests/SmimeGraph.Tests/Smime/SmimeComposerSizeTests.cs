@@ -1,0 +1,98 @@
+using System.Text;
+using SmimeGraph.Graph;
+using SmimeGraph.Mime;
+using SmimeGraph.Smime;
+
+namespace SmimeGraph.Tests.Smime;
+
+/// <summary>The ceiling: predicted exactly, enforced before any attachment byte is read.</summary>
+public sealed class SmimeComposerSizeTests
+{
+    public static TheoryData<string, int> ModesAndSizes()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string mode in SmimeComposerInteropTests.Modes)
+        {
+            foreach (int size in new[] { 0, 1, 57, 4096, 100_000 })
+            {
+                data.Add(mode, size);
+            }
+        }
+
+        data.Add("none", 0);
+        data.Add("none", 4096);
+        return data;
+    }
+
+    private static SmimeOptions OptionsFor(string mode, long ceiling = GraphPayload.DefaultCeiling) =>
+        mode == "none" ? new SmimeOptions { Ceiling = ceiling } : SmimeComposerInteropTests.Options(mode, ceiling);
+
+    [Theory]
+    [MemberData(nameof(ModesAndSizes))]
+    public async Task Prediction_equals_the_produced_length(string mode, int attachmentLength)
+    {
+        var composer = new SmimeComposer();
+        PayloadSizePrediction prediction = composer.PredictSize(SmimeFixture.Message(attachmentLength), OptionsFor(mode));
+        Assert.True(prediction.IsExact);
+
+        using GraphPayload payload = await composer.ComposeAsync(SmimeFixture.Message(attachmentLength), OptionsFor(mode));
+        Assert.Equal(prediction.BodyLength, payload.Length);
+        Assert.Equal(prediction.MimeLength, payload.MimeLength);
+        Assert.Equal(payload.MimeLength, Convert.FromBase64String(Encoding.ASCII.GetString(payload.ToArray())).Length);
+    }
+
+    [Theory]
+    [InlineData("sign-rsa")]
+    [InlineData("encrypt-rsa")]
+    [InlineData("sign+encrypt")]
+    [InlineData("sign-ecdsa+encrypt-ecdh")]
+    public async Task A_message_exactly_at_the_ceiling_is_accepted_and_one_byte_more_is_refused(string mode)
+    {
+        var composer = new SmimeComposer();
+        long exact = composer.PredictSize(SmimeFixture.Message(20_000), OptionsFor(mode)).BodyLength!.Value;
+
+        using (GraphPayload payload = await composer.ComposeAsync(SmimeFixture.Message(20_000), OptionsFor(mode, ceiling: exact)))
+        {
+            Assert.Equal(exact, payload.Length);
+            Assert.Equal(0, payload.Headroom);
+        }
+
+        var ex = await Assert.ThrowsAsync<PayloadTooLargeException>(() => composer.ComposeAsync(SmimeFixture.Message(20_000), OptionsFor(mode, ceiling: exact - 1)));
+        Assert.Equal(exact, ex.Size);
+        Assert.Equal(exact - 1, ex.Ceiling);
+        Assert.Equal(1, ex.ExcessBytes);
+    }
+
+    [Theory]
+    [InlineData("sign-rsa")]
+    [InlineData("sign+encrypt")]
+    [InlineData("none")]
+    public async Task An_over_ceiling_message_is_refused_without_reading_its_attachment(string mode)
+    {
+        var spec = SmimeFixture.Message(attachmentLength: -1);
+        spec.Attachments.Add(MimeAttachment.FromStream("huge.bin", new SmimeFixture.ThrowingStream(5_000_000)));
+
+        var ex = await Assert.ThrowsAsync<PayloadTooLargeException>(() => new SmimeComposer().ComposeAsync(spec, OptionsFor(mode)));
+        Assert.True(ex.Size > GraphPayload.DefaultCeiling);
+        Assert.False(ex.SizeIsLowerBound);
+        Assert.False(new SmimeComposer().PredictSize(spec, OptionsFor(mode)).Fits);
+    }
+
+    [Fact]
+    public async Task An_attachment_of_unknown_length_is_stopped_by_the_hard_guard()
+    {
+        var spec = SmimeFixture.Message(attachmentLength: -1);
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("stream.bin", () => new UnseekableStream(new byte[3_500_000]), length: null));
+
+        var composer = new SmimeComposer();
+        Assert.Null(composer.PredictSize(spec, OptionsFor("sign+encrypt")).BodyLength);
+        var ex = await Assert.ThrowsAsync<PayloadTooLargeException>(() => composer.ComposeAsync(spec, OptionsFor("sign+encrypt")));
+        Assert.True(ex.SizeIsLowerBound);
+        Assert.Equal(GraphPayload.DefaultCeiling, ex.Ceiling);
+    }
+
+    private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+}
