@@ -22,20 +22,21 @@ internal sealed class MessageFixture
     /// <summary>
     /// The largest attachment (1553 KiB) whose sign-then-encrypt message fits Graph's default
     /// ceiling, <see cref="GraphPayload.DefaultCeiling"/> = 4,000,000 bytes of base64 request body.
-    /// Working back from the ceiling through each layer (overheads from <see cref="SizeModel"/>):
+    /// Working back from the ceiling through each layer (overheads from <see cref="SizeModel"/>, with
+    /// the certs-test signer and recipient):
     /// <code>
     /// request body      4,000,000 ≥ 4·ceil(M/3)                 final base64, no line breaks (RFC 4648 §4)
     ///   → MIME message  M ≤ 3,000,000
-    /// outer MIME        M = 405 + B(C)                          routing + pkcs7-mime headers; B(n) = 4·ceil(n/3)
+    /// outer MIME        M = 371 + B(C)                          routing + pkcs7-mime headers; B(n) = 4·ceil(n/3)
     ///                                                           + 2 per 76-char line (RFC 2045 §6.8): 78 per 57 bytes
-    ///   → EnvelopedData C ≤ 2,192,010
-    /// EnvelopedData     C = 16·(floor(S/16)+1) + 422            CBC padding; ContentInfo, RecipientInfo with the
+    ///   → EnvelopedData C ≤ 2,192,034
+    /// EnvelopedData     C = 16·(floor(S/16)+1) + 457            CBC padding; ContentInfo, RecipientInfo with the
     ///                                                           256-byte wrapped key, IV, DER lengths
-    ///   → signed entity S ≤ 2,191,583
-    /// multipart/signed  S = E + 2,288                           boundaries, headers, base64 of the ~1.35 KB SignedData
-    ///   → body entity   E ≤ 2,189,295
-    /// multipart/mixed   E = 628 + B(A)                          headers, text part, attachment part headers
-    ///   → attachment    A ≤ 1,599,408 bytes (≈ 1.53 MiB)
+    ///   → signed entity S ≤ 2,191,567
+    /// multipart/signed  S = E + 2,666                           boundaries, headers, base64 of the ~1.6 KB SignedData
+    ///   → body entity   E ≤ 2,188,901
+    /// multipart/mixed   E = 617 + B(A)                          headers, text part, attachment part headers
+    ///   → attachment    A ≤ 1,599,129 bytes (≈ 1.53 MiB)
     /// </code>
     /// Three base64 layers cost (78/57)²·4/3 ≈ 2.50 bytes of request body per attachment byte, so
     /// the bound is about 4,000,000 / 2.50 ≈ 1.6 MB, not 2.1 MiB (that is the size of the
@@ -49,10 +50,10 @@ internal sealed class MessageFixture
     /// <summary>Seed of the attachment bytes.</summary>
     public const int Seed = 5652;
 
-    public const string FromDisplay = "Benchmark Signer";
-    public const string FromAddress = "signer@example.com";
-    public const string ToDisplay = "Benchmark Recipient";
-    public const string ToAddress = "recipient@example.com";
+    public const string FromDisplay = "Alice";
+    public const string FromAddress = "alice@example.com";
+    public const string ToDisplay = "Bob";
+    public const string ToAddress = "bob@example.com";
     public const string Subject = "Quarterly figures";
     public const string MessageId = "5f0b7e1c9a4d.benchmark@example.com";
     public const string AttachmentName = "figures.bin";
@@ -65,7 +66,7 @@ internal sealed class MessageFixture
         "encrypted with S/MIME; open it with a client that holds your key.\r\n" +
         "\r\n" +
         "Regards,\r\n" +
-        "Benchmark Signer";
+        "Alice";
 
     public static readonly DateTimeOffset Date = new(2026, 1, 15, 9, 30, 0, TimeSpan.Zero);
 

@@ -49,8 +49,8 @@ internal sealed class TestCertificates
         }
 
         return new TestCertificates(
-            Generate("SmimeGraph Benchmark Signer", "signer@example.com", X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation),
-            Generate("SmimeGraph Benchmark Recipient", "recipient@example.com", X509KeyUsageFlags.KeyEncipherment),
+            Generate("Alice", MessageFixture.FromAddress, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation),
+            Generate("Bob", MessageFixture.ToAddress, X509KeyUsageFlags.KeyEncipherment),
             "generated (RSA-2048, self-signed)");
     }
 
