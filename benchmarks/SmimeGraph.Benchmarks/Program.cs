@@ -39,6 +39,11 @@ internal static class Program
         List<Summary> summaries;
         if (quick || dry)
         {
+            if (quick)
+            {
+                QuickWarmup.Run(Console.Out);
+            }
+
             summaries = [BenchmarkRunner.Run<PipelineBenchmarks>(BenchmarkConfigs.Quick(dry, json))];
         }
         else
