@@ -1,8 +1,61 @@
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using SmimeGraph.Benchmarks.Reporting;
+using SmimeGraph.Benchmarks.Smime;
 
 namespace SmimeGraph.Benchmarks;
 
+/// <summary>
+/// <c>dotnet run -c Release --project benchmarks/SmimeGraph.Benchmarks -- [options] [BenchmarkDotNet arguments]</c>
+/// <list type="bullet">
+/// <item><c>--quick</c>: the head-to-head at 4 KiB and the largest size, short job, then the ratio table (under 3 minutes on 2 cores).</item>
+/// <item><c>--dry</c>: the same cases once each, to check they run (seconds).</item>
+/// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
+/// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
+/// <item><c>--json</c>: also export BenchmarkDotNet's full JSON (markdown is always written).</item>
+/// <item>anything else goes to BenchmarkSwitcher (e.g. <c>--filter *Pipeline*</c>); the ratio table follows any run that includes PipelineBenchmarks.</item>
+/// </list>
+/// </summary>
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        bool quick = args.Contains("--quick");
+        bool dry = args.Contains("--dry");
+        bool json = args.Contains("--json");
+        if (args.Contains("--sizes"))
+        {
+            SizeReport.Print(Console.Out);
+            return 0;
+        }
+
+        int emit = Array.IndexOf(args, "--emit");
+        if (emit >= 0)
+        {
+            MessageEmitter.Emit(emit + 1 < args.Length ? args[emit + 1] : "smime-messages", Console.Out);
+            return 0;
+        }
+
+        List<Summary> summaries;
+        if (quick || dry)
+        {
+            if (quick)
+            {
+                QuickWarmup.Run(Console.Out);
+            }
+
+            summaries = [BenchmarkRunner.Run<PipelineBenchmarks>(BenchmarkConfigs.Quick(dry, json))];
+        }
+        else
+        {
+            string[] rest = args.Where(a => a is not "--json").ToArray();
+            summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfigs.Full(json)).ToList();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Certificates: {TestCertificates.Shared.Source}");
+        RatioTable.Report(summaries, Console.Out);
+        bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+        return failed ? 1 : 0;
+    }
 }
