@@ -64,17 +64,11 @@ internal static class RatioTable
                     continue;
                 }
 
-                string name = method == nameof(PipelineBenchmarks.Pipeline) && LibraryPipeline.IsPlaceholder ? label + " (placeholder)" : label;
+                string name = label;
                 text.Append(CultureInfo.InvariantCulture,
                     $"| {group.Key.Operation} | {FormatSize(group.Key.Size)} | {name} | {FormatTime(row.Mean)} | {Ratio(row.Mean, baseline.Mean)} | {Ratio(row.Mean, floor.Mean)} | {FormatBytes(row.Allocated)} | {Ratio(row.Allocated, baseline.Allocated)} |");
                 text.AppendLine();
             }
-        }
-
-        if (LibraryPipeline.IsPlaceholder)
-        {
-            text.AppendLine();
-            text.AppendLine("(placeholder): the pipeline slot only base64-encodes a pre-built MIME message until the composer is plugged in (Smime/LibraryPipeline.cs).");
         }
 
         return text.ToString();

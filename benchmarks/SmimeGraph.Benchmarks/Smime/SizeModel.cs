@@ -5,8 +5,8 @@ namespace SmimeGraph.Benchmarks.Smime;
 /// layer by layer, with the overheads of the hand-built MIME and of the BCL's CMS encoders
 /// measured once with the certs-test PKI (signer-rsa2048, recipient-rsa2048; generated certificates
 /// make a SignedData about 280 bytes shorter).
-/// Used to derive <see cref="MessageFixture.Largest"/> and, until the library's PredictSize
-/// lands, as the placeholder prediction of the ceiling benchmark.
+/// Used to derive <see cref="MessageFixture.Largest"/>; the library's own prediction is
+/// <c>SmimeComposer.PredictSize</c>.
 /// </summary>
 internal static class SizeModel
 {

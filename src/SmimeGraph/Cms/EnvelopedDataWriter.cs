@@ -91,12 +91,19 @@ internal sealed class EnvelopedDataWriter
         // when a RecipientInfo is not version 0 (kari is 3), otherwise 0.
         _version = IsAuthenticated || _recipients.All(r => r.Version == 0) ? 0 : 2;
 
-        // Every field has a fixed length for these recipients: size once with a zero key.
-        byte[] zeroKey = new byte[ContentKeyLength];
+        // Every field has a fixed length for these recipients: size once with placeholders.
+        var sizing = new AsnWriter(AsnEncodingRules.DER);
+        sizing.PushSetOf();
+        foreach (RecipientInfoWriter recipient in _recipients)
+        {
+            recipient.WriteSizingPlaceholder(sizing, ContentKeyLength);
+        }
+
+        sizing.PopSetOf();
         _sizingLayout = new EnvelopedDataLayout(
             IsAuthenticated,
             _version,
-            EncodeRecipientInfos(zeroKey),
+            sizing.Encode(),
             EncodeContentEncryptionAlgorithm(new byte[IsAuthenticated ? GcmNonceLength : CbcIvLength]));
     }
 

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -13,10 +14,15 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
 {
     private readonly bool _useOaep;
 
+    // Imported once: the writer encodes its RecipientInfo twice (sizing, then the real key), and
+    // importing the key costs several times what the encryption does.
+    private readonly Lazy<RSA> _publicKey;
+
     public KeyTransRecipientInfoWriter(X509Certificate2 certificate, bool useOaep)
         : base(certificate)
     {
         _useOaep = useOaep;
+        _publicKey = new Lazy<RSA>(() => certificate.GetRSAPublicKey() ?? throw new CertificatePolicyException("The recipient certificate has no usable RSA public key.", certificate));
     }
 
     // RFC 5652 §6.2.1: version is 0 when rid is issuerAndSerialNumber.
@@ -30,13 +36,22 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
     //   encryptedKey EncryptedKey }
     public override void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey)
     {
-        using RSA rsa = Certificate.GetRSAPublicKey() ?? throw new CertificatePolicyException("The recipient certificate has no usable RSA public key.", Certificate);
+        RSA rsa = _publicKey.Value;
         byte[] encryptedKey = rsa.Encrypt(contentEncryptionKey, _useOaep ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.Pkcs1);
         if (encryptedKey.Length != (rsa.KeySize + 7) / 8)
         {
             throw Unexpected("RSA-encrypted key");
         }
 
+        Write(writer, encryptedKey);
+    }
+
+    /// <summary>The encrypted key is as long as the modulus, read from the certificate without importing the key.</summary>
+    public override void WriteSizingPlaceholder(AsnWriter writer, int keyLength) =>
+        Write(writer, new byte[(CertificatePolicy.RsaModulusBits(Certificate) + 7) / 8]);
+
+    private void Write(AsnWriter writer, byte[] encryptedKey)
+    {
         writer.PushSequence();
         writer.WriteInteger(Version);
         WriteIssuerAndSerialNumber(writer);

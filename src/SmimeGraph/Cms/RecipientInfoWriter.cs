@@ -45,6 +45,12 @@ internal abstract class RecipientInfoWriter
     /// <summary>Writes the RecipientInfo CHOICE carrying <paramref name="contentEncryptionKey"/>.</summary>
     public abstract void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey);
 
+    /// <summary>
+    /// Writes a RecipientInfo of exactly the length <see cref="WriteTo"/> writes for a key of
+    /// <paramref name="keyLength"/> bytes, for sizing. By default it encodes a zero key.
+    /// </summary>
+    public virtual void WriteSizingPlaceholder(AsnWriter writer, int keyLength) => WriteTo(writer, new byte[keyLength]);
+
     // RFC 5652 §10.2.4:
     // IssuerAndSerialNumber ::= SEQUENCE {
     //   issuer Name,

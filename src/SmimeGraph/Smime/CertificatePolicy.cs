@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -15,6 +16,9 @@ public static class CertificatePolicy
 
     internal const string EmailProtectionOid = "1.3.6.1.5.5.7.3.4";
     internal const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+    private const string RsaPssOid = "1.2.840.113549.1.1.10";
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     /// <summary>
     /// Lists every reason <paramref name="certificate"/> is not acceptable for
@@ -69,17 +73,23 @@ public static class CertificatePolicy
             }
         }
 
-        using (RSA? rsa = certificate.GetRSAPublicKey())
+        // The key is judged from the SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) without importing it:
+        // importing a public key costs more than the rest of this policy together.
+        switch (certificate.PublicKey.Oid.Value)
         {
-            if (rsa is not null && rsa.KeySize < MinimumRsaKeySize)
-            {
-                problems.Add($"its RSA key has {rsa.KeySize} bits, under the minimum of {MinimumRsaKeySize}");
-            }
-        }
+            case RsaEncryptionOid or RsaPssOid:
+                int bits = RsaModulusBits(certificate);
+                if (bits < MinimumRsaKeySize)
+                {
+                    problems.Add($"its RSA key has {bits} bits, under the minimum of {MinimumRsaKeySize}");
+                }
 
-        if (certificate.GetRSAPublicKey() is null && certificate.GetECDsaPublicKey() is null && certificate.GetECDiffieHellmanPublicKey() is null)
-        {
-            problems.Add($"its key algorithm ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}) is not supported");
+                break;
+            case EcPublicKeyOid:
+                break;
+            default:
+                problems.Add($"its key algorithm ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}) is not supported");
+                break;
         }
 
         return problems;
@@ -93,6 +103,22 @@ public static class CertificatePolicy
         {
             string role = purpose == CertificatePurpose.Signing ? "signer" : "recipient";
             throw new CertificatePolicyException($"The {role} certificate is refused: {string.Join("; ", problems)}.", certificate);
+        }
+    }
+
+    /// <summary>The bit length of an RSA certificate's modulus, read from its SubjectPublicKeyInfo; 0 when unreadable.</summary>
+    // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+    internal static int RsaModulusBits(X509Certificate2 certificate)
+    {
+        try
+        {
+            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+            ReadOnlySpan<byte> modulus = sequence.ReadIntegerBytes().Span.TrimStart((byte)0);
+            return modulus.IsEmpty ? 0 : ((modulus.Length - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[0]));
+        }
+        catch (AsnContentException)
+        {
+            return 0;
         }
     }
 
