@@ -66,6 +66,56 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
         return Task.FromResult(candidates.TakeAccepted());
     }
 
+    /// <summary>
+    /// The certificate authority certificates (basicConstraints cA, RFC 5280 §4.2.1.9) of the
+    /// folder's PEM and DER files, such as the intermediate a signer's chain needs. Files that
+    /// cannot be read are skipped: the chain is a convenience for the receiver.
+    /// </summary>
+    public Task<X509Certificate2Collection> FindCertificateAuthoritiesAsync(CancellationToken cancellationToken = default)
+    {
+        var authorities = new X509Certificate2Collection();
+        foreach (string path in Directory.EnumerateFiles(FolderPath).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!CertificateExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()) || new FileInfo(path).Length > MaxFileLength)
+            {
+                continue;
+            }
+
+            try
+            {
+                byte[] data = File.ReadAllBytes(path);
+                var certificates = new X509Certificate2Collection();
+                if (data.AsSpan().IndexOf("-----BEGIN "u8) >= 0)
+                {
+                    certificates.ImportFromPem(Encoding.ASCII.GetString(data));
+                }
+                else
+                {
+                    certificates.Add(X509CertificateLoader.LoadCertificate(data));
+                }
+
+                foreach (X509Certificate2 certificate in certificates)
+                {
+                    if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority))
+                    {
+                        authorities.Add(certificate);
+                    }
+                    else
+                    {
+                        certificate.Dispose();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                // Skipped: see the summary.
+            }
+        }
+
+        return Task.FromResult(authorities);
+    }
+
     private void Collect(CertificateCandidates candidates, CancellationToken cancellationToken)
     {
         bool signing = candidates.Purpose == CertificatePurpose.Signing;

@@ -36,4 +36,12 @@ public interface ICertificateResolver
     /// </summary>
     /// <exception cref="CertificateNotFoundException">No acceptable certificate; the exception lists each candidate refused and why.</exception>
     Task<IReadOnlyList<X509Certificate2>> FindEncryptionCertificatesAsync(string address, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The certificate authority certificates this source holds, from which a signer's chain is
+    /// assembled for the signature's certificate set (RFC 5652 §5.1); none by default. They are
+    /// not trusted for anything: the receiver validates the chain.
+    /// </summary>
+    Task<X509Certificate2Collection> FindCertificateAuthoritiesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(new X509Certificate2Collection());
 }

@@ -18,9 +18,10 @@ public static class SmimeCertificates
     /// <param name="from">The sender (the message's From).</param>
     /// <param name="at">When the certificates must be valid (the signing time).</param>
     /// <param name="intermediates">
-    /// Certificate authority certificates to build the chain from, besides those the platform
-    /// finds (on Windows and Linux the <c>CA</c> store); the chain is assembled, not judged —
-    /// the receiver validates it.
+    /// Certificate authority certificates to build the chain from, besides those of
+    /// <see cref="ICertificateResolver.FindCertificateAuthoritiesAsync"/> and those the platform
+    /// finds (on Windows and Linux the <c>CurrentUser\CA</c> store); the chain is assembled, not
+    /// judged — the receiver validates it.
     /// </param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     /// <exception cref="CertificateNotFoundException">The sender has no acceptable signing certificate.</exception>
@@ -30,9 +31,27 @@ public static class SmimeCertificates
         ArgumentNullException.ThrowIfNull(from);
         X509Certificate2 certificate = await resolver.FindSigningCertificateAsync(from.Address, at, cancellationToken).ConfigureAwait(false);
         var signer = new SmimeSigner(certificate);
-        foreach (X509Certificate2 member in BuildChain(certificate, intermediates, at))
+        X509Certificate2Collection authorities = await resolver.FindCertificateAuthoritiesAsync(cancellationToken).ConfigureAwait(false);
+        X509Certificate2[] own = [.. authorities];
+        try
         {
-            signer.Chain.Add(member);
+            if (intermediates is not null)
+            {
+                authorities.AddRange(intermediates);
+            }
+
+            foreach (X509Certificate2 member in BuildChain(certificate, authorities, at))
+            {
+                signer.Chain.Add(member);
+            }
+        }
+        finally
+        {
+            // Only the resolver's own certificates are disposed; the caller's stay the caller's.
+            foreach (X509Certificate2 authority in own)
+            {
+                authority.Dispose();
+            }
         }
 
         signer.EncryptionCertificate = await FindPreferredOrNullAsync(resolver, from.Address, at, cancellationToken).ConfigureAwait(false);
@@ -117,17 +136,14 @@ public static class SmimeCertificates
         return found[0];
     }
 
-    private static List<X509Certificate2> BuildChain(X509Certificate2 certificate, X509Certificate2Collection? intermediates, DateTimeOffset at)
+    private static List<X509Certificate2> BuildChain(X509Certificate2 certificate, X509Certificate2Collection authorities, DateTimeOffset at)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        if (intermediates is not null)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
-        }
+        chain.ChainPolicy.ExtraStore.AddRange(authorities);
 
         // The outcome is not checked: only the path is wanted (RFC 5652 §5.1 certificates are a
         // convenience for the receiver, who validates them against its own trust anchors).

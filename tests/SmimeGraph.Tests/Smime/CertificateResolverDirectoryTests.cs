@@ -167,4 +167,21 @@ public sealed class CertificateResolverDirectoryTests : IDisposable
     {
         Assert.Throws<DirectoryNotFoundException>(() => new DirectoryCertificateResolver(Path.Combine(Path.GetTempPath(), "smimegraph-none-" + Guid.NewGuid().ToString("N"))));
     }
+
+    [Fact]
+    public async Task The_folder_offers_its_certificate_authorities_for_the_chain_and_nothing_else()
+    {
+        X509Certificate2Collection authorities = await new DirectoryCertificateResolver(Folder()).FindCertificateAuthoritiesAsync();
+
+        // intermediate.pem, root-ca.pem and both certificates of ca-chain.pem; no end entity.
+        Assert.Equal(4, authorities.Count);
+        Assert.Equal(
+            new[] { Thumbprint("intermediate.pem"), Thumbprint("root-ca.pem") }.Order(StringComparer.Ordinal),
+            authorities.Select(c => c.Thumbprint).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(authorities, c => Assert.True(c.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority));
+        foreach (X509Certificate2 certificate in authorities)
+        {
+            certificate.Dispose();
+        }
+    }
 }

@@ -28,7 +28,8 @@ public sealed class CertificateResolverInteropTests : IDisposable
         var resolver = new DirectoryCertificateResolver(_folder, Password);
         MessageSpec spec = SmimeFixture.Message(attachmentLength: 3000); // From Alice, To Bob, Bcc Carol
 
-        SmimeSigner signer = await SmimeCertificates.ForSenderAsync(resolver, spec.From!, Now, SmimeFixture.Chain());
+        // The intermediate comes from the folder (intermediate.pem, ca-chain.pem), not from the caller.
+        SmimeSigner signer = await SmimeCertificates.ForSenderAsync(resolver, spec.From!, Now);
         SmimeEncryptionOptions encryption = await SmimeCertificates.ForRecipientsAsync(resolver, spec, Now);
 
         Assert.Equal(Thumbprint("signer-rsa2048.pem"), signer.Certificate.Thumbprint);
