@@ -31,7 +31,7 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
     /// <summary>Creates a resolver over <paramref name="directory"/>.</summary>
     /// <param name="directory">The folder holding the certificate files.</param>
     /// <param name="password">Gives the password for a PKCS #12 file or an encrypted PEM key, by full path; null when none is needed.</param>
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist (a lookup throws it too when the folder has gone since).</exception>
     public DirectoryCertificateResolver(string directory, Func<string, string?>? password = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -77,13 +77,18 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
         foreach (string path in Directory.EnumerateFiles(FolderPath).Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!CertificateExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()) || new FileInfo(path).Length > MaxFileLength)
+            if (!CertificateExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
             {
                 continue;
             }
 
             try
             {
+                if (new FileInfo(path).Length > MaxFileLength)
+                {
+                    continue;
+                }
+
                 byte[] data = File.ReadAllBytes(path);
                 var certificates = new X509Certificate2Collection();
                 if (data.AsSpan().IndexOf("-----BEGIN "u8) >= 0)
