@@ -123,8 +123,17 @@ internal sealed class MessagePlan
 
         destination.Write(_envelopeHead);
         var base64 = new Base64LineStream(destination);
-        await WriteThroughAsync(_envelope.Open(base64, SignedEntityLength), WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
-        base64.Complete();
+        try
+        {
+            await WriteThroughAsync(_envelope.Open(base64, SignedEntityLength), WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
+            base64.Complete();
+        }
+        catch
+        {
+            // Returns the pooled buffer (cleared) without writing a final block after the failure.
+            base64.Abort();
+            throw;
+        }
     }
 
     private async Task WriteSignedEntityAsync(Stream destination, CancellationToken cancellationToken)
@@ -139,8 +148,18 @@ internal sealed class MessagePlan
         {
             destination.Write(_opaqueHead);
             var base64 = new Base64LineStream(destination);
-            await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
-            base64.Complete();
+            try
+            {
+                await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
+                base64.Complete();
+            }
+            catch
+            {
+                // Inside an encryption stage this buffer holds the plaintext: cleared and returned.
+                base64.Abort();
+                throw;
+            }
+
             return;
         }
 
