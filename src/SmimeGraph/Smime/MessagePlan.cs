@@ -200,9 +200,11 @@ internal sealed class MessagePlan
             {
                 await stage.DisposeAsync().ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (Exception)
             {
-                // The stage reports its content as incomplete; the original failure is the one to see.
+                // The stage reports its content as incomplete, or completing it failed in turn (an
+                // AES-GCM stage writes all it buffered only now and may cross the ceiling): the
+                // original failure is the one to see.
             }
 
             throw;

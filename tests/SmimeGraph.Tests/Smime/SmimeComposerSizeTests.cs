@@ -92,6 +92,31 @@ public sealed class SmimeComposerSizeTests
         Assert.Equal(GraphPayload.DefaultCeiling, ex.Ceiling);
     }
 
+    [Fact]
+    public async Task A_failing_attachment_stream_is_the_error_reported_not_the_completion_of_the_envelope()
+    {
+        // Length unknown, so nothing is refused up front; the stream fails after 20,000 bytes. The
+        // envelope must not then be completed into the body (AES-GCM would only now write the
+        // buffered bytes and cross the 4,000-byte ceiling), hiding the stream's failure.
+        var spec = SmimeFixture.Message(attachmentLength: -1);
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("broken.bin", () => new FailingAfterStream(new byte[20_000]), length: null));
+        var options = new SmimeOptions { Encryption = SmimeFixture.Encryption(algorithm: ContentEncryptionAlgorithm.Aes256Gcm), Ceiling = 4000 };
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => new SmimeComposer().ComposeAsync(spec, options));
+        Assert.Equal("attachment source failed", ex.Message);
+    }
+
+    private sealed class FailingAfterStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("attachment source failed");
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
     private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
