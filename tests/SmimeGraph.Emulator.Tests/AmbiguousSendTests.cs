@@ -38,6 +38,32 @@ public class AmbiguousSendTests
         Assert.Empty(session.Host.GetMessages("me", "sentitems"));
     }
 
+    [Theory]
+    [InlineData("sendMail")]
+    [InlineData("send")]
+    [InlineData("reply")]
+    public async Task A_gateway_timeout_on_a_send_is_ambiguous_and_not_resent(string operation)
+    {
+        // 504: the gateway gave up waiting for the mailbox server, which may have sent the mail.
+        await using EmulatorSession session = await EmulatorSession.StartAsync();
+        using GraphPayload draftPayload = await TestMime.PayloadAsync(TestMime.Message("Draft"));
+        GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, draftPayload);
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Maybe sent"));
+        session.Host.ResetCounters();
+        session.Host.Faults.GatewayTimeout(count: 2);
+
+        var ex = await Assert.ThrowsAsync<GraphAmbiguousSendException>(() => operation switch
+        {
+            "sendMail" => session.Transport.SendMailAsync(GraphMailbox.Me, payload),
+            "send" => session.Transport.SendDraftAsync(GraphMailbox.Me, draft.Id),
+            _ => session.Transport.ReplyAsync(GraphMailbox.Me, draft.Id, payload),
+        });
+
+        Assert.Equal(operation, ex.Operation);
+        Assert.Equal(System.Net.HttpStatusCode.GatewayTimeout, Assert.IsType<GraphRequestException>(ex.InnerException).StatusCode);
+        Assert.Equal(1, session.Host.RequestCount); // no automatic resend
+    }
+
     [Fact]
     public async Task A_send_that_times_out_is_ambiguous_and_not_resent()
     {

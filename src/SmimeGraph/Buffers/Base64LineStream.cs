@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 
 namespace SmimeGraph.Buffers;
 
@@ -16,6 +17,7 @@ internal sealed class Base64LineStream : Stream
     private Base64LineEncoder _encoder;
     private byte[]? _buffer;
     private int _buffered;
+    private int _highWater;
     private bool _completed;
 
     public Base64LineStream(Stream destination, bool leaveOpen = true)
@@ -144,17 +146,20 @@ internal sealed class Base64LineStream : Stream
 
         OperationStatus status = _encoder.Encode(source, _buffer.AsSpan(_buffered), out int consumed, out int written, isFinalBlock);
         _buffered += written;
+        _highWater = Math.Max(_highWater, _buffered);
         BytesIn += consumed;
         source = source[consumed..];
         return status == OperationStatus.Done;
     }
 
     // Nothing can be written after the final block, so the buffer goes back to the pool at once
-    // (callers that complete without disposing leak nothing).
+    // (callers that complete without disposing leak nothing). The text is cleared first: inside
+    // an encryption stage it is the plaintext, base64-encoded.
     private void ReturnBuffer()
     {
         if (_buffer is not null)
         {
+            CryptographicOperations.ZeroMemory(_buffer.AsSpan(0, _highWater));
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
         }

@@ -59,16 +59,17 @@ internal static class ContentEncryptionReader
             }
 
             // RFC 3565 §4.1 / RFC 3370 §5.1: the parameters are the IV, an OCTET STRING.
+            // SetKey, not Key = key.ToArray(): that copy of the CEK would outlive the call uncleared.
             byte[] iv = new AsnReader(algorithm.Parameters.Value, AsnEncodingRules.BER).ReadOctetString();
             if (algorithm.Oid == Oids.DesEde3Cbc)
             {
                 using TripleDES des = TripleDES.Create();
-                des.Key = key.ToArray();
+                des.SetKey(key);
                 return des.DecryptCbc(ciphertext, iv, PaddingMode.PKCS7);
             }
 
             using Aes aes = Aes.Create();
-            aes.Key = key.ToArray();
+            aes.SetKey(key);
             return aes.DecryptCbc(ciphertext, iv, PaddingMode.PKCS7);
         }
         catch (AsnContentException ex)

@@ -57,7 +57,7 @@ internal static class KeyWrapReader
         }
 
         using TripleDES des = TripleDES.Create();
-        des.Key = kek.ToArray();
+        des.SetKey(kek); // no uncleared copy of the key-encryption key (Key = kek.ToArray() would leave one)
         ReadOnlySpan<byte> iv4adda = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
         byte[] temp3 = des.DecryptCbc(wrapped, iv4adda, PaddingMode.None);
         Array.Reverse(temp3);

@@ -280,6 +280,9 @@ internal static class RsaPaddingReader
 
         byte[] fixedLength = new byte[length];
         bytes.CopyTo(fixedLength.AsSpan(length - bytes.Length));
+
+        // After RSADP the value is the encoded message, which holds the content-encryption key.
+        CryptographicOperations.ZeroMemory(bytes);
         return fixedLength;
     }
 }

@@ -107,7 +107,17 @@ internal sealed class SignerInfoWriter
         byte[]? signature = null;
         try
         {
-            signature = Sign(attributesDigest);
+            try
+            {
+                signature = Sign(attributesDigest);
+            }
+            catch (CryptographicException ex)
+            {
+                // The platform refused the private-key operation (a key without signing rights, a
+                // provider failure): the library's error family, the key named by its certificate.
+                throw new SmimeGraphException($"Signing with the certificate {_certificate.Subject} failed: {ex.Message}", ex);
+            }
+
             return EncodeSignerInfos(contentDigest, signature);
         }
         finally
@@ -189,7 +199,7 @@ internal sealed class SignerInfoWriter
         byte[] signature = rsa.SignHash(attributesDigest, _digestAlgorithm, padding);
         if (signature.Length != SignatureLength)
         {
-            throw new CryptographicException($"The RSA signature has {signature.Length} bytes; the modulus has {SignatureLength}.");
+            throw new SmimeGraphException($"The RSA signature has {signature.Length} bytes; the modulus has {SignatureLength}.");
         }
 
         return signature;
@@ -218,7 +228,7 @@ internal sealed class SignerInfoWriter
             CryptographicOperations.ZeroMemory(signature);
         }
 
-        throw new CryptographicException(
+        throw new SmimeGraphException(
             $"ECDSA produced no {length}-byte DER signature in {MaxEcdsaAttempts} attempts; the key may use deterministic nonces, which cannot give a fixed signature length.");
     }
 

@@ -2,7 +2,8 @@ namespace SmimeGraph.Graph;
 
 /// <summary>
 /// A request that sends mail (send, sendMail, reply, replyAll, forward) was written to Graph but
-/// the connection failed or timed out before a response arrived. The message may or may not
+/// the connection failed or timed out before a response arrived, or Graph's gateway answered
+/// 504 (it timed out waiting for the mailbox server). The message may or may not
 /// have been sent; SmimeGraph did not send it again. Check the recipient's or the Sent Items
 /// folder before resending.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class GraphAmbiguousSendException : SmimeGraphException
     /// <param name="operation">The Graph action, e.g. <c>sendMail</c>.</param>
     /// <param name="mailbox">The mailbox addressed.</param>
     /// <param name="clientRequestId">The <c>client-request-id</c> the request carried.</param>
-    /// <param name="innerException">The network failure.</param>
+    /// <param name="innerException">The network failure, or the 504 <see cref="GraphRequestException"/>.</param>
     public GraphAmbiguousSendException(string operation, string mailbox, string clientRequestId, Exception? innerException)
         : base(
             $"The {operation} request for mailbox '{mailbox}' was sent to Graph but no response arrived; the message may have been sent. It was not sent again automatically; check Sent Items before resending (client-request-id {clientRequestId}).",

@@ -14,11 +14,12 @@ namespace SmimeGraph.Graph;
 /// per mailbox. Neither tokens nor message content appear in exception messages.
 /// </summary>
 /// <remarks>
-/// Retried: 429, 503 and 504 answers to any operation (after <c>Retry-After</c>, else with
-/// exponential back-off), and network failures of GET and PUT <c>$value</c>. Not retried: a
-/// network failure of any POST; for send, sendMail, reply, replyAll and forward one that happened
-/// after the request may have been written is a <see cref="GraphAmbiguousSendException"/>, and
-/// one where no connection was made is the <see cref="HttpRequestException"/> itself.
+/// Retried: 429 and 503 answers to any operation and 504 answers to any but a send (after
+/// <c>Retry-After</c>, else with exponential back-off), and network failures of GET and PUT
+/// <c>$value</c>. Not retried: a network failure of any POST; for send, sendMail, reply, replyAll
+/// and forward a 504, or a network failure that happened after the request may have been written,
+/// is a <see cref="GraphAmbiguousSendException"/>, and one where no connection was made is the
+/// <see cref="HttpRequestException"/> itself.
 /// </remarks>
 public sealed class GraphMimeTransport : IGraphMimeTransport
 {
@@ -246,6 +247,13 @@ public sealed class GraphMimeTransport : IGraphMimeTransport
                     payload.Length - 1,
                     string.Create(CultureInfo.InvariantCulture, $"Graph refused the request body of {payload.Length:N0} bytes as too large (413); its limit is below that size. Nothing was stored or sent."),
                     error);
+            }
+
+            if (call.Kind == GraphCallKind.SendsMail && error.StatusCode == HttpStatusCode.GatewayTimeout)
+            {
+                // A 504 is the gateway giving up on the mailbox server, which may have acted on
+                // the request: sending again could deliver the message twice.
+                throw new GraphAmbiguousSendException(call.Operation, call.Mailbox.ToString(), call.ClientRequestId, error);
             }
 
             if (GraphRetryPolicy.IsRetryableStatus(error.StatusCode) && attempt < _retry.MaxAttempts)

@@ -45,14 +45,12 @@ public sealed class GraphPayload : IDisposable
         var body = new PooledSegmentBuffer(ceiling);
         try
         {
-            long mimeLength;
-            await using (var encoder = new GraphBodyStream(body))
-            {
-                await mime.CopyToAsync(encoder, 81920, cancellationToken).ConfigureAwait(false);
-                mimeLength = encoder.BytesIn;
-            }
-
-            return new GraphPayload(body, mimeLength);
+            // Completed only on success: completing after a failed copy would write the final
+            // quartet and could throw over the ceiling, hiding the first failure.
+            var encoder = new GraphBodyStream(body);
+            await mime.CopyToAsync(encoder, 81920, cancellationToken).ConfigureAwait(false);
+            encoder.Complete();
+            return new GraphPayload(body, encoder.BytesIn);
         }
         catch
         {

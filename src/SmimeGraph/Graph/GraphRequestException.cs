@@ -6,7 +6,7 @@ namespace SmimeGraph.Graph;
 /// Microsoft Graph (or the emulator) answered with an error. Carries what Graph's error JSON
 /// and response headers say.
 /// </summary>
-public class GraphRequestException : SmimeGraphException
+public sealed class GraphRequestException : SmimeGraphException
 {
     /// <summary>Creates the exception from a Graph error response.</summary>
     public GraphRequestException(HttpStatusCode statusCode, string? errorCode, string message, string? requestId = null, string? clientRequestId = null, Exception? innerException = null)

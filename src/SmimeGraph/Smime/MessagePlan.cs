@@ -18,6 +18,7 @@ internal sealed class MessagePlan
     private readonly SignedDataWriter? _signer;
     private readonly EnvelopedDataWriter? _envelope;
     private readonly bool _opaque;
+    private readonly long _ceiling;
 
     // RFC 8551 §3.5.3 multipart/signed: the entity headers, a preamble and the first delimiter.
     private readonly byte[] _signedHead = [];
@@ -32,8 +33,9 @@ internal sealed class MessagePlan
     private readonly byte[] _opaqueHead = [];
     private readonly byte[] _envelopeHead = [];
 
-    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope)
+    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope, long ceiling)
     {
+        _ceiling = ceiling;
         _mime = mime;
         _signer = signer;
         _opaque = opaque;
@@ -105,7 +107,7 @@ internal sealed class MessagePlan
         // Certificates are checked first: a refused signer or recipient fails before anything else.
         SignedDataWriter? signer = options.Signer is null ? null : new SignedDataWriter(options.Signer, timeProvider);
         EnvelopedDataWriter? envelope = options.Encryption is null ? null : new EnvelopedDataWriter(options.Encryption, timeProvider);
-        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope);
+        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope, options.Ceiling);
     }
 
     public PayloadSizePrediction Predict(long ceiling) =>
@@ -123,8 +125,21 @@ internal sealed class MessagePlan
 
         destination.Write(_envelopeHead);
         var base64 = new Base64LineStream(destination);
-        await WriteThroughAsync(_envelope.Open(base64, SignedEntityLength), WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
-        base64.Complete();
+        try
+        {
+            Stream stage = _envelope.Open(base64, SignedEntityLength);
+
+            // AES-GCM holds the plaintext until it completes, so the body's own guard would only
+            // see it at the end: bound what it may hold by the ceiling (length unknown up front).
+            await WriteThroughAsync(_envelope.IsAuthenticated ? new CeilingWriteStream(stage, _ceiling) : stage, WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
+            base64.Complete();
+        }
+        catch
+        {
+            // Returns the pooled buffer (cleared) without writing a final block after the failure.
+            base64.Abort();
+            throw;
+        }
     }
 
     private async Task WriteSignedEntityAsync(Stream destination, CancellationToken cancellationToken)
@@ -139,8 +154,18 @@ internal sealed class MessagePlan
         {
             destination.Write(_opaqueHead);
             var base64 = new Base64LineStream(destination);
-            await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
-            base64.Complete();
+            try
+            {
+                await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
+                base64.Complete();
+            }
+            catch
+            {
+                // Inside an encryption stage this buffer holds the plaintext: cleared and returned.
+                base64.Abort();
+                throw;
+            }
+
             return;
         }
 
@@ -181,9 +206,11 @@ internal sealed class MessagePlan
             {
                 await stage.DisposeAsync().ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (Exception)
             {
-                // The stage reports its content as incomplete; the original failure is the one to see.
+                // The stage reports its content as incomplete, or completing it failed in turn (an
+                // AES-GCM stage writes all it buffered only now and may cross the ceiling): the
+                // original failure is the one to see.
             }
 
             throw;

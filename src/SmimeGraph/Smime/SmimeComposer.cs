@@ -32,6 +32,7 @@ public sealed class SmimeComposer
     /// <summary>Composes the message and returns the Graph request body.</summary>
     /// <exception cref="PayloadTooLargeException">The body would exceed <see cref="SmimeOptions.Ceiling"/>; no attachment was read when their lengths were known.</exception>
     /// <exception cref="CertificatePolicyException">A certificate or algorithm is refused.</exception>
+    /// <exception cref="SmimeGraphException">The signer's private key could not sign (the platform refused the operation).</exception>
     public async Task<GraphPayload> ComposeAsync(MessageSpec spec, SmimeOptions options, CancellationToken cancellationToken = default)
     {
         MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);

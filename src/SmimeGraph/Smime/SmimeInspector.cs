@@ -45,11 +45,16 @@ public static partial class SmimeInspector
         var addresses = new List<string>();
         foreach (string field in new[] { "From", "Sender" })
         {
-            string? value = root.GetHeader(field);
-            if (value is null)
+            // The raw value, not the decoded one: an RFC 2047 display name may spell out any
+            // address, and so may a comment or a quoted-string (RFC 5322 §3.2.2, §3.2.4), but
+            // only the addr-spec is the sender's address.
+            MimeHeaderField? header = root.Headers.FirstOrDefault(h => string.Equals(h.Name, field, StringComparison.OrdinalIgnoreCase));
+            if (header is null)
             {
                 continue;
             }
+
+            string value = WithoutCommentsAndQuotedStrings(MimeHeaderField.Unfold(header.RawValue));
 
             MatchCollection angle = AngleAddress().Matches(value);
             if (angle.Count > 0)
@@ -67,6 +72,51 @@ public static partial class SmimeInspector
 
     [GeneratedRegex("<([^<>]+)>")]
     private static partial Regex AngleAddress();
+
+    // Each comment and quoted-string becomes one space; quoted-pairs inside them are skipped.
+    private static string WithoutCommentsAndQuotedStrings(string value)
+    {
+        var text = new System.Text.StringBuilder(value.Length);
+        int commentDepth = 0;
+        bool quoted = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (quoted || commentDepth > 0)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (quoted && c == '"')
+                {
+                    quoted = false;
+                }
+                else if (!quoted && c == '(')
+                {
+                    commentDepth++;
+                }
+                else if (!quoted && c == ')')
+                {
+                    commentDepth--;
+                }
+
+                continue;
+            }
+
+            if (c is '"' or '(')
+            {
+                quoted = c == '"';
+                commentDepth = c == '(' ? 1 : 0;
+                text.Append(' ');
+                continue;
+            }
+
+            text.Append(c);
+        }
+
+        return text.ToString();
+    }
 
     // RFC 5322 §3.3 date-time, without the optional day name: "26 Jan 2026 14:38:03 +0000".
     [GeneratedRegex(@"(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]+)?")]

@@ -136,6 +136,38 @@ public class Base64LineStreamTests
         Assert.Throws<InvalidOperationException>(() => stream.Write([3]));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_pooled_buffer_goes_back_without_the_encoded_text(bool abort)
+    {
+        // The encoded text is the plaintext (base64) when the stream feeds an encryption stage:
+        // it must not stay readable in the shared pool. The pool hands the array just returned
+        // on this thread straight back to the next Rent of the same size.
+        byte[] secret = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("attack at dawn; ", 64)));
+        string encoded = Convert.ToBase64String(secret)[..64];
+        var stream = new Base64LineStream(new MemoryStream());
+        stream.Write(secret);
+        if (abort)
+        {
+            stream.Abort();
+        }
+        else
+        {
+            stream.Complete();
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            Assert.DoesNotContain(encoded, Encoding.ASCII.GetString(rented), StringComparison.Ordinal);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private sealed class FailingStream : MemoryStream
     {
         public int Writes { get; private set; }

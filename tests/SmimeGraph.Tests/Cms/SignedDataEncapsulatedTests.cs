@@ -208,4 +208,31 @@ public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki)
             Assert.True(key.VerifyHash(hash, signature, DSASignatureFormat.Rfc3279DerSequence));
         }
     }
+
+    [Fact]
+    public void Ecdsa_that_never_gives_the_full_length_fails_with_a_typed_error()
+    {
+        // A key with deterministic nonces (RFC 6979, an HSM) signs a digest the same way every
+        // time; when that signature is short, no number of attempts helps.
+        using var key = new ShortSignatureEcdsa();
+        byte[] hash = SHA256.HashData("abc"u8);
+        var ex = Assert.Throws<SmimeGraphException>(() => SignerInfoWriter.SignEcdsa(key, hash, 72));
+        Assert.Contains("deterministic", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ShortSignatureEcdsa : ECDsa
+    {
+        public ShortSignatureEcdsa() => KeySizeValue = 256;
+
+        // IEEE P1363 r || s with both integers tiny: their DER form is far under 72 bytes.
+        public override byte[] SignHash(byte[] hash)
+        {
+            byte[] signature = new byte[64];
+            signature[31] = 1;
+            signature[63] = 1;
+            return signature;
+        }
+
+        public override bool VerifyHash(byte[] hash, byte[] signature) => false;
+    }
 }

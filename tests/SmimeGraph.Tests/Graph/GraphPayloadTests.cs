@@ -61,6 +61,24 @@ public class GraphPayloadTests
         Assert.Equal(Convert.ToBase64String(mime), await content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_failing_source_is_reported_not_hidden_by_the_final_quartet()
+    {
+        // Five bytes leave two carried; written on the way out they would cross a 7-byte ceiling
+        // and replace the source's own failure with a size error.
+        var ex = await Assert.ThrowsAsync<IOException>(() => GraphPayload.FromMimeAsync(new FailingAfterStream(new byte[5]), ceiling: 7));
+        Assert.Equal("source failed", ex.Message);
+    }
+
+    private sealed class FailingAfterStream(byte[] data) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("source failed");
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
     private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data)
     {
         public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));

@@ -148,6 +148,36 @@ public class InspectorBehaviourTests
         Assert.False(result.IsValid);
     }
 
+    [Theory]
+    [InlineData("From: mallory@example.com (<Alice@example.com>)")]
+    [InlineData("From: \"Alice <Alice@example.com>\" <mallory@example.com>")]
+    [InlineData("From: =?utf-8?Q?=3CAlice=40example=2Ecom=3E?= <mallory@example.com>")]
+    public void An_address_in_a_comment_or_display_name_is_not_the_sender(string from)
+    {
+        // RFC 5322 §3.4: only the addr-spec is the address; a comment, a quoted display name or an
+        // encoded-word that merely shows the signer's address must not make the signer the sender.
+        string message = Text(Nss("alice.dsig.SHA256.multipart.eml")).Replace("From: Alice@example.com", from, StringComparison.Ordinal);
+        InspectionResult result = Inspect(Bytes(message));
+        Assert.DoesNotContain(result.SenderAddresses, a => a.Contains("Alice", StringComparison.OrdinalIgnoreCase));
+        Assert.NotEqual(true, ((SignatureLayer)result.Layers[0]).Signatures[0].SignerMatchesSender);
+        Assert.NotEqual(true, result.SenderIsVouchedFor);
+        Assert.False(result.IsValid);
+    }
+
+    [Theory]
+    [InlineData("From: Alice@example.com (Alice)")]
+    [InlineData("From: \"Alice, the sender\" <Alice@example.com>")]
+    [InlineData("From: =?utf-8?Q?Alice_=E2=9C=93?= <Alice@example.com>")]
+    [InlineData("From: Alice <Alice@example.com>, Bob <bob@example.com>")]
+    public void The_sender_address_is_found_beside_comments_and_display_names(string from)
+    {
+        string message = Text(Nss("alice.dsig.SHA256.multipart.eml")).Replace("From: Alice@example.com", from, StringComparison.Ordinal);
+        InspectionResult result = Inspect(Bytes(message));
+        Assert.Contains("Alice@example.com", result.SenderAddresses);
+        Assert.True(result.SenderIsVouchedFor);
+        Assert.True(result.IsValid);
+    }
+
     [Fact]
     public void Nesting_beyond_the_layer_limit_stops()
     {

@@ -92,6 +92,73 @@ public sealed class SmimeComposerSizeTests
         Assert.Equal(GraphPayload.DefaultCeiling, ex.Ceiling);
     }
 
+    [Theory]
+    [InlineData(4_000, typeof(PayloadTooLargeException))]
+    [InlineData(GraphPayload.DefaultCeiling, typeof(IOException))]
+    public async Task The_first_failure_is_the_one_reported_for_an_aes_gcm_envelope(long ceiling, Type expected)
+    {
+        // Length unknown, so nothing is refused up front; the stream fails after 20,000 bytes.
+        // Under a 4,000-byte ceiling the plaintext crosses it first; under 4 MB the stream's own
+        // failure comes first. Either way the envelope is not then completed into the body (AES-GCM
+        // would only now write what it holds), which could hide the first failure.
+        var spec = SmimeFixture.Message(attachmentLength: -1);
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("broken.bin", () => new FailingAfterStream(new byte[20_000]), length: null));
+        var options = new SmimeOptions { Encryption = SmimeFixture.Encryption(algorithm: ContentEncryptionAlgorithm.Aes256Gcm), Ceiling = ceiling };
+
+        Exception ex = await Assert.ThrowsAnyAsync<Exception>(() => new SmimeComposer().ComposeAsync(spec, options));
+        Assert.IsType(expected, ex);
+        if (ex is IOException)
+        {
+            Assert.Equal("attachment source failed", ex.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Aes_gcm_with_an_attachment_of_unknown_length_stops_reading_at_the_ceiling()
+    {
+        // AES-GCM holds the plaintext until the end; without a bound it would read (and hold) all
+        // 12 MB before the body could cross a 4 MB ceiling. The plaintext of a body that fits is
+        // under three quarters of the ceiling, so reading stops there.
+        var source = new CountingStream(new byte[12_000_000]);
+        var spec = SmimeFixture.Message(attachmentLength: -1);
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("big.bin", () => source, length: null));
+        var options = new SmimeOptions { Encryption = SmimeFixture.Encryption(algorithm: ContentEncryptionAlgorithm.Aes256Gcm) };
+
+        var ex = await Assert.ThrowsAsync<PayloadTooLargeException>(() => new SmimeComposer().ComposeAsync(spec, options));
+        Assert.True(ex.SizeIsLowerBound);
+        Assert.Equal(GraphPayload.DefaultCeiling, ex.Ceiling);
+        Assert.True(ex.Size > ex.Ceiling);
+        Assert.InRange(source.BytesRead, 1, GraphPayload.DefaultCeiling);
+    }
+
+    private sealed class CountingStream(byte[] data) : MemoryStream(data)
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanSeek => false;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int read = await base.ReadAsync(buffer, cancellationToken);
+            BytesRead += read;
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    private sealed class FailingAfterStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : throw new IOException("attachment source failed");
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
     private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
