@@ -26,6 +26,18 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public async Task A_message_without_any_smime_layer_exits_one()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "smimegraph-plain-" + Guid.NewGuid().ToString("N") + ".eml");
+        await File.WriteAllTextAsync(file, "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: plain\r\n\r\nNot signed.\r\n");
+        (int code, string output, _) = await Run(file, "--at", At);
+        File.Delete(file);
+        Assert.Equal(CommandLine.Invalid, code);
+        Assert.Contains("NOT VALID", output);
+        Assert.Contains("neither signed nor encrypted", output);
+    }
+
+    [Fact]
     public async Task Untrusted_tampered_or_weak_signatures_exit_one()
     {
         Assert.Equal(CommandLine.Invalid, (await Run(Data("alice.dsig.SHA256.multipart.eml"), "--at", At)).Code);

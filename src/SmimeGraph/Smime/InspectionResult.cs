@@ -63,8 +63,10 @@ public sealed class InspectionResult
     }
 
     /// <summary>
-    /// True when every layer succeeded (each decrypts; each signature is valid, strong and
-    /// trusted), the sender is vouched for when the message is signed, and no signature is partial.
+    /// True when the message is signed or encrypted, every layer succeeded (each decrypts; each
+    /// signature is valid, strong and trusted), the sender is vouched for when the message is
+    /// signed, and no signature is partial. A message with no S/MIME layer is not valid: a
+    /// stripped signature must not pass for a good one.
     /// </summary>
-    public bool IsValid => Layers.All(l => l.Succeeded) && !HasPartialSignatures && SenderIsVouchedFor != false;
+    public bool IsValid => (IsSigned || IsEncrypted) && Layers.All(l => l.Succeeded) && !HasPartialSignatures && SenderIsVouchedFor != false;
 }

@@ -135,6 +135,7 @@ public class InspectorBehaviourTests
         Assert.False(result.IsSigned);
         Assert.False(result.IsEncrypted);
         Assert.Null(result.SenderIsVouchedFor);
+        Assert.False(result.IsValid);
         Assert.Equal("text/plain", result.Content.MediaType);
     }
 
