@@ -13,6 +13,13 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
 {
     internal const int DefaultSegmentSize = 64 * 1024;
 
+    /// <summary>
+    /// Segments double from the first size up to this. A 4 MB body then takes about seven
+    /// rentals, not sixty: the shared pool keeps only a few arrays of each size per core, so
+    /// many small segments fall out of it (and into the GC) as soon as two bodies are built at once.
+    /// </summary>
+    internal const int MaxSegmentSize = 1024 * 1024;
+
     private readonly List<(byte[] Array, int Length)> _segments = [];
     private readonly int _segmentSize;
     private byte[]? _current;
@@ -139,7 +146,8 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
             }
         }
 
-        _current = ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, _segmentSize));
+        int next = (int)Math.Min((long)_segmentSize << Math.Min(_segments.Count, 16), Math.Max(MaxSegmentSize, _segmentSize));
+        _current = ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, next));
         _currentWritten = 0;
         return _current;
     }

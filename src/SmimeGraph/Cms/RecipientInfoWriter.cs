@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -74,8 +75,7 @@ internal abstract class RecipientInfoWriter
     // RFC 8550 §4.4.2: a keyUsage extension, when present, must allow the operation this key performs.
     private static void RequireKeyUsage(X509Certificate2 certificate, X509KeyUsageFlags flag, string name, string use)
     {
-        X509KeyUsageExtension? keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
-        if (keyUsage is not null && (keyUsage.KeyUsages & flag) == 0)
+        if (CertificateExtensionReader.KeyUsage(certificate) is X509KeyUsageFlags usage && (usage & flag) == 0)
         {
             throw new CertificatePolicyException($"The recipient certificate is refused: its key usage does not allow {name}, which {use} needs.", certificate);
         }

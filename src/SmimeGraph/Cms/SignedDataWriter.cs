@@ -95,10 +95,9 @@ internal sealed class SignedDataWriter
         byte[] subjectKeyIdentifier = [];
         if (signer.UseSubjectKeyIdentifier)
         {
-            X509SubjectKeyIdentifierExtension? ski = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()
+            subjectKeyIdentifier = CertificateExtensionReader.SubjectKeyIdentifier(certificate)
                 ?? throw new CertificatePolicyException(
                     "The signer certificate cannot be identified by subjectKeyIdentifier: it has no subjectKeyIdentifier extension.", certificate);
-            subjectKeyIdentifier = ski.SubjectKeyIdentifierBytes.ToArray();
         }
 
         if (signer.EncryptionCertificate is not null)

@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -325,10 +326,9 @@ internal sealed class SignerIdentifier
     {
         if (SubjectKeyIdentifier is { } ski)
         {
-            X509SubjectKeyIdentifierExtension? extension = certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();
-            if (extension is not null)
+            if (CertificateExtensionReader.SubjectKeyIdentifier(certificate) is byte[] identifier)
             {
-                return extension.SubjectKeyIdentifierBytes.Span.SequenceEqual(ski.Span);
+                return identifier.AsSpan().SequenceEqual(ski.Span);
             }
 
             // Without the extension: RFC 5280 §4.2.1.2 method (1), SHA-1 of the subjectPublicKey

@@ -40,10 +40,8 @@ public static class CertificatePolicy
         }
 
         // RFC 8550 §4.4.2: keyUsage, when present, must allow the operation.
-        X509KeyUsageExtension? keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
-        if (keyUsage is not null)
+        if (CertificateExtensionReader.KeyUsage(certificate) is X509KeyUsageFlags flags)
         {
-            X509KeyUsageFlags flags = keyUsage.KeyUsages;
             bool ok = purpose switch
             {
                 CertificatePurpose.Signing => (flags & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) != 0,
@@ -58,16 +56,9 @@ public static class CertificatePolicy
         }
 
         // RFC 8550 §4.4.4: an extendedKeyUsage, when present, must contain emailProtection or anyExtendedKeyUsage.
-        X509EnhancedKeyUsageExtension? eku = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        if (eku is not null)
+        if (CertificateExtensionReader.ExtendedKeyUsages(certificate) is IReadOnlyList<string> purposes)
         {
-            bool email = false;
-            foreach (Oid oid in eku.EnhancedKeyUsages)
-            {
-                email |= oid.Value is EmailProtectionOid or AnyExtendedKeyUsageOid;
-            }
-
-            if (!email)
+            if (!purposes.Any(p => p is EmailProtectionOid or AnyExtendedKeyUsageOid))
             {
                 problems.Add("its extended key usage does not include emailProtection");
             }
@@ -130,10 +121,10 @@ public static class CertificatePolicy
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var addresses = new List<string>();
-        foreach (X509SubjectAlternativeNameExtension san in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
+        foreach (byte[] san in CertificateExtensionReader.SubjectAlternativeNames(certificate))
         {
             // EnumerateDnsNames/IPAddresses exist; rfc822Name is read from the raw GeneralNames.
-            addresses.AddRange(SubjectAltNameReader.ReadRfc822Names(san.RawData));
+            addresses.AddRange(SubjectAltNameReader.ReadRfc822Names(san));
         }
 
         string? legacy = certificate.GetNameInfo(X509NameType.EmailName, forIssuer: false);

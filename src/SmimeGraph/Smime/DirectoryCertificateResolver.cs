@@ -102,7 +102,7 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
 
                 foreach (X509Certificate2 certificate in certificates)
                 {
-                    if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority))
+                    if (CertificateExtensionReader.IsCertificateAuthority(certificate))
                     {
                         authorities.Add(certificate);
                     }
