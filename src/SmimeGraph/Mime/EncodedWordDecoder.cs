@@ -96,64 +96,27 @@ internal static class EncodedWordDecoder
         return true;
     }
 
-    /// <summary>RFC 2047 §4.1: the "B" encoding is base64; missing padding is tolerated.</summary>
+    /// <summary>RFC 2047 §4.1: the "B" encoding is base64 (the transfer decoder's rules; missing padding is tolerated).</summary>
     private static bool TryDecodeB(ReadOnlySpan<char> text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes)
     {
         bytes = null;
-        var output = new byte[(text.Length * 3 / 4) + 3];
-        int written = 0;
-        int accumulator = 0;
-        int count = 0;
-        foreach (char c in text)
+        if (text.ContainsAnyExceptInRange((char)0x21, (char)0x7E))
         {
-            if (c == '=')
-            {
-                break;
-            }
-
-            int v = Base64Value(c);
-            if (v < 0)
-            {
-                return false;
-            }
-
-            accumulator = (accumulator << 6) | v;
-            if (++count == 4)
-            {
-                output[written++] = (byte)(accumulator >> 16);
-                output[written++] = (byte)(accumulator >> 8);
-                output[written++] = (byte)accumulator;
-                accumulator = 0;
-                count = 0;
-            }
+            return false;
         }
 
-        switch (count)
+        Span<byte> ascii = text.Length <= 256 ? stackalloc byte[text.Length] : new byte[text.Length];
+        System.Text.Encoding.ASCII.GetBytes(text, ascii);
+        try
         {
-            case 1:
-                return false;
-            case 2:
-                output[written++] = (byte)(accumulator >> 4);
-                break;
-            case 3:
-                output[written++] = (byte)(accumulator >> 10);
-                output[written++] = (byte)(accumulator >> 2);
-                break;
+            bytes = Buffers.Base64TransferDecoder.Decode(ascii, offset: 0);
+            return true;
         }
-
-        bytes = output.AsSpan(0, written).ToArray();
-        return true;
+        catch (MimeFormatException)
+        {
+            return false;
+        }
     }
-
-    private static int Base64Value(char c) => c switch
-    {
-        >= 'A' and <= 'Z' => c - 'A',
-        >= 'a' and <= 'z' => c - 'a' + 26,
-        >= '0' and <= '9' => c - '0' + 52,
-        '+' => 62,
-        '/' => 63,
-        _ => -1,
-    };
 
     /// <summary>RFC 2047 §4.2: "Q" is quoted-printable with "_" for space; bad escapes stay literal.</summary>
     private static byte[] DecodeQ(ReadOnlySpan<char> text)
