@@ -31,7 +31,7 @@ public class GraphPayloadTests
     public async Task Chunked_writes_give_the_same_body(int chunk)
     {
         byte[] mime = RandomNumberGenerator.GetBytes(100_000);
-        using var payload = await GraphPayload.FromMimeAsync(new ChunkedStream(mime, chunk));
+        using var payload = await GraphPayload.FromMimeAsync(new SmimeGraph.Tests.Mime.ChunkedReadStream(mime, chunk));
         Assert.Equal(Convert.ToBase64String(mime), System.Text.Encoding.ASCII.GetString(payload.ToArray()));
     }
 
@@ -77,15 +77,5 @@ public class GraphPayloadTests
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
     }
 }

@@ -77,7 +77,7 @@ public class MimeMessageWriterLengthTests
     {
         byte[] data = RandomNumberGenerator.GetBytes(70_001);
         var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = "hi", MessageId = "fixed@example.com", Date = DateTimeOffset.UnixEpoch };
-        spec.Attachments.Add(MimeAttachment.FromStreamFactory("d.bin", () => new ChunkedStream(data, chunk), data.Length));
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("d.bin", () => new ChunkedReadStream(data, chunk), data.Length));
         var writer = MimeMessageWriter.Create(spec);
         var output = new MemoryStream();
         await writer.WriteMessageAsync(output);
@@ -107,7 +107,7 @@ public class MimeMessageWriterLengthTests
     {
         byte[] bytes = Encoding.Latin1.GetBytes(message);
         var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = "see attached" };
-        spec.Attachments.Add(MimeAttachment.FromStreamFactory("m.eml", () => new ChunkedStream(bytes, 1), bytes.Length, "message/rfc822"));
+        spec.Attachments.Add(MimeAttachment.FromStreamFactory("m.eml", () => new ChunkedReadStream(bytes, 1), bytes.Length, "message/rfc822"));
         var writer = MimeMessageWriter.Create(spec);
         var ex = await Assert.ThrowsAsync<MimeFormatException>(() => writer.WriteMessageAsync(new MemoryStream()));
         Assert.NotNull(ex.Offset);
@@ -299,18 +299,4 @@ internal sealed class ThrowingStream(long length) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-}
-
-/// <summary>Returns at most <c>chunk</c> bytes per read.</summary>
-internal sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data, writable: false)
-{
-    public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
-
-    public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
 }
