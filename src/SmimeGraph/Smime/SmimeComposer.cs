@@ -79,6 +79,12 @@ public sealed class SmimeComposer
     /// Writes the MIME message itself (e.g. an .eml file) to <paramref name="destination"/>, after
     /// the same ceiling check as <see cref="ComposeAsync"/>.
     /// </summary>
+    /// <remarks>
+    /// The pipeline's stages are synchronous transforms, so <paramref name="destination"/> must
+    /// accept synchronous writes (a <see cref="FileStream"/> or <see cref="MemoryStream"/>); to
+    /// send a message over HTTP use <see cref="ComposeAsync"/> and <see cref="GraphPayload.WriteToAsync"/>.
+    /// With an attachment of unknown length the ceiling is checked only from what is known.
+    /// </remarks>
     public async Task<ComposedMessage> WriteMimeAsync(MessageSpec spec, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
