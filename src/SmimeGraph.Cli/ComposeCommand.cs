@@ -56,11 +56,8 @@ internal static class ComposeCommand
         }
         else if (graphBodyPath is not null)
         {
-            // The body alone: the MIME goes through memory once, bounded by the ceiling.
-            var mime = new MemoryStream();
-            messageId = (await composer.WriteMimeAsync(spec, options, mime, cancellationToken).ConfigureAwait(false)).MessageId;
-            mime.Position = 0;
-            using GraphPayload payload = await GraphPayload.FromMimeAsync(mime, options.Ceiling, cancellationToken).ConfigureAwait(false);
+            using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
+            messageId = payload.InternetMessageId!;
             await WriteOrDeleteAsync(graphBodyPath, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
         }
         else

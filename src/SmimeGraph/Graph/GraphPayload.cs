@@ -16,11 +16,19 @@ public sealed class GraphPayload : IDisposable
 
     private readonly PooledSegmentBuffer _body;
 
-    internal GraphPayload(PooledSegmentBuffer body, long mimeLength)
+    internal GraphPayload(PooledSegmentBuffer body, long mimeLength, string? internetMessageId = null)
     {
         _body = body;
         MimeLength = mimeLength;
+        InternetMessageId = internetMessageId;
     }
+
+    /// <summary>
+    /// The Message-ID (without angle brackets) of the message when SmimeGraph composed it; Graph
+    /// reports it as <c>internetMessageId</c>, so it finds the sent item after a sendMail that
+    /// returns no id. Null for a payload made from existing MIME.
+    /// </summary>
+    public string? InternetMessageId { get; }
 
     /// <summary>The request body's length in bytes (the base64 text).</summary>
     public long Length => _body.Length;
@@ -60,7 +68,7 @@ public sealed class GraphPayload : IDisposable
     }
 
     /// <summary>Creates a payload from a body that a <see cref="GraphBodyStream"/> has completed.</summary>
-    internal static GraphPayload FromCompletedBody(PooledSegmentBuffer body, long mimeLength) => new(body, mimeLength);
+    internal static GraphPayload FromCompletedBody(PooledSegmentBuffer body, long mimeLength, string? internetMessageId) => new(body, mimeLength, internetMessageId);
 
     /// <summary>Writes the body to <paramref name="destination"/>.</summary>
     public Task WriteToAsync(Stream destination, CancellationToken cancellationToken = default)

@@ -45,7 +45,7 @@ public sealed class SmimeComposer
             await plan.WriteAsync(encoder, cancellationToken).ConfigureAwait(false);
             encoder.Complete();
             EnsurePredictionHeld(plan, encoder.BytesIn);
-            return GraphPayload.FromCompletedBody(body, encoder.BytesIn);
+            return GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
         }
         catch
         {

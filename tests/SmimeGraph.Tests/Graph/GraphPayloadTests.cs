@@ -21,6 +21,7 @@ public class GraphPayloadTests
         Assert.Equal(Convert.ToBase64String(mime), body);
         Assert.Equal(body.Length, payload.Length);
         Assert.Equal(length, payload.MimeLength);
+        Assert.Null(payload.InternetMessageId);
         Assert.DoesNotContain('\n', body);
     }
 

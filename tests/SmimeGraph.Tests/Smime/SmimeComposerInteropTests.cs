@@ -138,6 +138,7 @@ public sealed class SmimeComposerInteropTests
         Assert.Contains("Bcc=carol@example.com", output, StringComparison.Ordinal);
         Assert.Contains("Subject=Quarterly figures – signed", output, StringComparison.Ordinal);
         Assert.Contains("MIME-Version=1.0", output, StringComparison.Ordinal);
+        Assert.Contains("Message-ID=<" + payload.InternetMessageId + ">\n", output, StringComparison.Ordinal);
         SmimeOptions options = Options(mode);
         if (options.Encryption is not null || options.OpaqueSignature)
         {
