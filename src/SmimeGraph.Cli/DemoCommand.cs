@@ -115,6 +115,7 @@ internal static class DemoCommand
             await output.WriteLineAsync(FormattableString.Invariant($"  Graph request body  {finalPayload.Length:N0} bytes of base64 (predicted {prediction.BodyLength:N0})")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"  ceiling             {finalPayload.Ceiling:N0} bytes; headroom {finalPayload.Headroom:N0} bytes ({100.0 * finalPayload.Headroom / finalPayload.Ceiling:F1}%)")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"  draft id            {draft.Id}")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"  internetMessageId   <{finalPayload.InternetMessageId}>")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"  sent copy           {sent.Length:N0} bytes{(roundTrip ? ", byte for byte as uploaded" : ", DIFFERS from the upload")}")).ConfigureAwait(false);
             await output.WriteLineAsync("  steps").ConfigureAwait(false);
             foreach ((string step, TimeSpan elapsed) in timings)
