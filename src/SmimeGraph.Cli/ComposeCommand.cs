@@ -146,12 +146,13 @@ internal static class ComposeCommand
         }
     }
 
-    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written file.
+    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written
+    // file. A file that could not be opened is not ours to delete: it stays as it was.
     private static async Task WriteOrDeleteAsync(string path, Func<Stream, Task> write)
     {
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         try
         {
-            var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
             await using (file.ConfigureAwait(false))
             {
                 await write(file).ConfigureAwait(false);

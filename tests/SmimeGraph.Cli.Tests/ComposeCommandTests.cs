@@ -243,6 +243,24 @@ public sealed class ComposeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_out_file_that_cannot_be_opened_is_left_as_it_was()
+    {
+        // Another writer holds the file: compose cannot open it and must not delete it either.
+        string eml = Path.Combine(_dir, "held.eml");
+        await File.WriteAllTextAsync(eml, "someone else's message");
+        int code;
+        string stderr;
+        using (new FileStream(eml, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            (code, _, stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--out", eml);
+        }
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("held.eml", stderr, StringComparison.Ordinal);
+        Assert.Equal("someone else's message", await File.ReadAllTextAsync(eml));
+    }
+
+    [Fact]
     public void BuildSpec_is_reusable_with_any_reader_that_knows_the_message_options()
     {
         var reader = new ArgumentReader(
