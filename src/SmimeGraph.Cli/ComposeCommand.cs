@@ -27,6 +27,7 @@ internal static class ComposeCommand
         SmimeOptions smime = SmimeOptionsReader.Build(reader);
         string? outPath = reader.Optional("--out");
         string? graphBodyPath = reader.Optional("--graph-body");
+        RefuseOverwritingInputs(reader, outPath, graphBodyPath);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
         // from the spec before any attachment byte is read.
@@ -124,6 +125,29 @@ internal static class ComposeCommand
         }
 
         return spec;
+    }
+
+    // An output opened for writing truncates the file, and a failure then deletes it: an output
+    // that is also an attachment (or the other output) would destroy the input.
+    private static void RefuseOverwritingInputs(ArgumentReader reader, string? outPath, string? graphBodyPath)
+    {
+        StringComparison comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        string? outFull = outPath is null ? null : Path.GetFullPath(outPath);
+        string? graphBodyFull = graphBodyPath is null ? null : Path.GetFullPath(graphBodyPath);
+        if (outFull is not null && string.Equals(outFull, graphBodyFull, comparison))
+        {
+            throw new UsageException("--out and --graph-body name the same file.");
+        }
+
+        foreach (string attachment in reader.All("--attach"))
+        {
+            string full = Path.GetFullPath(attachment);
+            string? clash = string.Equals(full, outFull, comparison) ? "--out" : string.Equals(full, graphBodyFull, comparison) ? "--graph-body" : null;
+            if (clash is not null)
+            {
+                throw new UsageException($"{clash} would overwrite the attachment '{attachment}'.");
+            }
+        }
     }
 
     private static void AddMailboxes(IList<MailboxAddress> list, string option, IReadOnlyList<string> values)

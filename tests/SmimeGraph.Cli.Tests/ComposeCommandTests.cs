@@ -260,6 +260,33 @@ public sealed class ComposeCommandTests : IDisposable
         Assert.Equal("someone else's message", await File.ReadAllTextAsync(eml));
     }
 
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("--graph-body")]
+    public async Task An_output_that_is_also_an_attachment_is_refused_and_the_attachment_kept(string output)
+    {
+        string attachment = Path.Combine(_dir, "report.bin");
+        byte[] data = RandomNumberGenerator.GetBytes(5000);
+        await File.WriteAllBytesAsync(attachment, data);
+
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--attach", attachment, output, Path.Combine(_dir, ".", "report.bin"));
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(output, stderr, StringComparison.Ordinal);
+        Assert.Equal(data, await File.ReadAllBytesAsync(attachment));
+    }
+
+    [Fact]
+    public async Task Out_and_graph_body_on_the_same_file_are_refused()
+    {
+        string target = Path.Combine(_dir, "both.out");
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--out", target, "--graph-body", target);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("--graph-body", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
+    }
+
     [Fact]
     public void BuildSpec_is_reusable_with_any_reader_that_knows_the_message_options()
     {
