@@ -68,9 +68,19 @@ internal sealed class ArgumentReader
 
     public string Required(string option) => Optional(option) ?? throw new UsageException($"{option} is required.");
 
+    /// <summary>The single value of an option that names a file, or null; an empty name is a usage error.</summary>
+    public string? OptionalPath(string option) => Optional(option) is string path ? NonEmptyPath(option, path) : null;
+
+    /// <summary>Every value of an option that names a file; an empty name is a usage error.</summary>
+    public IReadOnlyList<string> AllPaths(string option) => [.. All(option).Select(path => NonEmptyPath(option, path))];
+
     /// <summary>A value given inline or, when it starts with '@', read from that file (UTF-8).</summary>
-    public static string TextOrFile(string value) =>
-        value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;
+    public static string TextOrFile(string option, string value) =>
+        value.StartsWith('@') ? File.ReadAllText(NonEmptyPath(option, value[1..])) : value;
+
+    // The file APIs throw ArgumentException for an empty path; the user gets a usage error instead.
+    private static string NonEmptyPath(string option, string path) =>
+        path.Length > 0 ? path : throw new UsageException($"{option} needs a file name.");
 
     /// <summary>Splits <c>PATH[:password]</c>; a path that exists as given wins over a split.</summary>
     public static (string Path, string? Password) PathAndPassword(string value)

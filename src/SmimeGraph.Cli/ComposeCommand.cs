@@ -25,8 +25,8 @@ internal static class ComposeCommand
 
         MessageSpec spec = BuildSpec(reader);
         SmimeOptions smime = SmimeOptionsReader.Build(reader);
-        string? outPath = reader.Optional("--out");
-        string? graphBodyPath = reader.Optional("--graph-body");
+        string? outPath = reader.OptionalPath("--out");
+        string? graphBodyPath = reader.OptionalPath("--graph-body");
         RefuseOverwritingInputs(reader, outPath, graphBodyPath);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
@@ -100,15 +100,15 @@ internal static class ComposeCommand
 
         if (reader.Optional("--text") is string text)
         {
-            spec.TextBody = ArgumentReader.TextOrFile(text);
+            spec.TextBody = ArgumentReader.TextOrFile("--text", text);
         }
 
         if (reader.Optional("--html") is string html)
         {
-            spec.HtmlBody = ArgumentReader.TextOrFile(html);
+            spec.HtmlBody = ArgumentReader.TextOrFile("--html", html);
         }
 
-        foreach (string path in reader.All("--attach"))
+        foreach (string path in reader.AllPaths("--attach"))
         {
             spec.Attachments.Add(MimeAttachment.FromFile(path));
         }

@@ -287,6 +287,20 @@ public sealed class ComposeCommandTests : IDisposable
         Assert.False(File.Exists(target));
     }
 
+    [Theory]
+    [InlineData("--attach", "")]
+    [InlineData("--text", "@")]
+    [InlineData("--html", "@")]
+    [InlineData("--out", "")]
+    [InlineData("--graph-body", "")]
+    public async Task An_empty_file_name_is_a_usage_error(string option, string value)
+    {
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", option, value);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph compose: " + option + " ", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BuildSpec_is_reusable_with_any_reader_that_knows_the_message_options()
     {
