@@ -103,4 +103,18 @@ public sealed class SendAndDemoCommandTests
         Assert.Equal(CommandLine.Usage, code);
         Assert.StartsWith("smimegraph send: " + named, stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("99999999999")]
+    public async Task Demo_with_an_attachment_size_that_is_not_a_byte_count_is_a_usage_error(string size)
+    {
+        var stderr = new StringWriter();
+
+        int code = await CommandLine.RunAsync(["demo", "--attachment-size", size], new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph demo: --attachment-size", stderr.ToString(), StringComparison.Ordinal);
+    }
 }
