@@ -82,7 +82,10 @@ internal sealed class ArgumentReader
     private static string NonEmptyPath(string option, string path) =>
         path.Length > 0 ? path : throw new UsageException($"{option} needs a file name.");
 
-    /// <summary>Splits <c>PATH[:password]</c>; a path that exists as given wins over a split.</summary>
+    /// <summary>
+    /// Splits <c>PATH[:password]</c>; a path that exists as given wins over a split, and the
+    /// shortest existing path before a colon wins next, so a password may contain colons.
+    /// </summary>
     public static (string Path, string? Password) PathAndPassword(string value)
     {
         if (File.Exists(value))
@@ -90,7 +93,15 @@ internal sealed class ArgumentReader
             return (value, null);
         }
 
-        int colon = value.LastIndexOf(':');
-        return colon > 0 ? (value[..colon], value[(colon + 1)..]) : (value, null);
+        for (int colon = value.IndexOf(':'); colon > 0; colon = value.IndexOf(':', colon + 1))
+        {
+            if (File.Exists(value[..colon]))
+            {
+                return (value[..colon], value[(colon + 1)..]);
+            }
+        }
+
+        int last = value.LastIndexOf(':');
+        return last > 0 ? (value[..last], value[(last + 1)..]) : (value, null);
     }
 }

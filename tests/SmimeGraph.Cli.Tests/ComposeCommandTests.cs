@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using SmimeGraph.Tests;
@@ -299,6 +300,21 @@ public sealed class ComposeCommandTests : IDisposable
 
         Assert.Equal(CommandLine.Usage, code);
         Assert.StartsWith("smimegraph compose: " + option + " ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pfx_password_may_contain_colons()
+    {
+        const string password = "pass:with:colons";
+        using X509Certificate2 signer = X509CertificateLoader.LoadPkcs12FromFile(TestPaths.Cert("signer-rsa2048.pfx"), "smimegraph", X509KeyStorageFlags.Exportable);
+        string pfx = Path.Combine(_dir, "colon.pfx");
+        await File.WriteAllBytesAsync(pfx, signer.Export(X509ContentType.Pkcs12, password));
+        string eml = Path.Combine(_dir, "signed.eml");
+
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "alice@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--sign", pfx + ":" + password, "--out", eml);
+
+        Assert.True(code == CommandLine.Success, stderr);
+        Assert.Contains("multipart/signed", await File.ReadAllTextAsync(eml), StringComparison.Ordinal);
     }
 
     [Fact]
