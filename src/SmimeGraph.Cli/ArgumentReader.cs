@@ -68,11 +68,24 @@ internal sealed class ArgumentReader
 
     public string Required(string option) => Optional(option) ?? throw new UsageException($"{option} is required.");
 
-    /// <summary>A value given inline or, when it starts with '@', read from that file (UTF-8).</summary>
-    public static string TextOrFile(string value) =>
-        value.StartsWith('@') ? File.ReadAllText(value[1..]) : value;
+    /// <summary>The single value of an option that names a file, or null; an empty name is a usage error.</summary>
+    public string? OptionalPath(string option) => Optional(option) is string path ? NonEmptyPath(option, path) : null;
 
-    /// <summary>Splits <c>PATH[:password]</c>; a path that exists as given wins over a split.</summary>
+    /// <summary>Every value of an option that names a file; an empty name is a usage error.</summary>
+    public IReadOnlyList<string> AllPaths(string option) => [.. All(option).Select(path => NonEmptyPath(option, path))];
+
+    /// <summary>A value given inline or, when it starts with '@', read from that file (UTF-8).</summary>
+    public static string TextOrFile(string option, string value) =>
+        value.StartsWith('@') ? File.ReadAllText(NonEmptyPath(option, value[1..])) : value;
+
+    // The file APIs throw ArgumentException for an empty path; the user gets a usage error instead.
+    private static string NonEmptyPath(string option, string path) =>
+        path.Length > 0 ? path : throw new UsageException($"{option} needs a file name.");
+
+    /// <summary>
+    /// Splits <c>PATH[:password]</c>; a path that exists as given wins over a split, and the
+    /// shortest existing path before a colon wins next, so a password may contain colons.
+    /// </summary>
     public static (string Path, string? Password) PathAndPassword(string value)
     {
         if (File.Exists(value))
@@ -80,7 +93,15 @@ internal sealed class ArgumentReader
             return (value, null);
         }
 
-        int colon = value.LastIndexOf(':');
-        return colon > 0 ? (value[..colon], value[(colon + 1)..]) : (value, null);
+        for (int colon = value.IndexOf(':'); colon > 0; colon = value.IndexOf(':', colon + 1))
+        {
+            if (File.Exists(value[..colon]))
+            {
+                return (value[..colon], value[(colon + 1)..]);
+            }
+        }
+
+        int last = value.LastIndexOf(':');
+        return last > 0 ? (value[..last], value[(last + 1)..]) : (value, null);
     }
 }

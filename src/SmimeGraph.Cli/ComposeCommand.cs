@@ -25,8 +25,9 @@ internal static class ComposeCommand
 
         MessageSpec spec = BuildSpec(reader);
         SmimeOptions smime = SmimeOptionsReader.Build(reader);
-        string? outPath = reader.Optional("--out");
-        string? graphBodyPath = reader.Optional("--graph-body");
+        string? outPath = reader.OptionalPath("--out");
+        string? graphBodyPath = reader.OptionalPath("--graph-body");
+        RefuseOverwritingInputs(reader, outPath, graphBodyPath);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
         // from the spec before any attachment byte is read.
@@ -96,15 +97,15 @@ internal static class ComposeCommand
 
         if (reader.Optional("--text") is string text)
         {
-            spec.TextBody = ArgumentReader.TextOrFile(text);
+            spec.TextBody = ArgumentReader.TextOrFile("--text", text);
         }
 
         if (reader.Optional("--html") is string html)
         {
-            spec.HtmlBody = ArgumentReader.TextOrFile(html);
+            spec.HtmlBody = ArgumentReader.TextOrFile("--html", html);
         }
 
-        foreach (string path in reader.All("--attach"))
+        foreach (string path in reader.AllPaths("--attach"))
         {
             spec.Attachments.Add(MimeAttachment.FromFile(path));
         }
@@ -121,6 +122,29 @@ internal static class ComposeCommand
         }
 
         return spec;
+    }
+
+    // An output opened for writing truncates the file, and a failure then deletes it: an output
+    // that is also an attachment (or the other output) would destroy the input.
+    private static void RefuseOverwritingInputs(ArgumentReader reader, string? outPath, string? graphBodyPath)
+    {
+        StringComparison comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        string? outFull = outPath is null ? null : Path.GetFullPath(outPath);
+        string? graphBodyFull = graphBodyPath is null ? null : Path.GetFullPath(graphBodyPath);
+        if (outFull is not null && string.Equals(outFull, graphBodyFull, comparison))
+        {
+            throw new UsageException("--out and --graph-body name the same file.");
+        }
+
+        foreach (string attachment in reader.All("--attach"))
+        {
+            string full = Path.GetFullPath(attachment);
+            string? clash = string.Equals(full, outFull, comparison) ? "--out" : string.Equals(full, graphBodyFull, comparison) ? "--graph-body" : null;
+            if (clash is not null)
+            {
+                throw new UsageException($"{clash} would overwrite the attachment '{attachment}'.");
+            }
+        }
     }
 
     private static void AddMailboxes(IList<MailboxAddress> list, string option, IReadOnlyList<string> values)
@@ -143,12 +167,13 @@ internal static class ComposeCommand
         }
     }
 
-    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written file.
+    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written
+    // file. A file that could not be opened is not ours to delete: it stays as it was.
     private static async Task WriteOrDeleteAsync(string path, Func<Stream, Task> write)
     {
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         try
         {
-            var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
             await using (file.ConfigureAwait(false))
             {
                 await write(file).ConfigureAwait(false);

@@ -24,9 +24,12 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
     {
         var reader = new ArgumentReader(args, ["--attachment-size"], ["--keep"]);
-        int attachmentLength = reader.Optional("--attachment-size") is string size
-            ? int.Parse(size, NumberStyles.None, CultureInfo.InvariantCulture)
-            : AttachmentLength;
+        int attachmentLength = AttachmentLength;
+        if (reader.Optional("--attachment-size") is string size && !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out attachmentLength))
+        {
+            throw new UsageException($"--attachment-size takes a number of bytes, not '{size}'.");
+        }
+
         TextWriter output = console.Out;
         string work = Path.Combine(Path.GetTempPath(), "smimegraph-demo-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);

@@ -35,14 +35,25 @@ internal static class SendCommand
         Uri graph = Uri.TryCreate(reader.Optional("--graph") ?? GraphMimeTransportOptions.GlobalBaseAddress.ToString(), UriKind.Absolute, out Uri? uri)
             ? uri
             : throw new UsageException("--graph takes an absolute URL, e.g. https://graph.microsoft.com/v1.0.");
-        GraphMailbox mailbox = GraphMailbox.Parse(reader.Optional("--mailbox") ?? "me");
+        GraphMailbox mailbox = ParseMailbox(reader.Optional("--mailbox") ?? "me");
+
+        // The transport checks the address (http or https, no query): a bad one is a usage error
+        // found before any attachment is read.
+        using var http = new HttpClient();
+        GraphMimeTransport transport;
+        try
+        {
+            transport = new GraphMimeTransport(http, _ => ValueTask.FromResult(token), new GraphMimeTransportOptions { BaseAddress = graph });
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException("--graph takes an absolute http(s) URL without a query, e.g. https://graph.microsoft.com/v1.0.");
+        }
 
         MessageSpec spec = ComposeCommand.BuildSpec(reader);
         SmimeOptions options = SmimeOptionsReader.Build(reader);
         using GraphPayload payload = await new SmimeComposer().ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
 
-        using var http = new HttpClient();
-        var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult(token), new GraphMimeTransportOptions { BaseAddress = graph });
         string sizes = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes of request body, {payload.Headroom:N0} under the ceiling");
         if (reader.Has("--draft"))
         {
@@ -56,5 +67,17 @@ internal static class SendCommand
         }
 
         return CommandLine.Success;
+    }
+
+    private static GraphMailbox ParseMailbox(string value)
+    {
+        try
+        {
+            return GraphMailbox.Parse(value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--mailbox takes me or a user id or principal name: {ex.Message}");
+        }
     }
 }

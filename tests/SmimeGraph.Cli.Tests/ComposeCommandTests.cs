@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using SmimeGraph.Tests;
@@ -240,6 +241,80 @@ public sealed class ComposeCommandTests : IDisposable
         Assert.Equal(CommandLine.Rejected, code);
         Assert.Contains("ceiling", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(graphBody));
+    }
+
+    [Fact]
+    public async Task An_out_file_that_cannot_be_opened_is_left_as_it_was()
+    {
+        // Another writer holds the file: compose cannot open it and must not delete it either.
+        string eml = Path.Combine(_dir, "held.eml");
+        await File.WriteAllTextAsync(eml, "someone else's message");
+        int code;
+        string stderr;
+        using (new FileStream(eml, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            (code, _, stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--out", eml);
+        }
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("held.eml", stderr, StringComparison.Ordinal);
+        Assert.Equal("someone else's message", await File.ReadAllTextAsync(eml));
+    }
+
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("--graph-body")]
+    public async Task An_output_that_is_also_an_attachment_is_refused_and_the_attachment_kept(string output)
+    {
+        string attachment = Path.Combine(_dir, "report.bin");
+        byte[] data = RandomNumberGenerator.GetBytes(5000);
+        await File.WriteAllBytesAsync(attachment, data);
+
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--attach", attachment, output, Path.Combine(_dir, ".", "report.bin"));
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(output, stderr, StringComparison.Ordinal);
+        Assert.Equal(data, await File.ReadAllBytesAsync(attachment));
+    }
+
+    [Fact]
+    public async Task Out_and_graph_body_on_the_same_file_are_refused()
+    {
+        string target = Path.Combine(_dir, "both.out");
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--out", target, "--graph-body", target);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("--graph-body", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
+    }
+
+    [Theory]
+    [InlineData("--attach", "")]
+    [InlineData("--text", "@")]
+    [InlineData("--html", "@")]
+    [InlineData("--out", "")]
+    [InlineData("--graph-body", "")]
+    public async Task An_empty_file_name_is_a_usage_error(string option, string value)
+    {
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "a@example.com", "--to", "b@example.com", "--subject", "s", option, value);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph compose: " + option + " ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pfx_password_may_contain_colons()
+    {
+        const string password = "pass:with:colons";
+        using X509Certificate2 signer = X509CertificateLoader.LoadPkcs12FromFile(TestPaths.Cert("signer-rsa2048.pfx"), "smimegraph", X509KeyStorageFlags.Exportable);
+        string pfx = Path.Combine(_dir, "colon.pfx");
+        await File.WriteAllBytesAsync(pfx, signer.Export(X509ContentType.Pkcs12, password));
+        string eml = Path.Combine(_dir, "signed.eml");
+
+        (int code, _, string stderr) = await RunAsync("compose", "--from", "alice@example.com", "--to", "b@example.com", "--subject", "s", "--text", "t", "--sign", pfx + ":" + password, "--out", eml);
+
+        Assert.True(code == CommandLine.Success, stderr);
+        Assert.Contains("multipart/signed", await File.ReadAllTextAsync(eml), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -87,4 +87,34 @@ public sealed class SendAndDemoCommandTests
         Assert.Equal(CommandLine.Usage, code);
         Assert.Contains("password", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--mailbox", "", "--mailbox")]
+    [InlineData("--mailbox", "  ", "--mailbox")]
+    [InlineData("--graph", "ftp://127.0.0.1:9/v1.0", "--graph")]
+    [InlineData("--graph", "http://127.0.0.1:9/v1.0?x=1", "--graph")]
+    public async Task A_malformed_mailbox_or_graph_address_is_a_usage_error(string option, string value, string named)
+    {
+        var stderr = new StringWriter();
+        string[] args = ["send", "--graph", "http://127.0.0.1:9/v1.0", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "s", option, value];
+
+        int code = await CommandLine.RunAsync(args, new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph send: " + named, stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("99999999999")]
+    public async Task Demo_with_an_attachment_size_that_is_not_a_byte_count_is_a_usage_error(string size)
+    {
+        var stderr = new StringWriter();
+
+        int code = await CommandLine.RunAsync(["demo", "--attachment-size", size], new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.StartsWith("smimegraph demo: --attachment-size", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

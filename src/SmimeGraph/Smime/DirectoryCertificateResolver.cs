@@ -84,12 +84,11 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
 
             try
             {
-                if (new FileInfo(path).Length > MaxFileLength)
+                if (ReadAtMostMaxFileLength(path) is not byte[] data)
                 {
                     continue;
                 }
 
-                byte[] data = File.ReadAllBytes(path);
                 var certificates = new X509Certificate2Collection();
                 if (data.AsSpan().IndexOf("-----BEGIN "u8) >= 0)
                 {
@@ -134,17 +133,15 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
                 continue;
             }
 
-            byte[] data;
+            byte[]? data;
             try
             {
-                var info = new FileInfo(path);
-                if (info.Length > MaxFileLength)
+                data = ReadAtMostMaxFileLength(path);
+                if (data is null)
                 {
                     candidates.Unreadable(path, $"the file is larger than {MaxFileLength} bytes");
                     continue;
                 }
-
-                data = File.ReadAllBytes(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -172,6 +169,30 @@ public sealed class DirectoryCertificateResolver : ICertificateResolver
                 candidates.Unreadable(path, $"the file could not be read as {(pkcs12 ? "PKCS #12 (is the password right?)" : "a certificate")}: {ex.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// The file's bytes, or null when there are more than <see cref="MaxFileLength"/>. The read
+    /// itself is bounded: a device or a file that grows as it is read reports a length that says
+    /// nothing about where it ends.
+    /// </summary>
+    private static byte[]? ReadAtMostMaxFileLength(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var data = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = file.Read(chunk)) > 0)
+        {
+            if (data.Length + read > MaxFileLength)
+            {
+                return null;
+            }
+
+            data.Write(chunk, 0, read);
+        }
+
+        return data.ToArray();
     }
 
     private void OfferPkcs12(CertificateCandidates candidates, string path, byte[] data)

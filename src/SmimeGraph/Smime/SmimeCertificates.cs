@@ -31,30 +31,46 @@ public static class SmimeCertificates
         ArgumentNullException.ThrowIfNull(from);
         X509Certificate2 certificate = await resolver.FindSigningCertificateAsync(from.Address, at, cancellationToken).ConfigureAwait(false);
         var signer = new SmimeSigner(certificate);
-        X509Certificate2Collection authorities = await resolver.FindCertificateAuthoritiesAsync(cancellationToken).ConfigureAwait(false);
-        X509Certificate2[] own = [.. authorities];
         try
         {
-            if (intermediates is not null)
+            X509Certificate2Collection authorities = await resolver.FindCertificateAuthoritiesAsync(cancellationToken).ConfigureAwait(false);
+            X509Certificate2[] own = [.. authorities];
+            try
             {
-                authorities.AddRange(intermediates);
+                if (intermediates is not null)
+                {
+                    authorities.AddRange(intermediates);
+                }
+
+                foreach (X509Certificate2 member in BuildChain(certificate, authorities, at))
+                {
+                    signer.Chain.Add(member);
+                }
+            }
+            finally
+            {
+                // Only the resolver's own certificates are disposed; the caller's stay the caller's.
+                foreach (X509Certificate2 authority in own)
+                {
+                    authority.Dispose();
+                }
             }
 
-            foreach (X509Certificate2 member in BuildChain(certificate, authorities, at))
-            {
-                signer.Chain.Add(member);
-            }
+            signer.EncryptionCertificate = await FindPreferredOrNullAsync(resolver, from.Address, at, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            // Only the resolver's own certificates are disposed; the caller's stay the caller's.
-            foreach (X509Certificate2 authority in own)
+            // The signer is never returned: its certificate (and private key) and the chain copies
+            // are released here rather than left to the finalizer.
+            certificate.Dispose();
+            foreach (X509Certificate2 member in signer.Chain)
             {
-                authority.Dispose();
+                member.Dispose();
             }
+
+            throw;
         }
 
-        signer.EncryptionCertificate = await FindPreferredOrNullAsync(resolver, from.Address, at, cancellationToken).ConfigureAwait(false);
         return signer;
     }
 

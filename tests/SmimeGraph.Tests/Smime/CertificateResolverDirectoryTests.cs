@@ -153,6 +153,29 @@ public sealed class CertificateResolverDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_claims_no_length_but_never_ends_is_read_only_up_to_the_limit()
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return; // no endless device file on this platform
+        }
+
+        // A device (or a file growing as it is read) reports a length of 0: the read itself is bounded.
+        string folder = Folder("recipient-rsa2048.pem");
+        File.CreateSymbolicLink(Path.Combine(folder, "endless.pem"), "/dev/zero");
+        var resolver = new DirectoryCertificateResolver(folder);
+
+        IReadOnlyList<X509Certificate2> found = await resolver.FindEncryptionCertificatesAsync("bob@example.com", Now);
+        Assert.Single(found).Dispose();
+        var ex = await Assert.ThrowsAsync<CertificateNotFoundException>(() => resolver.FindEncryptionCertificatesAsync("carol@example.com", Now));
+        RejectedCertificate endless = Assert.Single(ex.Rejected, r => r.Source.EndsWith("endless.pem", StringComparison.Ordinal));
+        Assert.Contains($"larger than {DirectoryCertificateResolver.MaxFileLength} bytes", endless.Reasons[0], StringComparison.Ordinal);
+
+        X509Certificate2Collection authorities = await resolver.FindCertificateAuthoritiesAsync();
+        Assert.Empty(authorities);
+    }
+
+    [Fact]
     public async Task A_cancelled_lookup_stops()
     {
         var resolver = new DirectoryCertificateResolver(Folder());
