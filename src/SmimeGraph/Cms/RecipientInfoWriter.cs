@@ -23,7 +23,8 @@ internal abstract class RecipientInfoWriter
     public abstract int Version { get; }
 
     /// <summary>
-    /// Chooses key transport for RSA certificates and key agreement for EC certificates; throws
+    /// Chooses key transport for RSA certificates and key agreement for EC certificates (the
+    /// key usage each needs is <see cref="CertificatePolicy"/>'s to check); throws
     /// <see cref="CertificatePolicyException"/> when the key cannot receive a content key.
     /// </summary>
     public static RecipientInfoWriter Create(X509Certificate2 certificate, bool useRsaOaep, int contentKeyLength)
@@ -31,10 +32,8 @@ internal abstract class RecipientInfoWriter
         switch (certificate.PublicKey.Oid.Value)
         {
             case Oids.RsaKeyTransport:
-                RequireKeyUsage(certificate, X509KeyUsageFlags.KeyEncipherment, "keyEncipherment", "RSA key transport");
                 return new KeyTransRecipientInfoWriter(certificate, useRsaOaep);
             case Oids.OriginatorEcPublicKey:
-                RequireKeyUsage(certificate, X509KeyUsageFlags.KeyAgreement, "keyAgreement", "ECDH key agreement");
                 return KeyAgreeRecipientInfoWriter.Create(certificate, contentKeyLength);
             default:
                 throw new CertificatePolicyException(
@@ -70,15 +69,6 @@ internal abstract class RecipientInfoWriter
         encoded[0] = 0x02;
         writer.WriteEncodedValue(encoded);
         writer.PopSequence();
-    }
-
-    // RFC 8550 §4.4.2: a keyUsage extension, when present, must allow the operation this key performs.
-    private static void RequireKeyUsage(X509Certificate2 certificate, X509KeyUsageFlags flag, string name, string use)
-    {
-        if (CertificateExtensionReader.KeyUsage(certificate) is X509KeyUsageFlags usage && (usage & flag) == 0)
-        {
-            throw new CertificatePolicyException($"The recipient certificate is refused: its key usage does not allow {name}, which {use} needs.", certificate);
-        }
     }
 
     private protected static CryptographicException Unexpected(string what) => new($"The {what} has an unexpected length.");

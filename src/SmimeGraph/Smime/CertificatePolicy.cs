@@ -53,6 +53,20 @@ public static class CertificatePolicy
                     ? "its key usage allows neither digitalSignature nor nonRepudiation"
                     : "its key usage allows neither keyEncipherment nor keyAgreement");
             }
+            else if (purpose == CertificatePurpose.Encryption)
+            {
+                // RFC 8550 §4.4.2 with RFC 5652 §6.2: an RSA key receives the content key by key
+                // transport (keyEncipherment), an EC key by key agreement (keyAgreement).
+                switch (certificate.PublicKey.Oid.Value)
+                {
+                    case RsaEncryptionOid when (flags & X509KeyUsageFlags.KeyEncipherment) == 0:
+                        problems.Add("its key usage does not allow keyEncipherment, which RSA key transport needs");
+                        break;
+                    case EcPublicKeyOid when (flags & X509KeyUsageFlags.KeyAgreement) == 0:
+                        problems.Add("its key usage does not allow keyAgreement, which ECDH key agreement needs");
+                        break;
+                }
+            }
         }
 
         // RFC 8550 §4.4.4: an extendedKeyUsage, when present, must contain emailProtection or anyExtendedKeyUsage.
