@@ -102,7 +102,7 @@ internal sealed class KeyAgreeRecipientInfoWriter : RecipientInfoWriter
         writer.PushSequence(originator);
         writer.PushSequence(originatorKey);
         writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.OriginatorEcPublicKey);
+        writer.WriteObjectIdentifier(Oids.EcPublicKey);
         writer.PopSequence();
         writer.WriteBitString(EncodePoint(ephemeralPublic.Q));
         writer.PopSequence(originatorKey);

@@ -66,7 +66,7 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
         if (!_useOaep)
         {
             // RFC 3370 §4.2.1: rsaEncryption, parameters NULL.
-            writer.WriteObjectIdentifier(Oids.RsaKeyTransport);
+            writer.WriteObjectIdentifier(Oids.RsaEncryption);
             writer.WriteNull();
         }
         else
@@ -84,7 +84,7 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
             writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
             writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
             writer.PushSequence();
-            writer.WriteObjectIdentifier(Oids.OaepMgf1);
+            writer.WriteObjectIdentifier(Oids.MaskGenerationMgf1);
             WriteSha256Identifier(writer);
             writer.PopSequence();
             writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
@@ -97,7 +97,7 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
     private static void WriteSha256Identifier(AsnWriter writer)
     {
         writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.OaepSha256);
+        writer.WriteObjectIdentifier(Oids.DigestSha256);
         writer.WriteNull();
         writer.PopSequence();
     }

@@ -47,12 +47,6 @@ internal static partial class Oids
     public const string SignatureEcdsaWithSha384 = "1.2.840.10045.4.3.3";
     public const string SignatureEcdsaWithSha512 = "1.2.840.10045.4.3.4";
 
-    // RFC 5084 §3.2, RFC 3565 §4.1: AES content encryption, announced in smimeCapabilities.
-    public const string CapabilityAes128Cbc = "2.16.840.1.101.3.4.1.2";
-    public const string CapabilityAes256Cbc = "2.16.840.1.101.3.4.1.42";
-    public const string CapabilityAes128Gcm = "2.16.840.1.101.3.4.1.6";
-    public const string CapabilityAes256Gcm = "2.16.840.1.101.3.4.1.46";
-
-    // RFC 3560 §2.2: id-RSAES-OAEP, announced in smimeCapabilities.
-    public const string CapabilityRsaesOaep = "1.2.840.113549.1.1.7";
+    // smimeCapabilities (RFC 8551 §2.5.2) announce Aes256Gcm, Aes128Gcm, Aes256Cbc, Aes128Cbc
+    // and RsaesOaep, declared with the encryption OIDs.
 }

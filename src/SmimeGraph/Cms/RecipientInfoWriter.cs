@@ -31,9 +31,9 @@ internal abstract class RecipientInfoWriter
     {
         switch (certificate.PublicKey.Oid.Value)
         {
-            case Oids.RsaKeyTransport:
+            case Oids.RsaEncryption:
                 return new KeyTransRecipientInfoWriter(certificate, useRsaOaep);
-            case Oids.OriginatorEcPublicKey:
+            case Oids.EcPublicKey:
                 return KeyAgreeRecipientInfoWriter.Create(certificate, contentKeyLength);
             default:
                 throw new CertificatePolicyException(

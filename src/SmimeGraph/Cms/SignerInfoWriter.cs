@@ -406,7 +406,7 @@ internal sealed class SignerInfoWriter
         //   SMIMECapability ::= SEQUENCE { capabilityID OBJECT IDENTIFIER, parameters ANY DEFINED BY capabilityID OPTIONAL }
         // What we can decrypt, strongest first.
         writer.PushSequence();
-        foreach (string capability in (ReadOnlySpan<string>)[Oids.CapabilityAes256Gcm, Oids.CapabilityAes128Gcm, Oids.CapabilityAes256Cbc, Oids.CapabilityAes128Cbc])
+        foreach (string capability in (ReadOnlySpan<string>)[Oids.Aes256Gcm, Oids.Aes128Gcm, Oids.Aes256Cbc, Oids.Aes128Cbc])
         {
             writer.PushSequence();
             writer.WriteObjectIdentifier(capability);
@@ -420,7 +420,7 @@ internal sealed class SignerInfoWriter
         //     maskGenFunc       [1] AlgorithmIdentifier DEFAULT mgf1SHA1Identifier,
         //     pSourceFunc       [2] AlgorithmIdentifier DEFAULT pSpecifiedEmptyIdentifier }
         writer.PushSequence();
-        writer.WriteObjectIdentifier(Oids.CapabilityRsaesOaep);
+        writer.WriteObjectIdentifier(Oids.RsaesOaep);
         writer.PushSequence();
         WriteHashAndMaskGeneration(writer, HashAlgorithmName.SHA256);
         writer.PopSequence();

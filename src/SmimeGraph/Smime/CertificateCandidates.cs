@@ -1,6 +1,8 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
+using SmimeGraph.Cms;
+
 namespace SmimeGraph.Smime;
 
 /// <summary>
@@ -10,7 +12,6 @@ namespace SmimeGraph.Smime;
 /// </summary>
 internal sealed class CertificateCandidates : IDisposable
 {
-    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     private readonly List<X509Certificate2> _accepted = [];
     private readonly List<RejectedCertificate> _rejected = [];
@@ -121,7 +122,7 @@ internal sealed class CertificateCandidates : IDisposable
     internal static int SecurityStrength(X509Certificate2 certificate)
     {
         int bits = KeyBits(certificate);
-        return certificate.PublicKey.Oid.Value == EcPublicKeyOid
+        return certificate.PublicKey.Oid.Value == Oids.EcPublicKey
             ? Math.Min(bits / 2, 256)
             : bits switch
             {
@@ -136,7 +137,7 @@ internal sealed class CertificateCandidates : IDisposable
     /// <summary>The RSA modulus length or the EC field size, read from the SubjectPublicKeyInfo; 0 when unknown.</summary>
     internal static int KeyBits(X509Certificate2 certificate)
     {
-        if (certificate.PublicKey.Oid.Value != EcPublicKeyOid)
+        if (certificate.PublicKey.Oid.Value != Oids.EcPublicKey)
         {
             return CertificatePolicy.RsaModulusBits(certificate);
         }

@@ -2,6 +2,8 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
+using SmimeGraph.Cms;
+
 namespace SmimeGraph.Smime;
 
 /// <summary>
@@ -16,9 +18,6 @@ public static class CertificatePolicy
 
     internal const string EmailProtectionOid = "1.3.6.1.5.5.7.3.4";
     internal const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
-    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
-    private const string RsaPssOid = "1.2.840.113549.1.1.10";
-    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     /// <summary>
     /// Lists every reason <paramref name="certificate"/> is not acceptable for
@@ -59,10 +58,10 @@ public static class CertificatePolicy
                 // transport (keyEncipherment), an EC key by key agreement (keyAgreement).
                 switch (certificate.PublicKey.Oid.Value)
                 {
-                    case RsaEncryptionOid when (flags & X509KeyUsageFlags.KeyEncipherment) == 0:
+                    case Oids.RsaEncryption when (flags & X509KeyUsageFlags.KeyEncipherment) == 0:
                         problems.Add("its key usage does not allow keyEncipherment, which RSA key transport needs");
                         break;
-                    case EcPublicKeyOid when (flags & X509KeyUsageFlags.KeyAgreement) == 0:
+                    case Oids.EcPublicKey when (flags & X509KeyUsageFlags.KeyAgreement) == 0:
                         problems.Add("its key usage does not allow keyAgreement, which ECDH key agreement needs");
                         break;
                 }
@@ -82,7 +81,7 @@ public static class CertificatePolicy
         // importing a public key costs more than the rest of this policy together.
         switch (certificate.PublicKey.Oid.Value)
         {
-            case RsaEncryptionOid or RsaPssOid:
+            case Oids.RsaEncryption or Oids.SignatureRsassaPss:
                 int bits = RsaModulusBits(certificate);
                 if (bits < MinimumRsaKeySize)
                 {
@@ -90,7 +89,7 @@ public static class CertificatePolicy
                 }
 
                 break;
-            case EcPublicKeyOid:
+            case Oids.EcPublicKey:
                 break;
             default:
                 problems.Add($"its key algorithm ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}) is not supported");
