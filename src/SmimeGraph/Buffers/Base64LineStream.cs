@@ -8,7 +8,7 @@ namespace SmimeGraph.Buffers;
 /// ended by CRLF (RFC 2045 §6.8) and writes the text to another stream through a pooled buffer.
 /// <see cref="Complete"/> (or disposal) writes the final quartet and the last CRLF.
 /// </summary>
-internal sealed class Base64LineStream : Stream
+internal sealed class Base64LineStream : WriteOnlyStream
 {
     private const int BufferSize = 16 * 1024;
 
@@ -34,17 +34,7 @@ internal sealed class Base64LineStream : Stream
     /// <summary>The exact encoded length of <paramref name="inputLength"/> bytes; every line, the last included, ends with CRLF.</summary>
     public static long EncodedLength(long inputLength) => Base64LineEncoder.EncodedLength(inputLength);
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => !_completed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> source)
     {
         while (!EncodeSome(ref source, isFinalBlock: false))
@@ -52,9 +42,6 @@ internal sealed class Base64LineStream : Stream
             FlushBuffer();
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {

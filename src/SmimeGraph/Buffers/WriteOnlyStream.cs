@@ -9,7 +9,7 @@ internal abstract class WriteOnlyStream : Stream
 {
     public sealed override bool CanRead => false;
     public sealed override bool CanSeek => false;
-    public sealed override bool CanWrite => true;
+    public override bool CanWrite => true;
     public sealed override long Length => throw new NotSupportedException();
     public sealed override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() { }
@@ -19,7 +19,11 @@ internal abstract class WriteOnlyStream : Stream
 
     public abstract override void Write(ReadOnlySpan<byte> buffer);
 
-    public sealed override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public sealed override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        Write(buffer.AsSpan(offset, count));
+    }
 
     public sealed override void WriteByte(byte value) => Write([value]);
 
@@ -30,6 +34,9 @@ internal abstract class WriteOnlyStream : Stream
         return ValueTask.CompletedTask;
     }
 
-    public sealed override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public sealed override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 }

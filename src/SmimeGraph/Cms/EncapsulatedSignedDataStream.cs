@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
+using SmimeGraph.Buffers;
+
 namespace SmimeGraph.Cms;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace SmimeGraph.Cms;
 /// <see cref="SignedDataWriter.EncapsulatedSegmentLength"/>-byte segments in one pooled buffer
 /// (cleared on return), so the output is the same however the writes are split.
 /// </remarks>
-internal sealed class EncapsulatedSignedDataStream : Stream
+internal sealed class EncapsulatedSignedDataStream : WriteOnlyStream
 {
     private readonly SignedDataWriter _writer;
     private readonly Stream _destination;
@@ -37,25 +39,7 @@ internal sealed class EncapsulatedSignedDataStream : Stream
         }
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_completed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -117,14 +101,6 @@ internal sealed class EncapsulatedSignedDataStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    public override void WriteByte(byte value) => Write(new ReadOnlySpan<byte>(in value));
-
     public override void Flush()
     {
         // Nothing is held back except an unfinished segment, which must stay whole.
@@ -132,12 +108,6 @@ internal sealed class EncapsulatedSignedDataStream : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _destination.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

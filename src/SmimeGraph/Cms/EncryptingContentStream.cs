@@ -1,3 +1,5 @@
+using SmimeGraph.Buffers;
+
 namespace SmimeGraph.Cms;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SmimeGraph.Cms;
 /// against the announced length and completes the structure on dispose. A failed write leaves it
 /// faulted, and disposing a faulted stream only releases its buffers.
 /// </summary>
-internal abstract class EncryptingContentStream : Stream
+internal abstract class EncryptingContentStream : WriteOnlyStream
 {
     private readonly long? _contentLength;
     private long _written;
@@ -20,24 +22,11 @@ internal abstract class EncryptingContentStream : Stream
 
     protected Stream Destination { get; }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => !_disposed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Flush()
     {
         // Ciphertext goes out a chunk at a time; nothing partial can be flushed before the end.
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -54,12 +43,6 @@ internal abstract class EncryptingContentStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -74,8 +57,6 @@ internal abstract class EncryptingContentStream : Stream
             throw;
         }
     }
-
-    public override void WriteByte(byte value) => Write([value]);
 
     protected abstract void WriteCore(ReadOnlySpan<byte> buffer);
 
