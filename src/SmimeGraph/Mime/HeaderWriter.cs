@@ -134,6 +134,13 @@ internal static class HeaderWriter
     }
 
     /// <summary>True for an RFC 2045 §5.1 token: printable ASCII without SPACE and tspecials.</summary>
+    /// <summary>Writes <paramref name="text"/>, which the caller knows to be ASCII (delimiters, fixed lines).</summary>
+    public static void WriteAscii(IBufferWriter<byte> destination, string text)
+    {
+        int count = Encoding.ASCII.GetBytes(text, destination.GetSpan(text.Length));
+        destination.Advance(count);
+    }
+
     public static bool IsToken(string value) =>
         value.Length > 0 && value.All(c => c is > ' ' and < (char)0x7F && !"()<>@,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal));
 

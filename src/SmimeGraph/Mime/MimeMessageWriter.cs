@@ -217,7 +217,7 @@ public sealed class MimeMessageWriter
             HeaderWriter.WriteField(output, "Subject", spec.Subject);
         }
 
-        WriteAscii(output, "Date: " + FormatDate(date) + "\r\n");
+        HeaderWriter.WriteAscii(output, "Date: " + FormatDate(date) + "\r\n");
         HeaderWriter.WriteMessageIds(output, "Message-ID", [messageId]);
         if (spec.InReplyTo is not null)
         {
@@ -232,7 +232,7 @@ public sealed class MimeMessageWriter
         if (spec.Importance != MessageImportance.Normal)
         {
             // RFC 2156 §5.3.4: importance ::= "low" / "normal" / "high".
-            WriteAscii(output, spec.Importance == MessageImportance.High ? "Importance: high\r\n" : "Importance: low\r\n");
+            HeaderWriter.WriteAscii(output, spec.Importance == MessageImportance.High ? "Importance: high\r\n" : "Importance: low\r\n");
         }
 
         foreach ((string name, string value) in spec.Headers)
@@ -247,7 +247,7 @@ public sealed class MimeMessageWriter
             HeaderWriter.WriteField(output, name, value ?? string.Empty);
         }
 
-        WriteAscii(output, "MIME-Version: 1.0\r\n");
+        HeaderWriter.WriteAscii(output, "MIME-Version: 1.0\r\n");
         return output.WrittenSpan.ToArray();
     }
 
@@ -294,12 +294,6 @@ public sealed class MimeMessageWriter
         return id;
     }
 
-    private static void WriteAscii(IBufferWriter<byte> output, string text)
-    {
-        int count = Encoding.ASCII.GetBytes(text, output.GetSpan(text.Length));
-        output.Advance(count);
-    }
-
     /// <summary>Either fixed bytes or an attachment's content, encoded while written.</summary>
     private readonly record struct BodySegment(byte[]? Literal, MimeAttachment? Attachment)
     {
@@ -317,7 +311,7 @@ public sealed class MimeMessageWriter
 
         public ArrayBufferWriter<byte> Text { get; private set; } = new(1024);
 
-        public void Ascii(string text) => WriteAscii(Text, text);
+        public void Ascii(string text) => HeaderWriter.WriteAscii(Text, text);
 
         public void Bytes(ReadOnlySpan<byte> bytes) => Text.Write(bytes);
 

@@ -47,15 +47,15 @@ internal sealed class MessagePlan
             _signedHead = Render(w =>
             {
                 HeaderWriter.WriteContentType(w, "multipart/signed", ("protocol", "application/pkcs7-signature"), ("micalg", signer.MicAlg), ("boundary", boundary));
-                Ascii(w, "\r\nThis is an S/MIME signed message.\r\n--" + boundary + "\r\n");
+                HeaderWriter.WriteAscii(w, "\r\nThis is an S/MIME signed message.\r\n--" + boundary + "\r\n");
             });
             _signaturePartHead = Render(w =>
             {
-                Ascii(w, "\r\n--" + boundary + "\r\n");
+                HeaderWriter.WriteAscii(w, "\r\n--" + boundary + "\r\n");
                 HeaderWriter.WriteContentType(w, "application/pkcs7-signature", ("name", "smime.p7s"));
                 HeaderWriter.WriteField(w, "Content-Transfer-Encoding", "base64");
                 HeaderWriter.WriteParameterizedField(w, "Content-Disposition", "attachment", ("filename", "smime.p7s"));
-                Ascii(w, "\r\n");
+                HeaderWriter.WriteAscii(w, "\r\n");
             });
             _signedTail = System.Text.Encoding.ASCII.GetBytes("\r\n--" + boundary + "--\r\n");
         }
@@ -124,22 +124,16 @@ internal sealed class MessagePlan
         }
 
         destination.Write(_envelopeHead);
-        var base64 = new Base64LineStream(destination);
-        try
-        {
-            Stream stage = _envelope.Open(base64, SignedEntityLength);
+        await WriteBase64Async(
+            destination,
+            base64 =>
+            {
+                Stream stage = _envelope.Open(base64, SignedEntityLength);
 
-            // AES-GCM holds the plaintext until it completes, so the body's own guard would only
-            // see it at the end: bound what it may hold by the ceiling (length unknown up front).
-            await WriteThroughAsync(_envelope.IsAuthenticated ? new CeilingWriteStream(stage, _ceiling) : stage, WriteSignedEntityAsync, cancellationToken).ConfigureAwait(false);
-            base64.Complete();
-        }
-        catch
-        {
-            // Returns the pooled buffer (cleared) without writing a final block after the failure.
-            base64.Abort();
-            throw;
-        }
+                // AES-GCM holds the plaintext until it completes, so the body's own guard would only
+                // see it at the end: bound what it may hold by the ceiling (length unknown up front).
+                return WriteThroughAsync(_envelope.IsAuthenticated ? new CeilingWriteStream(stage, _ceiling) : stage, WriteSignedEntityAsync, cancellationToken);
+            }).ConfigureAwait(false);
     }
 
     private async Task WriteSignedEntityAsync(Stream destination, CancellationToken cancellationToken)
@@ -153,19 +147,9 @@ internal sealed class MessagePlan
         if (_opaque)
         {
             destination.Write(_opaqueHead);
-            var base64 = new Base64LineStream(destination);
-            try
-            {
-                await WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken).ConfigureAwait(false);
-                base64.Complete();
-            }
-            catch
-            {
-                // Inside an encryption stage this buffer holds the plaintext: cleared and returned.
-                base64.Abort();
-                throw;
-            }
-
+            await WriteBase64Async(
+                destination,
+                base64 => WriteThroughAsync(_signer.OpenEncapsulated(base64, _mime.BodyEntityLength), _mime.WriteBodyEntityAsync, cancellationToken)).ConfigureAwait(false);
             return;
         }
 
@@ -187,6 +171,26 @@ internal sealed class MessagePlan
         signatureBase64.Write(signature);
         signatureBase64.Complete();
         destination.Write(_signedTail);
+    }
+
+    /// <summary>
+    /// Writes a CMS structure as the base64 body of an application/pkcs7-mime entity (RFC 8551
+    /// §3.2, lines of 76). After a failure the encoder's pooled buffer, which inside an
+    /// encryption stage holds plaintext, is cleared and returned without a final block.
+    /// </summary>
+    private static async Task WriteBase64Async(Stream destination, Func<Stream, Task> write)
+    {
+        var base64 = new Base64LineStream(destination);
+        try
+        {
+            await write(base64).ConfigureAwait(false);
+            base64.Complete();
+        }
+        catch
+        {
+            base64.Abort();
+            throw;
+        }
     }
 
     /// <summary>
@@ -224,7 +228,7 @@ internal sealed class MessagePlan
         HeaderWriter.WriteContentType(w, "application/pkcs7-mime", ("smime-type", smimeType), ("name", "smime.p7m"));
         HeaderWriter.WriteField(w, "Content-Transfer-Encoding", "base64");
         HeaderWriter.WriteParameterizedField(w, "Content-Disposition", "attachment", ("filename", "smime.p7m"));
-        Ascii(w, "\r\n");
+        HeaderWriter.WriteAscii(w, "\r\n");
     });
 
     private static byte[] Render(Action<ArrayBufferWriter<byte>> write)
@@ -232,11 +236,5 @@ internal sealed class MessagePlan
         var buffer = new ArrayBufferWriter<byte>(256);
         write(buffer);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void Ascii(IBufferWriter<byte> destination, string text)
-    {
-        int n = System.Text.Encoding.ASCII.GetBytes(text, destination.GetSpan(text.Length));
-        destination.Advance(n);
     }
 }
