@@ -106,11 +106,12 @@ internal static class DemoCommand
             var inspection = new SmimeInspectorOptions();
             inspection.DecryptionCertificates.Add(senderEncryption);
             inspection.TrustAnchors.Add(root);
-            InspectionResult result = SmimeInspector.Inspect(sent.ToArray(), inspection);
+            ReadOnlyMemory<byte> sentBytes = sent.GetBuffer().AsMemory(0, (int)sent.Length);
+            InspectionResult result = SmimeInspector.Inspect(sentBytes, inspection);
             Mark("sent copy decrypted and verified");
 
             // Graph keeps the MIME it was given; the emulator must hand back exactly what was uploaded.
-            bool roundTrip = sent.ToArray().AsSpan().SequenceEqual(Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(finalPayload.ToArray())));
+            bool roundTrip = sentBytes.Span.SequenceEqual(Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(finalPayload.ToArray())));
             await output.WriteLineAsync("SmimeGraph demo — signed and encrypted mail through the Graph MIME endpoints (local emulator)").ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"  emulator            {host.BaseAddress}")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"  message             Alice -> Bob (+Bcc), text + HTML, attachment {attachmentLength:N0} bytes")).ConfigureAwait(false);

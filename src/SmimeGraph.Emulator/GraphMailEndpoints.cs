@@ -360,7 +360,9 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
                 return null;
             }
 
-            byte[] mime = decodedLength == 0 ? [] : Convert.FromBase64String(Encoding.ASCII.GetString(body));
+            // Decoded where it lies: the request body is not copied into a string and back.
+            Base64.DecodeFromUtf8InPlace(body, out int written);
+            byte[] mime = written == body.Length ? body : body.AsSpan(0, written).ToArray();
             if (!MimeSummary.TryParse(mime, out _))
             {
                 await ErrorAsync(context, 400, "ErrorMimeContentInvalid", "MIME content does not contain all required information, malformed formatting, or empty.").ConfigureAwait(false);

@@ -30,6 +30,21 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task Base64_with_line_breaks_is_accepted_and_stored_exactly()
+    {
+        // Graph takes the base64 with or without line breaks; the body here is replaced on its
+        // way out by the same MIME encoded with CRLF every 76 characters.
+        byte[] mime = TestMime.WithAttachment("Wrapped", 5000);
+        var wrapped = new BodyReplacingHandler(Convert.ToBase64String(mime, Base64FormattingOptions.InsertLineBreaks));
+        await using EmulatorSession session = await EmulatorSession.StartAsync(handler: wrapped);
+        using GraphPayload payload = await TestMime.PayloadAsync(mime);
+
+        GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, payload);
+
+        Assert.Equal(mime, await TestMime.ReadAllAsync(await session.Transport.GetMimeAsync(GraphMailbox.Me, draft.Id)));
+    }
+
+    [Fact]
     public async Task Empty_MIME_is_ErrorMimeContentInvalid()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
@@ -161,8 +176,12 @@ public class ErrorTests
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Content = new StringContent(body, Encoding.ASCII);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+            if (request.Content is not null)
+            {
+                request.Content = new StringContent(body, Encoding.ASCII);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
     }
