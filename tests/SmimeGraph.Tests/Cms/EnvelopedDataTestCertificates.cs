@@ -45,13 +45,9 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
         RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", RSA.Create(2048), X509KeyUsageFlags.KeyAgreement);
 
-        NssDatabase = Path.Combine(_directory, "nssdb");
-        Directory.CreateDirectory(NssDatabase);
-        Peer.Run("certutil", ["-N", "--empty-password", "-d", NssDatabase]).EnsureSuccess("certutil -N");
-        foreach (TestRecipient recipient in new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384, RecipientRsa3072, RecipientEcdhP521 })
-        {
-            Peer.Run("pk12util", ["-i", recipient.PfxPath, "-d", NssDatabase, "-W", Password]).EnsureSuccess("pk12util -i " + recipient.Name);
-        }
+        NssDatabase = Interop.NssDatabase.Create(
+            [],
+            new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384, RecipientRsa3072, RecipientEcdhP521 }.Select(r => (r.PfxPath, Password))).Directory;
     }
 
     public TestRecipient RecipientRsa { get; }

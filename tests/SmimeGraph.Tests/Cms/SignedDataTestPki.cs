@@ -67,7 +67,7 @@ public sealed class SignedDataTestPki : IDisposable
             chain.ImportFromPemFile(chainPath);
         }
 
-        string nss = CreateNssDatabase("certs-test", root);
+        string nss = CreateNssDatabase(root);
         string encryption = TestPaths.Cert("sender-rsa2048-enc.pem");
         if (File.Exists(encryption))
         {
@@ -121,7 +121,7 @@ public sealed class SignedDataTestPki : IDisposable
 
         string rootPem = Path.Combine(Directory, "generated-root.pem");
         File.WriteAllText(rootPem, root.ExportCertificatePem());
-        string nss = CreateNssDatabase("generated", rootPem);
+        string nss = CreateNssDatabase(rootPem);
         var chain = new X509Certificate2Collection { intermediate, root };
 
         var signers = new Dictionary<string, TestSigner>(StringComparer.Ordinal);
@@ -181,12 +181,5 @@ public sealed class SignedDataTestPki : IDisposable
         return serial;
     }
 
-    private string CreateNssDatabase(string name, string rootPem)
-    {
-        string database = Path.Combine(Directory, "nss-" + name);
-        System.IO.Directory.CreateDirectory(database);
-        Peer.Run("certutil", ["-N", "--empty-password", "-d", database]).EnsureSuccess("certutil -N");
-        Peer.Run("certutil", ["-A", "-n", "root", "-t", "C,C,C", "-i", rootPem, "-d", database]).EnsureSuccess("certutil -A");
-        return database;
-    }
+    private static string CreateNssDatabase(string rootPem) => Interop.NssDatabase.Create([rootPem], []).Directory;
 }
