@@ -26,6 +26,8 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
 
     private readonly string _directory = TestPaths.NewTempDirectory();
 
+    private readonly Lazy<string> _nssDatabase;
+
     public EnvelopedDataTestCertificates()
     {
         // The committed test PKI (certs-test/README.md).
@@ -45,9 +47,9 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
         RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", RSA.Create(2048), X509KeyUsageFlags.KeyAgreement);
 
-        NssDatabase = Interop.NssDatabase.Create(
+        _nssDatabase = new Lazy<string>(() => Interop.NssDatabase.Create(
             [],
-            new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384, RecipientRsa3072, RecipientEcdhP521 }.Select(r => (r.PfxPath, Password))).Directory;
+            new[] { RecipientRsa, SenderRsa, RecipientEcdhP256, RecipientEcdhP384, RecipientRsa3072, RecipientEcdhP521 }.Select(r => (r.PfxPath, Password))).Directory);
     }
 
     public TestRecipient RecipientRsa { get; }
@@ -76,8 +78,8 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
 
     public TestRecipient EcSigningOnly { get; }
 
-    /// <summary>An NSS database (empty password) with the private keys of the good recipients.</summary>
-    public string NssDatabase { get; }
+    /// <summary>An NSS database (empty password) with the private keys of the good recipients, made on first use so that only the tests that call NSS need its tools.</summary>
+    public string NssDatabase => _nssDatabase.Value;
 
     public void Dispose()
     {

@@ -5,7 +5,11 @@ using SmimeGraph.Tests.Interop;
 namespace SmimeGraph.Tests.Cms;
 
 /// <summary>A signer with what a verifier needs: the chain to send, and the root as PEM and in an NSS database.</summary>
-public sealed record TestSigner(string Name, X509Certificate2 Certificate, X509Certificate2Collection Chain, X509Certificate2 Root, string RootPemPath, string NssDatabase);
+public sealed record TestSigner(string Name, X509Certificate2 Certificate, X509Certificate2Collection Chain, X509Certificate2 Root, string RootPemPath, Lazy<string> NssDatabaseDirectory)
+{
+    /// <summary>The NSS database trusting <see cref="Root"/>, made on first use so that only the tests that call NSS need its tools.</summary>
+    public string NssDatabase => NssDatabaseDirectory.Value;
+}
 
 /// <summary>
 /// The signing test PKI: the certificates in certs-test/ when present (password "smimegraph"),
@@ -67,7 +71,7 @@ public sealed class SignedDataTestPki : IDisposable
             chain.ImportFromPemFile(chainPath);
         }
 
-        string nss = CreateNssDatabase(root);
+        Lazy<string> nss = CreateNssDatabase(root);
         string encryption = TestPaths.Cert("sender-rsa2048-enc.pem");
         if (File.Exists(encryption))
         {
@@ -121,7 +125,7 @@ public sealed class SignedDataTestPki : IDisposable
 
         string rootPem = Path.Combine(Directory, "generated-root.pem");
         File.WriteAllText(rootPem, root.ExportCertificatePem());
-        string nss = CreateNssDatabase(rootPem);
+        Lazy<string> nss = CreateNssDatabase(rootPem);
         var chain = new X509Certificate2Collection { intermediate, root };
 
         var signers = new Dictionary<string, TestSigner>(StringComparer.Ordinal);
@@ -181,5 +185,5 @@ public sealed class SignedDataTestPki : IDisposable
         return serial;
     }
 
-    private static string CreateNssDatabase(string rootPem) => Interop.NssDatabase.Create([rootPem], []).Directory;
+    private static Lazy<string> CreateNssDatabase(string rootPem) => new(() => Interop.NssDatabase.Create([rootPem], []).Directory);
 }

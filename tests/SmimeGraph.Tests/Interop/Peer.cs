@@ -21,12 +21,50 @@ public sealed record PeerResult(int ExitCode, byte[] StandardOutput, string Stan
 
 /// <summary>
 /// Runs the real peers the interop tests compare against: OpenSSL, NSS cmsutil, Python's email
-/// package. CI installs them; a missing peer fails the test (it is never skipped silently).
+/// package. <c>./test.sh</c> installs them; a missing peer fails only the tests that call it,
+/// with a message naming the package to install (it is never skipped silently).
 /// </summary>
 public static class Peer
 {
+    /// <summary>The Debian package that provides each peer program.</summary>
+    private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
+    {
+        ["openssl"] = "openssl",
+        ["python3"] = "python3",
+        ["cmsutil"] = "libnss3-tools",
+        ["certutil"] = "libnss3-tools",
+        ["pk12util"] = "libnss3-tools",
+        ["gpgsm"] = "gpgsm",
+    };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Found = new(StringComparer.Ordinal);
+
+    /// <summary>Fails the calling test, naming the package to install, when <paramref name="fileName"/> is not on the PATH.</summary>
+    public static void Require(string fileName)
+    {
+        if (!Found.GetOrAdd(fileName, IsOnPath))
+        {
+            string package = Packages.GetValueOrDefault(fileName, fileName);
+            throw new Xunit.Sdk.XunitException(
+                $"This test needs '{fileName}', which is not installed. Install the package {package} " +
+                $"(Debian/Ubuntu: apt-get install -y {package}), or run ./test.sh, which installs it.");
+        }
+    }
+
+    private static bool IsOnPath(string fileName)
+    {
+        if (fileName.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return File.Exists(fileName);
+        }
+
+        string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return directories.Any(directory => File.Exists(Path.Combine(directory, fileName)));
+    }
+
     public static PeerResult Run(string fileName, IEnumerable<string> arguments, byte[]? standardInput = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
+        Require(fileName);
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
