@@ -102,13 +102,13 @@ internal sealed class MessageFixture
     {
         var spec = new MessageSpec
         {
-            From = new MailboxAddress(FromAddress, FromDisplay),
+            From = new MailboxAddress(FromDisplay, FromAddress),
             Subject = Subject,
             Date = Date,
             MessageId = MessageId,
             TextBody = Text,
         };
-        spec.To.Add(new MailboxAddress(ToAddress, ToDisplay));
+        spec.To.Add(new MailboxAddress(ToDisplay, ToAddress));
         spec.Attachments.Add(MimeAttachment.FromStreamFactory(AttachmentName, () => new MemoryStream(Attachment, writable: false), Attachment.Length));
         return spec;
     }

@@ -72,12 +72,12 @@ internal static class DemoCommand
             {
                 var spec = new MessageSpec
                 {
-                    From = new MailboxAddress("alice@example.com", "Alice Example"),
+                    From = new MailboxAddress("Alice Example", "alice@example.com"),
                     Subject = subject,
                     TextBody = "Hello Bob,\r\n\r\nthe quarterly figures are attached, signed and encrypted.\r\n\r\nAlice\r\n",
                     HtmlBody = "<p>Hello Bob,</p><p>the quarterly figures are attached, <b>signed and encrypted</b>.</p><p>Alice</p>",
                 };
-                spec.To.Add(new MailboxAddress("bob@example.com", "Bob Example"));
+                spec.To.Add(new MailboxAddress("Bob Example", "bob@example.com"));
                 spec.Bcc.Add(new MailboxAddress("audit@example.com"));
                 spec.Attachments.Add(MimeAttachment.FromStream("figures.bin", new MemoryStream(attachment, writable: false)));
                 return spec;

@@ -5,16 +5,20 @@ namespace SmimeGraph.Mime;
 /// </summary>
 public sealed record MailboxAddress
 {
-    /// <summary>Creates a mailbox. The address is validated; CR, LF and NUL are refused in both parts.</summary>
+    /// <summary>Creates a mailbox with a display name: the arguments come in the order MimeKit's
+    /// <c>MailboxAddress(name, address)</c> takes them. The address is validated; CR, LF and NUL are
+    /// refused in both parts.</summary>
+    /// <param name="name">The display name (RFC 5322 §3.4 display-name), or null for none.</param>
+    /// <param name="address">The addr-spec, <c>local@domain</c>.</param>
     /// <exception cref="HeaderInjectionException">The address or display name contains CR, LF or NUL.</exception>
     /// <exception cref="ArgumentException">The address is not an addr-spec (local@domain).</exception>
-    public MailboxAddress(string address, string? displayName = null)
+    public MailboxAddress(string? name, string address)
     {
         ArgumentNullException.ThrowIfNull(address);
         HeaderValueGuard.ThrowIfUnsafe(nameof(address), address);
-        if (displayName is not null)
+        if (name is not null)
         {
-            HeaderValueGuard.ThrowIfUnsafe(nameof(displayName), displayName);
+            HeaderValueGuard.ThrowIfUnsafe(nameof(name), name);
         }
 
         int at = address.LastIndexOf('@');
@@ -24,7 +28,16 @@ public sealed record MailboxAddress
         }
 
         Address = address;
-        DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName;
+        DisplayName = string.IsNullOrWhiteSpace(name) ? null : name;
+    }
+
+    /// <summary>Creates a mailbox with no display name.</summary>
+    /// <param name="address">The addr-spec, <c>local@domain</c>.</param>
+    /// <exception cref="HeaderInjectionException">The address contains CR, LF or NUL.</exception>
+    /// <exception cref="ArgumentException">The address is not an addr-spec (local@domain).</exception>
+    public MailboxAddress(string address)
+        : this(null, address)
+    {
     }
 
     /// <summary>The addr-spec, e.g. <c>alice@example.com</c>.</summary>
@@ -42,7 +55,7 @@ public sealed record MailboxAddress
         if (lt >= 0 && text.EndsWith('>'))
         {
             string name = text[..lt].Trim().Trim('"').Trim();
-            return new MailboxAddress(text[(lt + 1)..^1].Trim(), name.Length == 0 ? null : name);
+            return new MailboxAddress(name.Length == 0 ? null : name, text[(lt + 1)..^1].Trim());
         }
 
         return new MailboxAddress(text);

@@ -45,7 +45,7 @@ public class HeaderInjectionTests
     [MemberData(nameof(Breaks))]
     public void Addresses_display_names_and_file_names_with_a_line_break_are_refused(string lineBreak)
     {
-        Assert.Equal("displayName", Assert.Throws<HeaderInjectionException>(() => new MailboxAddress("a@example.com", "Evil" + lineBreak + "Bcc: evil@example.com")).Field);
+        Assert.Equal("name", Assert.Throws<HeaderInjectionException>(() => new MailboxAddress("Evil" + lineBreak + "Bcc: evil@example.com", "a@example.com")).Field);
         Assert.Equal("address", Assert.Throws<HeaderInjectionException>(() => new MailboxAddress("a@example.com" + lineBreak + "Bcc: evil@example.com")).Field);
         Assert.Equal("fileName", Assert.Throws<HeaderInjectionException>(() => MimeAttachment.FromStream("a" + lineBreak + "Bcc: x.txt", new MemoryStream())).Field);
         Assert.Equal("contentType", Assert.Throws<HeaderInjectionException>(() => MimeAttachment.FromStream("a.txt", new MemoryStream(), "text/plain" + lineBreak + "Bcc: x")).Field);
@@ -95,7 +95,7 @@ public class HeaderInjectionTests
         var spec = Spec();
         spec.Subject = value;
         spec.Headers.Add(new("X-Note", value));
-        spec.To.Add(new MailboxAddress("c@example.com", value));
+        spec.To.Add(new MailboxAddress(value, "c@example.com"));
         spec.Attachments.Add(MimeAttachment.FromStream(value + ".txt", new MemoryStream([1, 2, 3])));
         byte[] message = await MimeMessageWriterInteropTests.WriteAsync(spec);
         MimeAssert.Canonical(message);

@@ -26,19 +26,19 @@ public class MimeMessageWriterInteropTests
 
         var spec = new MessageSpec
         {
-            From = new MailboxAddress("zoe@example.com", "Zoë Ångström"),
-            Sender = new MailboxAddress("assistant@example.com", "The Assistant"),
+            From = new MailboxAddress("Zoë Ångström", "zoe@example.com"),
+            Sender = new MailboxAddress("The Assistant", "assistant@example.com"),
             Subject = subject,
             InReplyTo = "original.1@example.net",
             Importance = MessageImportance.High,
             TextBody = text,
             HtmlBody = html,
         };
-        spec.To.Add(new MailboxAddress("john@example.net", "Doe, John \"JD\""));
+        spec.To.Add(new MailboxAddress("Doe, John \"JD\"", "john@example.net"));
         spec.To.Add(new MailboxAddress("plain@example.net"));
-        spec.To.Add(new MailboxAddress("jp@example.jp", "山田 太郎"));
-        spec.Cc.Add(new MailboxAddress("carol@example.org", "Carol Q. Public"));
-        spec.Bcc.Add(new MailboxAddress("hidden@example.org", "Hidden Person"));
+        spec.To.Add(new MailboxAddress("山田 太郎", "jp@example.jp"));
+        spec.Cc.Add(new MailboxAddress("Carol Q. Public", "carol@example.org"));
+        spec.Bcc.Add(new MailboxAddress("Hidden Person", "hidden@example.org"));
         spec.ReplyTo.Add(new MailboxAddress("replies@example.com"));
         spec.References.Add("original.0@example.net");
         spec.References.Add("original.1@example.net");
@@ -139,8 +139,8 @@ public class MimeMessageWriterInteropTests
     [InlineData("Ça va? ?= =? _ = ?")]
     public async Task Subjects_and_display_names_decode_to_the_input(string value)
     {
-        var spec = new MessageSpec { From = new MailboxAddress("a@example.com", value.Trim().Length == 0 ? null : value), Subject = value, TextBody = "x" };
-        spec.To.Add(new MailboxAddress("b@example.com", value.Trim().Length == 0 ? null : value));
+        var spec = new MessageSpec { From = new MailboxAddress(value.Trim().Length == 0 ? null : value, "a@example.com"), Subject = value, TextBody = "x" };
+        spec.To.Add(new MailboxAddress(value.Trim().Length == 0 ? null : value, "b@example.com"));
         spec.Headers.Add(new("X-Value", value));
         byte[] message = await WriteAsync(spec);
         MimeAssert.Canonical(message);
@@ -191,7 +191,7 @@ public class MimeMessageWriterInteropTests
         var spec = new MessageSpec { From = new MailboxAddress("a@example.com"), TextBody = "x" };
         for (int i = 0; i < 40; i++)
         {
-            spec.To.Add(new MailboxAddress($"user{i}@example.com", i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}"));
+            spec.To.Add(new MailboxAddress(i % 2 == 0 ? $"User Nümber {i}" : $"User Number {i}", $"user{i}@example.com"));
         }
 
         for (int i = 0; i < 20; i++)

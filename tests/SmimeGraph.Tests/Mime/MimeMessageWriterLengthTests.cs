@@ -160,10 +160,10 @@ public class MimeMessageWriterLengthTests
     {
         var spec = new MessageSpec
         {
-            From = new MailboxAddress("sender@example.com", "Sénder"),
+            From = new MailboxAddress("Sénder", "sender@example.com"),
             Subject = "Test " + kind + " ✓",
         };
-        spec.To.Add(new MailboxAddress("to@example.org", "Recipient Ünö"));
+        spec.To.Add(new MailboxAddress("Recipient Ünö", "to@example.org"));
         spec.Bcc.Add(new MailboxAddress("bcc@example.org"));
         string ascii = "Hello,\nthis is a short ASCII body.\n";
         string qp = "Grüße,\nmostly ASCII with an umlaut and a line that is far longer than seventy-six characters, so it is wrapped.\n";
@@ -208,7 +208,7 @@ public class MimeMessageWriterLengthTests
                 spec.TextBody = qp;
                 spec.HtmlBody = "<p>" + cyrillic + "</p>";
                 spec.Cc.Add(new MailboxAddress("cc@example.org"));
-                spec.ReplyTo.Add(new MailboxAddress("r@example.org", "Reply"));
+                spec.ReplyTo.Add(new MailboxAddress("Reply", "r@example.org"));
                 spec.Sender = new MailboxAddress("s@example.com");
                 spec.InReplyTo = "x@y";
                 spec.References.Add("x@y");

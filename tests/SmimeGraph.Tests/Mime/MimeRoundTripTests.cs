@@ -13,8 +13,8 @@ public sealed class MimeRoundTripTests
     {
         var spec = new MessageSpec
         {
-            From = new MailboxAddress("zoe@example.com", "Zoë Ångström"),
-            Sender = new MailboxAddress("assistant@example.com", "Assistant"),
+            From = new MailboxAddress("Zoë Ångström", "zoe@example.com"),
+            Sender = new MailboxAddress("Assistant", "assistant@example.com"),
             Subject = "Résumé – quarterly figures, 第3四半期 and a rather long subject line that must be folded",
             Date = new DateTimeOffset(2026, 11, 21, 9, 5, 7, TimeSpan.FromHours(1)),
             MessageId = "round-trip.1@example.com",
@@ -23,9 +23,9 @@ public sealed class MimeRoundTripTests
             TextBody = "Hello Bob,\r\nünïcødé text with a line that is certainly longer than seventy-six characters, to force soft breaks.\r\nFrom the start of a line.\r\n",
             HtmlBody = "<p>Hello <b>Bob</b>, see <img src=\"cid:logo@example.com\"></p>",
         };
-        spec.To.Add(new MailboxAddress("bob@example.com", "Bob \"the builder\""));
+        spec.To.Add(new MailboxAddress("Bob \"the builder\"", "bob@example.com"));
         spec.Cc.Add(new MailboxAddress("carol@example.com"));
-        spec.Bcc.Add(new MailboxAddress("audit@example.com", "Audit"));
+        spec.Bcc.Add(new MailboxAddress("Audit", "audit@example.com"));
         spec.ReplyTo.Add(new MailboxAddress("replies@example.com"));
         spec.References.Add("grandparent@example.com");
         spec.References.Add("parent@example.com");

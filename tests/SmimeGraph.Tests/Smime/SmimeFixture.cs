@@ -48,12 +48,12 @@ internal static class SmimeFixture
     {
         var spec = new MessageSpec
         {
-            From = new MailboxAddress("alice@example.com", "Alice Example"),
+            From = new MailboxAddress("Alice Example", "alice@example.com"),
             Subject = "Quarterly figures – signed",
             TextBody = text,
             Date = new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero),
         };
-        spec.To.Add(new MailboxAddress("bob@example.com", "Bob"));
+        spec.To.Add(new MailboxAddress("Bob", "bob@example.com"));
         spec.Bcc.Add(new MailboxAddress("carol@example.com"));
         if (attachmentLength >= 0)
         {
