@@ -8,8 +8,10 @@ namespace SmimeGraph.Benchmarks;
 /// <summary>
 /// The message every contender composes: fixed routing headers, a short text/plain part and one
 /// attachment of <see cref="AttachmentLength"/> random bytes (seeded, so every run and every
-/// contender sees the same bytes), plus the test certificates. One instance per size, shared by
-/// the benchmarks in a process; nothing here is timed.
+/// contender sees the same bytes), plus the test certificates. Signed by Alice; encrypted to Bob
+/// and to Alice's own encryption certificate, so the copy in her Sent Items stays readable (two
+/// key transports). One instance per size, shared by the benchmarks in a process; nothing here
+/// is timed.
 /// </summary>
 internal sealed class MessageFixture
 {
@@ -23,26 +25,26 @@ internal sealed class MessageFixture
     /// The largest attachment (1553 KiB) whose sign-then-encrypt message fits Graph's default
     /// ceiling, <see cref="GraphPayload.DefaultCeiling"/> = 4,000,000 bytes of base64 request body.
     /// Working back from the ceiling through each layer (overheads from <see cref="SizeModel"/>, with
-    /// the certs-test signer and recipient):
+    /// the certs-test signer, recipient and sender's encryption certificate):
     /// <code>
     /// request body      4,000,000 ≥ 4·ceil(M/3)                 final base64, no line breaks (RFC 4648 §4)
     ///   → MIME message  M ≤ 3,000,000
     /// outer MIME        M = 371 + B(C)                          routing + pkcs7-mime headers; B(n) = 4·ceil(n/3)
     ///                                                           + 2 per 76-char line (RFC 2045 §6.8): 78 per 57 bytes
     ///   → EnvelopedData C ≤ 2,192,034
-    /// EnvelopedData     C = 16·(floor(S/16)+1) + 457            CBC padding; ContentInfo, RecipientInfo with the
-    ///                                                           256-byte wrapped key, IV, DER lengths
-    ///   → signed entity S ≤ 2,191,567
+    /// EnvelopedData     C = 16·(floor(S/16)+1) + 824            CBC padding; ContentInfo, two RecipientInfos with
+    ///                                                           256-byte wrapped keys, IV, DER lengths
+    ///   → signed entity S ≤ 2,191,199
     /// multipart/signed  S = E + 2,666                           boundaries, headers, base64 of the ~1.6 KB SignedData
-    ///   → body entity   E ≤ 2,188,901
+    ///   → body entity   E ≤ 2,188,533
     /// multipart/mixed   E = 617 + B(A)                          headers, text part, attachment part headers
-    ///   → attachment    A ≤ 1,599,129 bytes (≈ 1.53 MiB)
+    ///   → attachment    A ≤ 1,598,859 bytes (≈ 1.52 MiB)
     /// </code>
     /// Three base64 layers cost (78/57)²·4/3 ≈ 2.50 bytes of request body per attachment byte, so
     /// the bound is about 4,000,000 / 2.50 ≈ 1.6 MB, not 2.1 MiB (that is the size of the
     /// EnvelopedData). The constant is the bound rounded down to a whole KiB (1561 KiB) less 8 KiB
-    /// (≈ 22 KB of request body to spare) so a composer with longer boundaries, more signed
-    /// attributes or the sender as a second recipient still fits. <see cref="EnsureFits"/> checks
+    /// (≈ 21 KB of request body to spare) so a composer with longer boundaries or more signed
+    /// attributes still fits. <see cref="EnsureFits"/> checks
     /// the baseline's real output in every setup; <c>--sizes</c> prints the numbers again.
     /// </summary>
     public const int Largest = 1553 * 1024;
@@ -73,6 +75,8 @@ internal sealed class MessageFixture
     private static readonly ConcurrentDictionary<int, MessageFixture> s_fixtures = new();
 
     private readonly ConcurrentDictionary<SmimeOperation, Composition> _compositions = new();
+    private readonly Lazy<BouncyCastleKeys> _bouncyCastle;
+    private readonly Lazy<MimeKitKeys> _mimeKit;
 
     private MessageFixture(int attachmentLength)
     {
@@ -80,7 +84,8 @@ internal sealed class MessageFixture
         Attachment = new byte[attachmentLength];
         new Random(Seed).NextBytes(Attachment);
         Certificates = TestCertificates.Shared;
-        BouncyCastle = new BouncyCastleKeys(Certificates);
+        _bouncyCastle = new Lazy<BouncyCastleKeys>(() => new BouncyCastleKeys(Certificates));
+        _mimeKit = new Lazy<MimeKitKeys>(() => new MimeKitKeys(Certificates));
     }
 
     public int AttachmentLength { get; }
@@ -89,7 +94,11 @@ internal sealed class MessageFixture
 
     public TestCertificates Certificates { get; }
 
-    public BouncyCastleKeys BouncyCastle { get; }
+    /// <summary>The keys in BouncyCastle's types (converted on first use, once per process).</summary>
+    public BouncyCastleKeys BouncyCastle => _bouncyCastle.Value;
+
+    /// <summary>MimeKit's signer and recipients (built on first use, once per process: the signer takes hundreds of milliseconds).</summary>
+    public MimeKitKeys MimeKit => _mimeKit.Value;
 
     /// <summary>The fixture for an attachment of <paramref name="attachmentLength"/> bytes (built once per process).</summary>
     public static MessageFixture For(int attachmentLength) => s_fixtures.GetOrAdd(attachmentLength, n => new MessageFixture(n));

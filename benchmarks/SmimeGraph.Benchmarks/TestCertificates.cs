@@ -4,22 +4,25 @@ using System.Security.Cryptography.X509Certificates;
 namespace SmimeGraph.Benchmarks;
 
 /// <summary>
-/// The signer and recipient certificates (RSA-2048, both with private keys). Taken from the test
-/// PKI in <c>certs-test/</c> (signer-rsa2048.pfx, recipient-rsa2048.pfx) when it is there, else
-/// generated once per process with <see cref="CertificateRequest"/> so the suite runs anywhere.
+/// The signer, recipient and sender-encryption certificates (RSA-2048, all with private keys).
+/// Taken from the test PKI in <c>certs-test/</c> (signer-rsa2048.pfx, recipient-rsa2048.pfx,
+/// sender-rsa2048-enc.pfx) when it is there, else generated once per process with
+/// <see cref="CertificateRequest"/> so the suite runs anywhere.
 /// </summary>
 internal sealed class TestCertificates
 {
     internal const string PfxPassword = "smimegraph";
     internal const string SignerPfx = "signer-rsa2048.pfx";
     internal const string RecipientPfx = "recipient-rsa2048.pfx";
+    internal const string SenderEncryptionPfx = "sender-rsa2048-enc.pfx";
 
     private static readonly Lazy<TestCertificates> s_shared = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private TestCertificates(X509Certificate2 signer, X509Certificate2 recipient, string source)
+    private TestCertificates(X509Certificate2 signer, X509Certificate2 recipient, X509Certificate2 senderEncryption, string source)
     {
         Signer = signer;
         Recipient = recipient;
+        SenderEncryption = senderEncryption;
         Source = source;
     }
 
@@ -31,6 +34,12 @@ internal sealed class TestCertificates
 
     /// <summary>Receives the content-encryption key (keyEncipherment); has its private key.</summary>
     public X509Certificate2 Recipient { get; }
+
+    /// <summary>
+    /// The sender's own encryption certificate (keyEncipherment): every encrypted message is also
+    /// encrypted to it, so the copy in the sender's Sent Items stays readable.
+    /// </summary>
+    public X509Certificate2 SenderEncryption { get; }
 
     /// <summary>Where the certificates came from, for the run's log.</summary>
     public string Source { get; }
@@ -45,12 +54,14 @@ internal sealed class TestCertificates
             return new TestCertificates(
                 X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(folder, SignerPfx), PfxPassword, flags),
                 X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(folder, RecipientPfx), PfxPassword, flags),
+                X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(folder, SenderEncryptionPfx), PfxPassword, flags),
                 folder);
         }
 
         return new TestCertificates(
             Generate("Alice", MessageFixture.FromAddress, X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation),
             Generate("Bob", MessageFixture.ToAddress, X509KeyUsageFlags.KeyEncipherment),
+            Generate("Alice (encryption)", MessageFixture.FromAddress, X509KeyUsageFlags.KeyEncipherment),
             "generated (RSA-2048, self-signed)");
     }
 
@@ -60,7 +71,7 @@ internal sealed class TestCertificates
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             string candidate = Path.Combine(dir.FullName, "certs-test");
-            if (File.Exists(Path.Combine(candidate, SignerPfx)) && File.Exists(Path.Combine(candidate, RecipientPfx)))
+            if (new[] { SignerPfx, RecipientPfx, SenderEncryptionPfx }.All(name => File.Exists(Path.Combine(candidate, name))))
             {
                 return candidate;
             }

@@ -13,8 +13,9 @@ namespace SmimeGraph.Benchmarks.Floor;
 /// <list type="bullet">
 /// <item>base64 of the attachment into the body entity (RFC 2045 §6.8);</item>
 /// <item>sign: SHA-256 over the body entity, one RSA-2048 PKCS#1 v1.5 signature;</item>
-/// <item>encrypt: AES-256-CBC over the content (the entity, or the multipart/signed entity), one
-/// RSA-2048 PKCS#1 v1.5 key transport of the 32-byte key, base64 of the EnvelopedData;</item>
+/// <item>encrypt: AES-256-CBC over the content (the entity, or the multipart/signed entity), two
+/// RSA-2048 PKCS#1 v1.5 key transports of the 32-byte key (the recipient and the sender's copy),
+/// base64 of the EnvelopedData;</item>
 /// <item><see cref="Base64.EncodeToUtf8(ReadOnlySpan{byte}, Span{byte}, out int, out int, bool)"/> over the final MIME (the Graph body).</item>
 /// </list>
 /// Line breaks, headers, DER framing and the base64 of the ~1.35 KB SignedData are left out, so the
@@ -31,6 +32,7 @@ internal sealed class PrimitiveFloor : IDisposable
     private readonly byte[] _final;
     private readonly RSA _signingKey;
     private readonly RSA _recipientKey;
+    private readonly RSA _senderKey;
     private readonly Aes _aes = Aes.Create();
 
     public PrimitiveFloor(MessageFixture fixture, SmimeOperation operation)
@@ -47,6 +49,7 @@ internal sealed class PrimitiveFloor : IDisposable
         _final = new byte[Base64.GetMaxEncodedToUtf8Length(_shape.Mime.Length)];
         _signingKey = fixture.Certificates.Signer.GetRSAPrivateKey() ?? throw new InvalidOperationException("The signer has no RSA private key.");
         _recipientKey = fixture.Certificates.Recipient.GetRSAPublicKey() ?? throw new InvalidOperationException("The recipient has no RSA public key.");
+        _senderKey = fixture.Certificates.SenderEncryption.GetRSAPublicKey() ?? throw new InvalidOperationException("The sender's encryption certificate has no RSA public key.");
     }
 
     /// <summary>Does the work; returns the number of request-body bytes it would upload.</summary>
@@ -72,6 +75,7 @@ internal sealed class PrimitiveFloor : IDisposable
             _aes.EncryptCbc(_content.AsSpan(0, _shape.EncryptedContentLength), iv, _ciphertext, PaddingMode.PKCS7);
             Span<byte> wrapped = stackalloc byte[256];
             _recipientKey.TryEncrypt(key, wrapped, RSAEncryptionPadding.Pkcs1, out _);
+            _senderKey.TryEncrypt(key, wrapped, RSAEncryptionPadding.Pkcs1, out _);
             CryptographicOperations.ZeroMemory(key);
             // The EnvelopedData is the ciphertext plus a few hundred bytes of DER; base64 that many bytes.
             Encode(_ciphertext.AsSpan(0, _shape.EnvelopeLength), _encoded);
@@ -91,5 +95,6 @@ internal sealed class PrimitiveFloor : IDisposable
         _aes.Dispose();
         _signingKey.Dispose();
         _recipientKey.Dispose();
+        _senderKey.Dispose();
     }
 }

@@ -26,6 +26,7 @@ internal static class QuickWarmup
                 {
                     _ = SystemPkcsComposer.ComposeGraphBody(fixture, operation);
                     _ = BouncyCastleComposer.ComposeGraphBody(fixture, fixture.BouncyCastle, operation);
+                    _ = MimeKitComposer.ComposeGraphBody(fixture, fixture.MimeKit, operation);
                     _ = floor.Run();
                     using Graph.GraphPayload payload = LibraryPipeline.ComposeAsync(fixture, operation).GetAwaiter().GetResult();
                 }

@@ -6,10 +6,11 @@ using SmimeGraph.Benchmarks.Smime;
 namespace SmimeGraph.Benchmarks.Reporting;
 
 /// <summary>
-/// The pipeline against the baseline, BouncyCastle and the floor, read from BenchmarkDotNet's
-/// <see cref="Summary"/> of <see cref="PipelineBenchmarks"/>: per operation and size, each
-/// contender's mean time and allocated bytes per operation, and their ratios to the baseline
-/// (SignedCms/EnvelopedCms) and to the floor. Markdown, so it pastes into an issue or the README.
+/// The pipeline against the baseline, MimeKit, BouncyCastle and the floor, read from
+/// BenchmarkDotNet's <see cref="Summary"/> of <see cref="PipelineBenchmarks"/>: per operation and
+/// size, each contender's mean time and allocated bytes per operation, and their ratios to the
+/// baseline (SignedCms/EnvelopedCms) and to the floor; then the pipeline's ratio to each of the
+/// others on one line per case. Markdown, so it pastes into an issue or the README.
 /// </summary>
 internal static class RatioTable
 {
@@ -17,7 +18,8 @@ internal static class RatioTable
     [
         (nameof(PipelineBenchmarks.Pipeline), "SmimeGraph pipeline"),
         (nameof(PipelineBenchmarks.Baseline), "SignedCms/EnvelopedCms"),
-        (nameof(PipelineBenchmarks.BouncyCastle), "BouncyCastle 1.8.10"),
+        (nameof(PipelineBenchmarks.MimeKit), "MimeKit 4.18.2"),
+        (nameof(PipelineBenchmarks.BouncyCastle), "BouncyCastle 2.7.0"),
         (nameof(PipelineBenchmarks.Floor), "Floor (primitives)"),
     ];
 
@@ -71,6 +73,23 @@ internal static class RatioTable
             }
         }
 
+        text.AppendLine();
+        text.AppendLine("| Operation | Attachment | pipeline / floor | pipeline / SignedCms+EnvelopedCms | pipeline / MimeKit | pipeline / BouncyCastle | pipeline allocated |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in rows.GroupBy(r => (r.Operation, r.Size)).OrderBy(g => g.Key.Operation).ThenBy(g => g.Key.Size))
+        {
+            var pipeline = group.FirstOrDefault(r => r.Method == nameof(PipelineBenchmarks.Pipeline));
+            if (pipeline.Method is null)
+            {
+                continue;
+            }
+
+            double? Mean(string method) => group.FirstOrDefault(r => r.Method == method).Mean;
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {group.Key.Operation} | {FormatSize(group.Key.Size)} | {Ratio(pipeline.Mean, Mean(nameof(PipelineBenchmarks.Floor)))} | {Ratio(pipeline.Mean, Mean(nameof(PipelineBenchmarks.Baseline)))} | {Ratio(pipeline.Mean, Mean(nameof(PipelineBenchmarks.MimeKit)))} | {Ratio(pipeline.Mean, Mean(nameof(PipelineBenchmarks.BouncyCastle)))} | {FormatBytes(pipeline.Allocated)} |");
+            text.AppendLine();
+        }
+
         return text.ToString();
     }
 
@@ -84,7 +103,7 @@ internal static class RatioTable
         }
 
         output.WriteLine();
-        output.WriteLine("## SmimeGraph pipeline vs baseline vs BouncyCastle vs floor");
+        output.WriteLine("## SmimeGraph pipeline vs SignedCms/EnvelopedCms vs MimeKit vs BouncyCastle vs floor");
         output.WriteLine();
         output.Write(table);
         string? folder = summaries.Select(s => s.ResultsDirectoryPath).FirstOrDefault(p => !string.IsNullOrEmpty(p));

@@ -1,14 +1,14 @@
 using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.X509;
 
 namespace SmimeGraph.Benchmarks.Smime;
 
 /// <summary>
-/// The same message with Portable.BouncyCastle 1.8.10, using the generators that MimeKit's
-/// BouncyCastle backend (the usual way .NET code reaches BouncyCastle for S/MIME) uses:
+/// The same message with BouncyCastle.Cryptography 2.7's streaming CMS generators:
 /// <see cref="CmsSignedDataStreamGenerator"/> for the detached signature (the content is only
-/// hashed, streamed through it) and the non-streaming <see cref="CmsEnvelopedDataGenerator"/> for
-/// encryption. The MIME around it is the same hand-built MIME as the baseline.
+/// hashed as it streams through) and <see cref="CmsEnvelopedDataStreamGenerator"/> for the
+/// encryption (AES-256-CBC, RSA PKCS#1 v1.5 key transport to the recipient and to the sender's
+/// encryption certificate), both writing into a <see cref="MemoryStream"/>. The MIME around them
+/// is the same hand-built MIME as the baseline, so the two differ only in their CMS library.
 /// </summary>
 internal static class BouncyCastleComposer
 {
@@ -32,9 +32,7 @@ internal static class BouncyCastleComposer
         if (operation is SmimeOperation.Encrypt or SmimeOperation.SignAndEncrypt)
         {
             encrypted = content.Length;
-            var generator = new CmsEnvelopedDataGenerator();
-            generator.AddKeyTransRecipient(keys.Recipient);
-            envelope = generator.Generate(new CmsProcessableByteArray(content), CmsEnvelopedGenerator.Aes256Cbc).GetEncoded();
+            envelope = Envelope(content, keys);
             content = HandBuiltMime.EnvelopedMime(envelope);
         }
 
@@ -44,7 +42,8 @@ internal static class BouncyCastleComposer
 
     private static byte[] SignDetached(byte[] entity, BouncyCastleKeys keys)
     {
-        // SHA256withRSA (PKCS#1 v1.5); default signed attributes: content-type, signing-time, message-digest.
+        // RFC 5652 §5: SHA256withRSA (PKCS#1 v1.5); BouncyCastle's default signed attributes:
+        // content-type, signing-time, message-digest, CMS algorithm protection.
         var generator = new CmsSignedDataStreamGenerator();
         generator.AddSigner(keys.SignerKey, keys.Signer, CmsSignedGenerator.DigestSha256);
         generator.AddCertificates(keys.SignerStore);
@@ -52,6 +51,21 @@ internal static class BouncyCastleComposer
         using (Stream signing = generator.Open(output, encapsulate: false))
         {
             signing.Write(entity, 0, entity.Length);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Envelope(byte[] content, BouncyCastleKeys keys)
+    {
+        // RFC 5652 §6: EnvelopedData, one KeyTransRecipientInfo per certificate (issuerAndSerialNumber).
+        var generator = new CmsEnvelopedDataStreamGenerator();
+        generator.AddKeyTransRecipient(keys.Recipient);
+        generator.AddKeyTransRecipient(keys.SenderEncryption);
+        var output = new MemoryStream(content.Length + 2048);
+        using (Stream encrypting = generator.Open(output, CmsEnvelopedGenerator.Aes256Cbc))
+        {
+            encrypting.Write(content, 0, content.Length);
         }
 
         return output.ToArray();

@@ -27,7 +27,7 @@ internal static class LibraryPipeline
         SmimeEncryptionOptions? encryption = null;
         if (operation != SmimeOperation.Sign)
         {
-            encryption = new SmimeEncryptionOptions();
+            encryption = new SmimeEncryptionOptions { SenderCertificate = certificates.SenderEncryption };
             encryption.Recipients.Add(certificates.Recipient);
         }
 

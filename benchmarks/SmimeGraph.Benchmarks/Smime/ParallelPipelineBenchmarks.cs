@@ -11,6 +11,7 @@ namespace SmimeGraph.Benchmarks.Smime;
 /// Msg/s column divides the messages by the mean time. Each returns the total body bytes produced.
 /// </summary>
 [MemoryDiagnoser]
+[ThreadingDiagnoser]
 [Config(typeof(ThroughputConfig))]
 public class ParallelPipelineBenchmarks
 {
@@ -70,11 +71,6 @@ public class ParallelPipelineBenchmarks
 
     private sealed class ThroughputConfig : ManualConfig
     {
-        public ThroughputConfig()
-        {
-            AddColumn(new Reporting.MessagesPerSecondColumn());
-            // [ThreadingDiagnoser] aborts the run on .NET 10 with BenchmarkDotNet 0.14; same columns.
-            AddDiagnoser(Reporting.ThreadingCountersDiagnoser.Default);
-        }
+        public ThroughputConfig() => AddColumn(new Reporting.MessagesPerSecondColumn());
     }
 }

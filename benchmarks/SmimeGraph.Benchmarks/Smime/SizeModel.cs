@@ -16,8 +16,8 @@ internal static class SizeModel
     /// <summary>multipart/signed header, boundaries, the p7s part's headers and the base64 of the ~1.6 KB SignedData (signer certificate included).</summary>
     public const int SignedOverhead = 2_666;
 
-    /// <summary>ContentInfo, EnvelopedData, one KeyTransRecipientInfo (256-byte wrapped key), AES IV, DER lengths.</summary>
-    public const int EnvelopeOverhead = 457;
+    /// <summary>ContentInfo, EnvelopedData, two KeyTransRecipientInfos (recipient and sender, 256-byte wrapped keys), AES IV, DER lengths.</summary>
+    public const int EnvelopeOverhead = 824;
 
     /// <summary>Routing headers and the application/pkcs7-mime part's headers.</summary>
     public const int EnvelopedMimeOverhead = 371;

@@ -7,7 +7,8 @@ namespace SmimeGraph.Benchmarks.Smime;
 /// <summary>
 /// The baseline: what a .NET user writes today with System.Security.Cryptography.Pkcs. SignedCms
 /// (detached, SHA-256, RSA PKCS#1 v1.5, signer certificate included) over the canonical entity,
-/// multipart/signed by hand, EnvelopedCms (AES-256-CBC, RSA PKCS#1 v1.5 key transport) over that,
+/// multipart/signed by hand, EnvelopedCms (AES-256-CBC, RSA PKCS#1 v1.5 key transport to the
+/// recipient and to the sender's encryption certificate) over that,
 /// application/pkcs7-mime by hand, and <see cref="Convert.ToBase64String(byte[])"/> of the whole
 /// message for Graph. Every step holds its whole input and output in arrays.
 /// </summary>
@@ -36,7 +37,7 @@ internal static class SystemPkcsComposer
         if (operation is SmimeOperation.Encrypt or SmimeOperation.SignAndEncrypt)
         {
             encrypted = content.Length;
-            envelope = Envelope(content, fixture.Certificates.Recipient);
+            envelope = Envelope(content, fixture.Certificates);
             content = HandBuiltMime.EnvelopedMime(envelope);
         }
 
@@ -59,11 +60,15 @@ internal static class SystemPkcsComposer
         return cms.Encode();
     }
 
-    /// <summary>RFC 5652 §6: EnvelopedData, one KeyTransRecipientInfo (issuerAndSerialNumber).</summary>
-    private static byte[] Envelope(byte[] content, X509Certificate2 recipient)
+    /// <summary>RFC 5652 §6: EnvelopedData, a KeyTransRecipientInfo (issuerAndSerialNumber) for the recipient and one for the sender's copy.</summary>
+    private static byte[] Envelope(byte[] content, TestCertificates certificates)
     {
         var cms = new EnvelopedCms(new ContentInfo(content), new AlgorithmIdentifier(s_aes256Cbc, 256));
-        cms.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, recipient, RSAEncryptionPadding.Pkcs1));
+        cms.Encrypt(new CmsRecipientCollection
+        {
+            new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, certificates.Recipient, RSAEncryptionPadding.Pkcs1),
+            new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, certificates.SenderEncryption, RSAEncryptionPadding.Pkcs1),
+        });
         return cms.Encode();
     }
 }
