@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SmimeGraph.Cli.TestPki;
 
 namespace SmimeGraph.Cli;
@@ -7,15 +8,25 @@ internal static class CertsCommand
 {
     public const string DefaultDirectory = "certs-test";
 
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(args, ["--out"], []);
-        if (reader.Positional.Count > 0)
-        {
-            throw new UsageException($"unexpected argument '{reader.Positional[0]}'.");
-        }
+        var outOption = CliOptions.Value("--out", "DIR", $"The folder to write to (default {DefaultDirectory}).");
+        var command = new CliCommand(
+            "certs",
+            "Regenerate the test PKI: a root, an intermediate, signer and recipient certificates (RSA and EC) and deliberately bad ones, as PEM and PKCS#12.",
+            [
+                "# into ./certs-test",
+                "smimegraph certs",
+                "# somewhere else",
+                "smimegraph certs --out /tmp/pki",
+            ]);
+        command.Add(outOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(result.GetValue(outOption) ?? DefaultDirectory, console, cancellationToken));
+        return command;
+    }
 
-        string directory = reader.Optional("--out") ?? DefaultDirectory;
+    private static async Task<int> RunAsync(string directory, CommandConsole console, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> written = TestPkiGenerator.Write(directory);
         foreach (string path in written)

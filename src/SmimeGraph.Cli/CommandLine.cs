@@ -1,9 +1,13 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
 namespace SmimeGraph.Cli;
 
 /// <summary>
-/// The <c>smimegraph</c> command dispatcher. Exit codes (DESIGN.md): 0 success; 1 invalid,
-/// tampered, untrusted or undecryptable (inspect); 2 bad usage or unreadable input; 3 rejected
-/// (payload over the ceiling, Graph error).
+/// The <c>smimegraph</c> command line on System.CommandLine. Exit codes (DESIGN.md): 0 success;
+/// 1 invalid, tampered, untrusted or undecryptable (inspect); 2 bad usage or unreadable input;
+/// 3 rejected (payload over the ceiling, Graph error).
 /// </summary>
 internal static class CommandLine
 {
@@ -12,77 +16,99 @@ internal static class CommandLine
     public const int Usage = 2;
     public const int Rejected = 3;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            await (args.Length == 0 ? stderr : stdout).WriteLineAsync(UsageText).ConfigureAwait(false);
-            return args.Length == 0 ? Usage : Success;
-        }
+    /// <summary>The command's name, as installed by <c>dotnet tool install</c>.</summary>
+    public const string ToolName = "smimegraph";
 
-        var console = new CommandConsole(stdout, stderr);
-        string[] rest = args[1..];
-        try
-        {
-            return args[0] switch
-            {
-                "compose" => await ComposeCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                "inspect" => await InspectCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                "send" => await SendCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                "emulator" => await EmulatorCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                "certs" => await CertsCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                "demo" => await DemoCommand.RunAsync(rest, console, cancellationToken).ConfigureAwait(false),
-                _ => await UnknownAsync(args[0], console).ConfigureAwait(false),
-            };
-        }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return Usage;
-        }
-        catch (PayloadTooLargeException ex)
-        {
-            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return Rejected;
-        }
-        catch (Exception ex) when (ex is SmimeGraph.Graph.GraphRequestException or SmimeGraph.Graph.GraphAmbiguousSendException or HttpRequestException)
-        {
-            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return Rejected;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SmimeGraphException or System.Security.Cryptography.CryptographicException)
-        {
-            await stderr.WriteLineAsync($"smimegraph {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return Usage;
-        }
-    }
-
-    private static async Task<int> UnknownAsync(string command, CommandConsole console)
-    {
-        await console.Error.WriteLineAsync($"smimegraph: unknown command '{command}'.").ConfigureAwait(false);
-        await console.Error.WriteLineAsync(UsageText).ConfigureAwait(false);
-        return Usage;
-    }
-
-    internal const string UsageText = """
-        usage:
-          smimegraph compose  --from A --to B [--cc C] [--bcc D] --subject S [--text T|@file]
-                              [--html H|@file] [--attach FILE]... [--header "Name: value"]...
-                              [--sign PFX[:password]] [--encrypt-to CERT]... [--opaque]
-                              [--oaep] [--pss] [--aes-gcm] [--out FILE.eml] [--graph-body FILE]
-          smimegraph inspect  FILE.eml [--key PFX[:password]]... [--trust CA.pem]... [--at TIME] [--json]
-          smimegraph send     <compose options> [--graph URL] [--mailbox me|UPN] [--draft]
-          smimegraph emulator [--urls http://127.0.0.1:5080] [--store DIR]
-          smimegraph certs    [--out DIR]
-          smimegraph demo
-
-        exit codes: 0 success; 1 invalid, tampered, untrusted or undecryptable; 2 bad usage or
-        unreadable input; 3 rejected (payload over the ceiling, Graph error)
+    internal const string ExitCodesText = """
+        Exit codes:
+          0  success; for inspect: the message is valid
+          1  the message is not valid (unsigned, tampered, untrusted, undecryptable, spoofed sender)
+          2  bad usage or unreadable input (including a refused certificate)
+          3  rejected (payload over the ceiling, Graph error)
         """;
+
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="terminationTimeout">
+    /// When set, Ctrl+C and SIGTERM cancel the running command and the process ends after this
+    /// long at the latest; null leaves signals alone (tests, embedding).
+    /// </param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TimeSpan? terminationTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        Command root = CreateRootCommand();
+
+        // "smimegraph help [COMMAND]" is "smimegraph [COMMAND] --help".
+        if (args.Length > 0 && args[0] == "help")
+        {
+            args = [.. args[1..], "--help"];
+        }
+
+        // '@file' is the value syntax of --text and --html, so response files stay off: a token
+        // starting with '@' is never replaced by the contents of a file.
+        ParseResult result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = terminationTimeout,
+        };
+
+        if (args.Length == 0)
+        {
+            // No command at all: the overview goes to standard error, and it is a usage error.
+            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = stderr, Error = stderr }, cancellationToken).ConfigureAwait(false);
+            return Usage;
+        }
+
+        if (result.Action is ParseErrorAction)
+        {
+            await ReportParseErrorsAsync(result, stderr).ConfigureAwait(false);
+            return Usage;
+        }
+
+        return await result.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The root command with every subcommand, its help (with examples) and <c>--version</c>.</summary>
+    internal static Command CreateRootCommand()
+    {
+        // A plain Command rather than RootCommand: the root's name is the tool's, not the host
+        // process's (dotnet, testhost), wherever it runs.
+        var help = new HelpOption();
+        help.Action = new ExamplesHelpAction((HelpAction)help.Action!);
+        var version = new VersionOption { Action = new ToolVersionAction() };
+        return new Command(ToolName, "Compose, sign, encrypt, inspect and send S/MIME mail through Microsoft Graph or a local emulator.")
+        {
+            help,
+            version,
+            ComposeCommand.Create(),
+            InspectCommand.Create(),
+            SendCommand.Create(),
+            EmulatorCommand.Create(),
+            CertsCommand.Create(),
+            DemoCommand.Create(),
+        };
+    }
+
+    private static async Task ReportParseErrorsAsync(ParseResult result, TextWriter stderr)
+    {
+        Command command = result.CommandResult.Command;
+        if (command == result.RootCommandResult.Command)
+        {
+            string? first = result.UnmatchedTokens.FirstOrDefault();
+            string message = first is null || first.StartsWith('-')
+                ? first is null ? "a command is required." : $"unknown option '{first}'."
+                : $"unknown command '{first}'.";
+            await stderr.WriteLineAsync($"smimegraph: {message} Run 'smimegraph --help' for the commands.").ConfigureAwait(false);
+            return;
+        }
+
+        foreach (System.CommandLine.Parsing.ParseError error in result.Errors)
+        {
+            await stderr.WriteLineAsync($"smimegraph {command.Name}: {error.Message}").ConfigureAwait(false);
+        }
+
+        await stderr.WriteLineAsync($"Run 'smimegraph {command.Name} --help' for usage and examples.").ConfigureAwait(false);
+    }
 }
-
-/// <summary>Where a command writes its output and its diagnostics.</summary>
-internal sealed record CommandConsole(TextWriter Out, TextWriter Error);
-
-/// <summary>The command line was wrong: exit code 2 with the message.</summary>
-internal sealed class UsageException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
@@ -10,24 +11,34 @@ namespace SmimeGraph.Cli;
 /// </summary>
 internal static class ComposeCommand
 {
-    /// <summary>The options that describe the message; <c>send</c> takes the same.</summary>
-    public static readonly string[] MessageOptions = ["--from", "--to", "--cc", "--bcc", "--subject", "--text", "--html", "--attach", "--header"];
-
-    private static readonly string[] OutputOptions = ["--out", "--graph-body"];
-
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(args, [.. MessageOptions, .. SmimeOptionsReader.ValueOptions, .. OutputOptions], SmimeOptionsReader.FlagOptions);
-        if (reader.Positional.Count > 0)
-        {
-            throw new UsageException($"unexpected argument '{reader.Positional[0]}'.");
-        }
+        var message = new ComposeOptions();
+        var outOption = CliOptions.Value("--out", "FILE.eml", "Write the message (.eml) to this file instead of standard output.");
+        var graphBodyOption = CliOptions.Value("--graph-body", "FILE", "Also write Graph's base64 request body to this file, checked against the 4,000,000-byte ceiling.");
+        var command = new CliCommand(
+            "compose",
+            "Compose a message, optionally signed and encrypted, as an .eml and as Graph's request body.",
+            [
+                "# a plain message to standard output",
+                "smimegraph compose --from alice@example.com --to bob@example.com --subject Hi --text 'Hello Bob'",
+                "# signed and encrypted, with an attachment, the .eml and the Graph body",
+                "smimegraph compose --from alice@example.com --to bob@example.com --subject Figures \\",
+                "    --text @body.txt --attach figures.pdf --sign alice.pfx \\",
+                "    --encrypt-to bob.pem --out figures.eml --graph-body figures.b64",
+            ]);
+        message.AddTo(command);
+        command.Add(outOption);
+        command.Add(graphBodyOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, ComposeOptions.Path(result, outOption), ComposeOptions.Path(result, graphBodyOption), console, cancellationToken));
+        return command;
+    }
 
-        MessageSpec spec = BuildSpec(reader);
-        SmimeOptions smime = SmimeOptionsReader.Build(reader);
-        string? outPath = reader.OptionalPath("--out");
-        string? graphBodyPath = reader.OptionalPath("--graph-body");
-        RefuseOverwritingInputs(reader, outPath, graphBodyPath);
+    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? outPath, string? graphBodyPath, CommandConsole console, CancellationToken cancellationToken)
+    {
+        MessageSpec spec = message.BuildSpec(result);
+        SmimeOptions smime = message.BuildSmimeOptions(result);
+        RefuseOverwritingInputs(ComposeOptions.Paths(result, message.Attach), outPath, graphBodyPath);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
         // from the spec before any attachment byte is read.
@@ -73,60 +84,9 @@ internal static class ComposeCommand
         return CommandLine.Success;
     }
 
-    /// <summary>
-    /// Builds the message from <c>--from --to --cc --bcc --subject --text --html --attach --header</c>.
-    /// <c>--text</c> and <c>--html</c> take the text or <c>@file</c>; <c>--header</c> takes <c>"Name: value"</c>.
-    /// </summary>
-    /// <exception cref="UsageException">An option is missing or malformed.</exception>
-    internal static MessageSpec BuildSpec(ArgumentReader reader)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        var spec = new MessageSpec
-        {
-            From = Mailbox("--from", reader.Required("--from")),
-            Subject = reader.Required("--subject"),
-        };
-
-        AddMailboxes(spec.To, "--to", reader.All("--to"));
-        AddMailboxes(spec.Cc, "--cc", reader.All("--cc"));
-        AddMailboxes(spec.Bcc, "--bcc", reader.All("--bcc"));
-        if (spec.To.Count + spec.Cc.Count + spec.Bcc.Count == 0)
-        {
-            throw new UsageException("--to is required (at least one recipient).");
-        }
-
-        if (reader.Optional("--text") is string text)
-        {
-            spec.TextBody = ArgumentReader.TextOrFile("--text", text);
-        }
-
-        if (reader.Optional("--html") is string html)
-        {
-            spec.HtmlBody = ArgumentReader.TextOrFile("--html", html);
-        }
-
-        foreach (string path in reader.AllPaths("--attach"))
-        {
-            spec.Attachments.Add(MimeAttachment.FromFile(path));
-        }
-
-        foreach (string header in reader.All("--header"))
-        {
-            int colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                throw new UsageException($"--header takes \"Name: value\", not '{header}'.");
-            }
-
-            spec.Headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].TrimStart()));
-        }
-
-        return spec;
-    }
-
     // An output opened for writing truncates the file, and a failure then deletes it: an output
     // that is also an attachment (or the other output) would destroy the input.
-    private static void RefuseOverwritingInputs(ArgumentReader reader, string? outPath, string? graphBodyPath)
+    private static void RefuseOverwritingInputs(IReadOnlyList<string> attachments, string? outPath, string? graphBodyPath)
     {
         StringComparison comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         string? outFull = outPath is null ? null : Path.GetFullPath(outPath);
@@ -136,7 +96,7 @@ internal static class ComposeCommand
             throw new UsageException("--out and --graph-body name the same file.");
         }
 
-        foreach (string attachment in reader.All("--attach"))
+        foreach (string attachment in attachments)
         {
             string full = Path.GetFullPath(attachment);
             string? clash = string.Equals(full, outFull, comparison) ? "--out" : string.Equals(full, graphBodyFull, comparison) ? "--graph-body" : null;
@@ -144,26 +104,6 @@ internal static class ComposeCommand
             {
                 throw new UsageException($"{clash} would overwrite the attachment '{attachment}'.");
             }
-        }
-    }
-
-    private static void AddMailboxes(IList<MailboxAddress> list, string option, IReadOnlyList<string> values)
-    {
-        foreach (string value in values)
-        {
-            list.Add(Mailbox(option, value));
-        }
-    }
-
-    private static MailboxAddress Mailbox(string option, string value)
-    {
-        try
-        {
-            return MailboxAddress.Parse(value);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException($"{option}: {ex.Message}");
         }
     }
 

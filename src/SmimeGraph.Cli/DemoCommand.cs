@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -21,11 +22,29 @@ internal static class DemoCommand
 {
     private const int AttachmentLength = 512 * 1024;
 
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(args, ["--attachment-size"], ["--keep"]);
+        var sizeOption = CliOptions.Value("--attachment-size", "BYTES", $"The attachment's length in bytes (default {AttachmentLength:N0}).");
+        var keepOption = CliOptions.Flag("--keep", "Keep the temporary folder (test PKI, emulator store) and print its path.");
+        var command = new CliCommand(
+            "demo",
+            "The main job end to end on the embedded emulator: test PKI, compose, sign, encrypt, ceiling check, draft, update, send, fetch, decrypt, verify.",
+            [
+                "# the whole job with a 512 KiB attachment",
+                "smimegraph demo",
+                "# with a 1.5 MB attachment, keeping the files",
+                "smimegraph demo --attachment-size 1500000 --keep",
+            ]);
+        command.Add(sizeOption);
+        command.Add(keepOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(result.GetValue(sizeOption), result.GetValue(keepOption), console, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? size, bool keep, CommandConsole console, CancellationToken cancellationToken)
+    {
         int attachmentLength = AttachmentLength;
-        if (reader.Optional("--attachment-size") is string size && !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out attachmentLength))
+        if (size is not null && !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out attachmentLength))
         {
             throw new UsageException($"--attachment-size takes a number of bytes, not '{size}'.");
         }
@@ -139,7 +158,7 @@ internal static class DemoCommand
         }
         finally
         {
-            if (!reader.Has("--keep"))
+            if (!keep)
             {
                 try
                 {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using SmimeGraph.Emulator;
 
@@ -9,15 +10,30 @@ internal static class EmulatorCommand
     internal const string DefaultUrl = "http://127.0.0.1:5080";
     internal const string DefaultStore = "smimegraph-store";
 
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(args, ["--urls", "--store"], ["--verbose"]);
-        if (reader.Positional.Count > 0)
-        {
-            throw new UsageException($"unexpected argument '{reader.Positional[0]}'.");
-        }
+        var urlsOption = CliOptions.Value("--urls", "URL", $"The loopback http URL to listen on (default {DefaultUrl}; port 0 picks a free one).");
+        var storeOption = CliOptions.Value("--store", "DIR", $"The Maildir store folder (default {DefaultStore}).");
+        var verboseOption = CliOptions.Flag("--verbose", "Log every request to standard output.");
+        var command = new CliCommand(
+            "emulator",
+            "Run the local Graph mail emulator (loopback only, Maildir storage) until Ctrl+C.",
+            [
+                "# listen on the default address with the default store",
+                "smimegraph emulator",
+                "# another port and store, logging every request",
+                "smimegraph emulator --urls http://127.0.0.1:5090 --store /tmp/mail --verbose",
+            ]);
+        command.Add(urlsOption);
+        command.Add(storeOption);
+        command.Add(verboseOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(result.GetValue(urlsOption), result.GetValue(storeOption), result.GetValue(verboseOption), console, cancellationToken));
+        return command;
+    }
 
-        string urls = reader.Optional("--urls") ?? DefaultUrl;
+    private static async Task<int> RunAsync(string? urlsValue, string? store, bool verbose, CommandConsole console, CancellationToken cancellationToken)
+    {
+        string urls = urlsValue ?? DefaultUrl;
         if (urls.Contains(';', StringComparison.Ordinal))
         {
             throw new UsageException("--urls takes one URL.");
@@ -26,8 +42,8 @@ internal static class EmulatorCommand
         var options = new EmulatorOptions
         {
             Url = urls,
-            StoreDirectory = Path.GetFullPath(reader.Optional("--store") ?? DefaultStore),
-            Log = reader.Has("--verbose") ? TextWriter.Synchronized(console.Out) : null,
+            StoreDirectory = Path.GetFullPath(store ?? DefaultStore),
+            Log = verbose ? TextWriter.Synchronized(console.Out) : null,
         };
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -15,18 +16,44 @@ namespace SmimeGraph.Cli;
 /// </summary>
 internal static class InspectCommand
 {
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(args, ["--key", "--trust", "--at"], ["--json"]);
-        if (reader.Positional.Count != 1)
-        {
-            throw new UsageException(reader.Positional.Count == 0 ? "FILE.eml is required." : $"unexpected argument '{reader.Positional[1]}'.");
-        }
+        var fileArgument = new Argument<string>("FILE.eml") { Description = "The message to inspect (MIME, as Graph's $value returns it)." };
+        var keyOption = CliOptions.Values("--key", "PFX[:password]", "A PKCS#12 file with a decryption key (repeatable). A password after a colon shows it to every user of 'ps'.");
+        var trustOption = CliOptions.Values("--trust", "CA.pem", "A trust anchor certificate (PEM or DER; repeatable).");
+        var atOption = CliOptions.Value("--at", "TIME", "Validate certificates at this time (ISO 8601) instead of now.");
+        var jsonOption = CliOptions.Flag("--json", "Print one JSON object instead of the text report.");
+        var command = new CliCommand(
+            "inspect",
+            "Decrypt and verify every S/MIME layer of a message. Exit 0 only when a valid, trusted signature made by the From address covers the whole message.",
+            [
+                "# verify a signed message against a CA",
+                "smimegraph inspect message.eml --trust root-ca.pem",
+                "# decrypt with bob's key, verify at a fixed time, print JSON",
+                "smimegraph inspect message.eml --key bob.pfx --trust root-ca.pem --at 2026-06-01T00:00:00Z --json",
+            ]);
+        command.Add(fileArgument);
+        command.Add(keyOption);
+        command.Add(trustOption);
+        command.Add(atOption);
+        command.Add(jsonOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(
+            result.GetRequiredValue(fileArgument),
+            result.GetValue(keyOption) ?? [],
+            result.GetValue(trustOption) ?? [],
+            result.GetValue(atOption),
+            result.GetValue(jsonOption),
+            console,
+            cancellationToken));
+        return command;
+    }
 
-        var options = new SmimeInspectorOptions { ValidationTime = ParseTime(reader.Optional("--at")) };
-        foreach (string key in reader.All("--key"))
+    private static async Task<int> RunAsync(string file, string[] keys, string[] trusts, string? at, bool json, CommandConsole console, CancellationToken cancellationToken)
+    {
+        var options = new SmimeInspectorOptions { ValidationTime = ParseTime(at) };
+        foreach (string key in keys)
         {
-            (string path, string? password) = ArgumentReader.PathAndPassword(key);
+            (string path, string? password) = CertificateFiles.PathAndPassword(key);
             X509Certificate2Collection collection = X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password, X509KeyStorageFlags.Exportable);
             foreach (X509Certificate2 certificate in collection)
             {
@@ -34,7 +61,7 @@ internal static class InspectCommand
             }
         }
 
-        foreach (string trust in reader.All("--trust"))
+        foreach (string trust in trusts)
         {
             foreach (X509Certificate2 anchor in LoadCertificates(trust))
             {
@@ -42,14 +69,13 @@ internal static class InspectCommand
             }
         }
 
-        string file = reader.Positional[0];
         InspectionResult result;
         await using (FileStream stream = File.OpenRead(file))
         {
             result = await SmimeInspector.InspectAsync(stream, options, cancellationToken).ConfigureAwait(false);
         }
 
-        string report = reader.Has("--json") ? Json(file, result) : Text(file, result);
+        string report = json ? Json(file, result) : Text(file, result);
         await console.Out.WriteAsync(report).ConfigureAwait(false);
         return result.IsValid ? CommandLine.Success : CommandLine.Invalid;
     }

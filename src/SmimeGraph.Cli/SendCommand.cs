@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
@@ -15,27 +16,43 @@ internal static class SendCommand
 {
     internal const string TokenVariable = "SMIMEGRAPH_TOKEN";
 
-    public static async Task<int> RunAsync(string[] args, CommandConsole console, CancellationToken cancellationToken)
+    public static CliCommand Create()
     {
-        var reader = new ArgumentReader(
-            args,
-            [.. ComposeCommand.MessageOptions, .. SmimeOptionsReader.ValueOptions, "--graph", "--mailbox"],
-            [.. SmimeOptionsReader.FlagOptions, "--draft"]);
-        if (reader.Positional.Count > 0)
-        {
-            throw new UsageException($"unexpected argument '{reader.Positional[0]}'.");
-        }
+        var message = new ComposeOptions();
+        var graphOption = CliOptions.Value("--graph", "URL", "Graph's base address (default https://graph.microsoft.com/v1.0), or the emulator's.");
+        var mailboxOption = CliOptions.Value("--mailbox", "me|UPN", "The mailbox to send from: me (default) or a user id or principal name.");
+        var draftOption = CliOptions.Flag("--draft", "Create a draft and print its id instead of sending.");
+        var command = new CliCommand(
+            "send",
+            $"Compose a message like compose, check it against the ceiling before anything is uploaded, and send it through Graph (sendMail) or create a draft. The bearer token comes from {TokenVariable}.",
+            [
+                "# through the local emulator (any token works there)",
+                $"{TokenVariable}=x smimegraph send --graph http://127.0.0.1:5080/v1.0 --from alice@example.com --to bob@example.com \\",
+                "    --subject Hi --text 'Hello Bob' --sign alice.pfx --encrypt-to bob.pem",
+                "# a draft in a shared mailbox",
+                $"{TokenVariable}=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv) \\",
+                "    smimegraph send --mailbox shared@contoso.com --draft --from shared@contoso.com --to bob@example.com --subject Hi --text Hello",
+            ]);
+        message.AddTo(command);
+        command.Add(graphOption);
+        command.Add(mailboxOption);
+        command.Add(draftOption);
+        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, result.GetValue(graphOption), result.GetValue(mailboxOption), result.GetValue(draftOption), console, cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? graphAddress, string? mailboxName, bool createDraft, CommandConsole console, CancellationToken cancellationToken)
+    {
         string? token = Environment.GetEnvironmentVariable(TokenVariable);
         if (string.IsNullOrEmpty(token))
         {
             throw new UsageException($"set {TokenVariable} to a bearer token for Graph (Mail.Send); any non-empty value works with the emulator.");
         }
 
-        Uri graph = Uri.TryCreate(reader.Optional("--graph") ?? GraphMimeTransportOptions.GlobalBaseAddress.ToString(), UriKind.Absolute, out Uri? uri)
+        Uri graph = Uri.TryCreate(graphAddress ?? GraphMimeTransportOptions.GlobalBaseAddress.ToString(), UriKind.Absolute, out Uri? uri)
             ? uri
             : throw new UsageException("--graph takes an absolute URL, e.g. https://graph.microsoft.com/v1.0.");
-        GraphMailbox mailbox = ParseMailbox(reader.Optional("--mailbox") ?? "me");
+        GraphMailbox mailbox = ParseMailbox(mailboxName ?? "me");
 
         // The transport checks the address (http or https, no query): a bad one is a usage error
         // found before any attachment is read.
@@ -50,12 +67,12 @@ internal static class SendCommand
             throw new UsageException("--graph takes an absolute http(s) URL without a query, e.g. https://graph.microsoft.com/v1.0.");
         }
 
-        MessageSpec spec = ComposeCommand.BuildSpec(reader);
-        SmimeOptions options = SmimeOptionsReader.Build(reader);
+        MessageSpec spec = message.BuildSpec(result);
+        SmimeOptions options = message.BuildSmimeOptions(result);
         using GraphPayload payload = await new SmimeComposer().ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
 
         string sizes = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes of request body, {payload.Headroom:N0} under the ceiling");
-        if (reader.Has("--draft"))
+        if (createDraft)
         {
             GraphMessage draft = await transport.CreateDraftAsync(mailbox, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
             await console.Out.WriteLineAsync($"draft created: {draft.Id} ({sizes})").ConfigureAwait(false);

@@ -318,13 +318,15 @@ public sealed class ComposeCommandTests : IDisposable
     }
 
     [Fact]
-    public void BuildSpec_is_reusable_with_any_reader_that_knows_the_message_options()
+    public void BuildSpec_is_reusable_with_any_command_that_carries_the_compose_options()
     {
-        var reader = new ArgumentReader(
-            ["--from", "a@example.com", "--to", "b@example.com", "--bcc", "c@example.com", "--subject", "s", "--header", "X-K: v", "--mailbox", "me"],
-            [.. ComposeCommand.MessageOptions, "--mailbox"],
-            []);
-        var spec = ComposeCommand.BuildSpec(reader);
+        var options = new ComposeOptions();
+        var command = new System.CommandLine.Command("other");
+        options.AddTo(command);
+        command.Add(new System.CommandLine.Option<string>("--mailbox"));
+        System.CommandLine.ParseResult result = command.Parse(["--from", "a@example.com", "--to", "b@example.com", "--bcc", "c@example.com", "--subject", "s", "--header", "X-K: v", "--mailbox", "me"]);
+        Assert.Empty(result.Errors);
+        var spec = options.BuildSpec(result);
         Assert.Equal("a@example.com", spec.From!.Address);
         Assert.Equal("c@example.com", Assert.Single(spec.Bcc).Address);
         Assert.Equal(new KeyValuePair<string, string>("X-K", "v"), Assert.Single(spec.Headers));

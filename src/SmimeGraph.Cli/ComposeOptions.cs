@@ -1,0 +1,199 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Mime;
+using SmimeGraph.Smime;
+
+namespace SmimeGraph.Cli;
+
+/// <summary>
+/// The options that describe a message and its protection, shared by <c>compose</c> and
+/// <c>send</c> (the "&lt;compose options&gt;" of the command-line contract): one definition,
+/// one way of turning them into a <see cref="MessageSpec"/> and <see cref="SmimeOptions"/>.
+/// </summary>
+internal sealed class ComposeOptions
+{
+    public Option<string> From { get; } = CliOptions.Value("--from", "ADDRESS", "The author, as 'Name <address>' or an address.", required: true);
+
+    public Option<string[]> To { get; } = CliOptions.Values("--to", "ADDRESS", "A primary recipient (repeatable; at least one of --to, --cc, --bcc).");
+
+    public Option<string[]> Cc { get; } = CliOptions.Values("--cc", "ADDRESS", "A copy recipient (repeatable).");
+
+    public Option<string[]> Bcc { get; } = CliOptions.Values("--bcc", "ADDRESS", "A blind-copy recipient (repeatable; kept in the MIME, Graph needs it).");
+
+    public Option<string> Subject { get; } = CliOptions.Value("--subject", "TEXT", "The subject (any Unicode).", required: true);
+
+    public Option<string> Text { get; } = CliOptions.Value("--text", "TEXT|@FILE", "The text/plain body, or @FILE to read it from a UTF-8 file.");
+
+    public Option<string> Html { get; } = CliOptions.Value("--html", "HTML|@FILE", "The text/html body, or @FILE to read it from a UTF-8 file.");
+
+    public Option<string[]> Attach { get; } = CliOptions.Values("--attach", "FILE", "A file to attach (repeatable); an .eml is attached as message/rfc822.");
+
+    public Option<string[]> Header { get; } = CliOptions.Values("--header", "\"Name: value\"", "An extra header field (repeatable), e.g. \"X-Trace: 42\".");
+
+    public Option<string> Sign { get; } = CliOptions.Value("--sign", "PFX[:password]", "Sign with the certificate and key in this PKCS#12 file. A password after a colon shows it to every user of 'ps'.");
+
+    public Option<string[]> EncryptTo { get; } = CliOptions.Values("--encrypt-to", "CERT", "Encrypt to the recipient certificate in this PEM or DER file (repeatable).");
+
+    public Option<bool> Opaque { get; } = CliOptions.Flag("--opaque", "Sign as opaque application/pkcs7-mime signed-data instead of multipart/signed.");
+
+    public Option<bool> Oaep { get; } = CliOptions.Flag("--oaep", "Transport the content key with RSAES-OAEP (SHA-256) instead of PKCS#1 v1.5.");
+
+    public Option<bool> Pss { get; } = CliOptions.Flag("--pss", "Sign with RSASSA-PSS instead of PKCS#1 v1.5.");
+
+    public Option<bool> AesGcm { get; } = CliOptions.Flag("--aes-gcm", "Encrypt with AES-256-GCM (authEnveloped-data, which Outlook may not read) instead of AES-256-CBC.");
+
+    /// <summary>Adds every compose option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, EncryptTo, Opaque, Oaep, Pss, AesGcm])
+        {
+            command.Add(option);
+        }
+    }
+
+    /// <summary>
+    /// Builds the message from <c>--from --to --cc --bcc --subject --text --html --attach --header</c>.
+    /// <c>--text</c> and <c>--html</c> take the text or <c>@file</c>; <c>--header</c> takes <c>"Name: value"</c>.
+    /// </summary>
+    /// <exception cref="UsageException">An option is missing or malformed.</exception>
+    public MessageSpec BuildSpec(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var spec = new MessageSpec
+        {
+            From = Mailbox(From.Name, result.GetRequiredValue(From)),
+            Subject = result.GetRequiredValue(Subject),
+        };
+
+        AddMailboxes(spec.To, To.Name, result.GetValue(To));
+        AddMailboxes(spec.Cc, Cc.Name, result.GetValue(Cc));
+        AddMailboxes(spec.Bcc, Bcc.Name, result.GetValue(Bcc));
+        if (spec.To.Count + spec.Cc.Count + spec.Bcc.Count == 0)
+        {
+            throw new UsageException("--to is required (at least one recipient).");
+        }
+
+        if (result.GetValue(Text) is string text)
+        {
+            spec.TextBody = TextOrFile(Text.Name, text);
+        }
+
+        if (result.GetValue(Html) is string html)
+        {
+            spec.HtmlBody = TextOrFile(Html.Name, html);
+        }
+
+        foreach (string path in Paths(result, Attach))
+        {
+            spec.Attachments.Add(MimeAttachment.FromFile(path));
+        }
+
+        foreach (string header in result.GetValue(Header) ?? [])
+        {
+            int colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                throw new UsageException($"--header takes \"Name: value\", not '{header}'.");
+            }
+
+            spec.Headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].TrimStart()));
+        }
+
+        return spec;
+    }
+
+    /// <summary>
+    /// Turns <c>--sign PFX[:password] --encrypt-to CERT... --opaque --oaep --pss --aes-gcm</c> into
+    /// <see cref="SmimeOptions"/> (with the default ceiling).
+    /// </summary>
+    public SmimeOptions BuildSmimeOptions(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        SmimeSigner? signer = null;
+        if (Path(result, Sign) is string sign)
+        {
+            (string path, string? password) = CertificateFiles.PathAndPassword(sign);
+            X509Certificate2Collection bundle = CertificateFiles.LoadPkcs12(Sign.Name, path, password);
+            X509Certificate2 certificate = bundle.FirstOrDefault(c => c.HasPrivateKey)
+                ?? throw new UsageException($"--sign: '{path}' holds no certificate with a private key.");
+            signer = new SmimeSigner(certificate) { UseRsaPss = result.GetValue(Pss) };
+            foreach (X509Certificate2 other in bundle)
+            {
+                if (!other.HasPrivateKey)
+                {
+                    signer.Chain.Add(other);
+                }
+            }
+        }
+        else if (result.GetValue(Pss) || result.GetValue(Opaque))
+        {
+            throw new UsageException("--pss and --opaque need --sign.");
+        }
+
+        SmimeEncryptionOptions? encryption = null;
+        IReadOnlyList<string> recipients = Paths(result, EncryptTo);
+        if (recipients.Count > 0)
+        {
+            encryption = new SmimeEncryptionOptions
+            {
+                UseRsaOaep = result.GetValue(Oaep),
+                Algorithm = result.GetValue(AesGcm) ? ContentEncryptionAlgorithm.Aes256Gcm : ContentEncryptionAlgorithm.Aes256Cbc,
+            };
+            foreach (string path in recipients)
+            {
+                encryption.Recipients.Add(CertificateFiles.LoadCertificate(EncryptTo.Name, path));
+            }
+        }
+        else if (result.GetValue(Oaep) || result.GetValue(AesGcm))
+        {
+            throw new UsageException("--oaep and --aes-gcm need --encrypt-to.");
+        }
+
+        return new SmimeOptions { Signer = signer, OpaqueSignature = result.GetValue(Opaque), Encryption = encryption };
+    }
+
+    /// <summary>The value of an option that names a file, or null; an empty name is a usage error.</summary>
+    public static string? Path(ParseResult result, Option<string> option)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(option);
+        return result.GetValue(option) is string path ? NonEmptyPath(option.Name, path) : null;
+    }
+
+    /// <summary>Every value of an option that names files; an empty name is a usage error.</summary>
+    public static IReadOnlyList<string> Paths(ParseResult result, Option<string[]> option)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(option);
+        return [.. (result.GetValue(option) ?? []).Select(path => NonEmptyPath(option.Name, path))];
+    }
+
+    /// <summary>A value given inline or, when it starts with '@', read from that file (UTF-8).</summary>
+    public static string TextOrFile(string option, string value) =>
+        value.StartsWith('@') ? File.ReadAllText(NonEmptyPath(option, value[1..])) : value;
+
+    // The file APIs throw ArgumentException for an empty path; the user gets a usage error instead.
+    private static string NonEmptyPath(string option, string path) =>
+        path.Length > 0 ? path : throw new UsageException($"{option} needs a file name.");
+
+    private static void AddMailboxes(IList<MailboxAddress> list, string option, IReadOnlyList<string>? values)
+    {
+        foreach (string value in values ?? [])
+        {
+            list.Add(Mailbox(option, value));
+        }
+    }
+
+    private static MailboxAddress Mailbox(string option, string value)
+    {
+        try
+        {
+            return MailboxAddress.Parse(value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"{option}: {ex.Message}");
+        }
+    }
+}
