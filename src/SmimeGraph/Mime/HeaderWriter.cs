@@ -104,6 +104,11 @@ internal static class HeaderWriter
         {
             MailboxAddress mailbox = mailboxes[i];
             HeaderValueGuard.ThrowIfUnsafe(name, mailbox.Address);
+            if (!System.Text.Ascii.IsValid(mailbox.Address))
+            {
+                // A received address may be UTF-8 (RFC 6532); the headers written here are 7-bit.
+                throw new HeaderInjectionException(name, $"The address '{mailbox.Address}' in '{name}' is not ASCII; SmimeGraph writes 7-bit header fields.");
+            }
             string comma = i == mailboxes.Count - 1 ? string.Empty : ",";
             if (mailbox.DisplayName is null)
             {

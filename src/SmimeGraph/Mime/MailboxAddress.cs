@@ -31,6 +31,14 @@ public sealed record MailboxAddress
         DisplayName = string.IsNullOrWhiteSpace(name) ? null : name;
     }
 
+    // A mailbox read by the address grammar: its address is an RFC 5322 addr-spec, which may be
+    // outside the conservative form the public constructor accepts; neither part holds CR, LF or NUL.
+    private MailboxAddress(ParsedMailbox parsed)
+    {
+        Address = parsed.Address;
+        DisplayName = parsed.DisplayName;
+    }
+
     /// <summary>Creates a mailbox with no display name.</summary>
     /// <param name="address">The addr-spec, <c>local@domain</c>.</param>
     /// <exception cref="HeaderInjectionException">The address contains CR, LF or NUL.</exception>
@@ -46,19 +54,57 @@ public sealed record MailboxAddress
     /// <summary>The display name, or null.</summary>
     public string? DisplayName { get; }
 
-    /// <summary>Parses <c>Name &lt;addr&gt;</c> or a bare <c>addr</c>.</summary>
+    /// <summary>
+    /// Parses one RFC 5322 mailbox (§3.4): <c>Name &lt;addr&gt;</c>, <c>"Last, First" &lt;addr&gt;</c>,
+    /// a bare <c>addr</c>, with comments, quoted strings and RFC 2047 encoded-words in the display
+    /// name. The address must be one SmimeGraph can send: an ASCII <c>local@domain</c> without
+    /// quotes, spaces or specials.
+    /// </summary>
+    /// <exception cref="HeaderInjectionException">The text contains CR, LF or NUL.</exception>
+    /// <exception cref="ArgumentException">The text is not exactly one mailbox, or its address is not one SmimeGraph sends to.</exception>
     public static MailboxAddress Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = text.Trim();
-        int lt = text.LastIndexOf('<');
-        if (lt >= 0 && text.EndsWith('>'))
+        HeaderValueGuard.ThrowIfUnsafe(nameof(text), text);
+        ParsedMailbox mailbox = AddressParser.ParseMailbox(text, out string? error)
+            ?? throw new ArgumentException($"'{text}' is not a mailbox (RFC 5322 §3.4): {error}.", nameof(text));
+        return new MailboxAddress(mailbox.DisplayName, mailbox.Address);
+    }
+
+    /// <summary>Parses one mailbox as <see cref="Parse"/> does; false instead of an exception.</summary>
+    public static bool TryParse([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MailboxAddress? mailbox)
+    {
+        mailbox = null;
+        if (text is null || text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || AddressParser.ParseMailbox(text, out _) is not { } parsed)
         {
-            string name = text[..lt].Trim().Trim('"').Trim();
-            return new MailboxAddress(name.Length == 0 ? null : name, text[(lt + 1)..^1].Trim());
+            return false;
         }
 
-        return new MailboxAddress(text);
+        try
+        {
+            mailbox = new MailboxAddress(parsed.DisplayName, parsed.Address);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads every mailbox of an address-list field value as received (RFC 5322 §3.4: From, To, Cc,
+    /// Bcc, Reply-To), group members included, folds and RFC 2047 encoded-words handled. Elements
+    /// that are not a mailbox are skipped. The addresses are as written, so they may be outside
+    /// what SmimeGraph sends (quoted local parts, domain literals, UTF-8 per RFC 6532).
+    /// </summary>
+    /// <param name="value">The field value after the colon, as in <see cref="MimeHeaderField.RawValue"/>.</param>
+    public static IReadOnlyList<MailboxAddress> ParseList(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return AddressParser.ParseAddressList(value).Mailboxes
+            .Where(m => !m.Address.Contains('\0', StringComparison.Ordinal))
+            .Select(m => new MailboxAddress(m))
+            .ToList();
     }
 
     /// <inheritdoc />
