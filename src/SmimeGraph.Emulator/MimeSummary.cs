@@ -170,24 +170,19 @@ internal sealed partial class MimeSummary
                 continue;
             }
 
-            // Parsed before RFC 2047 decoding (a decoded display name may hold commas or quotes).
-            string unfolded = field.RawValue.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Trim();
-            if (unfolded.Length == 0)
+            // The library's RFC 5322 address grammar reads the raw value (encoded-words are decoded
+            // inside display names only). What is not a mailbox contributes nothing, as Graph drops
+            // what it cannot read.
+            foreach (MailboxAddress mailbox in MailboxAddress.ParseList(field.RawValue))
             {
-                continue;
-            }
-
-            try
-            {
-                foreach (MailAddress address in new MailAddressCollection { unfolded })
+                try
                 {
-                    string displayName = new MimeHeaderField(name, address.DisplayName).Value;
-                    list.Add(new MailAddress(address.Address, displayName));
+                    list.Add(new MailAddress(mailbox.Address, mailbox.DisplayName));
                 }
-            }
-            catch (FormatException)
-            {
-                // An unparseable address list contributes nothing, as Graph drops what it cannot read.
+                catch (FormatException)
+                {
+                    // An addr-spec System.Net.Mail cannot represent (a rare obsolete form).
+                }
             }
         }
 

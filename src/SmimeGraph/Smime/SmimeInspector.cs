@@ -42,80 +42,20 @@ public static partial class SmimeInspector
 
     private static List<string> SenderAddresses(MimeEntity root)
     {
+        // RFC 5322 §3.4 through the one address grammar: the raw value is parsed, so an RFC 2047
+        // display name, a comment or a quoted-string may spell out any address (§3.2.2, §3.2.4)
+        // without becoming one; only addr-specs count.
         var addresses = new List<string>();
         foreach (string field in new[] { "From", "Sender" })
         {
-            // The raw value, not the decoded one: an RFC 2047 display name may spell out any
-            // address, and so may a comment or a quoted-string (RFC 5322 §3.2.2, §3.2.4), but
-            // only the addr-spec is the sender's address.
             MimeHeaderField? header = root.Headers.FirstOrDefault(h => string.Equals(h.Name, field, StringComparison.OrdinalIgnoreCase));
-            if (header is null)
+            if (header is not null)
             {
-                continue;
-            }
-
-            string value = WithoutCommentsAndQuotedStrings(MimeHeaderField.Unfold(header.RawValue));
-
-            MatchCollection angle = AngleAddress().Matches(value);
-            if (angle.Count > 0)
-            {
-                addresses.AddRange(angle.Select(m => m.Groups[1].Value.Trim()));
-            }
-            else
-            {
-                addresses.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(a => a.Contains('@', StringComparison.Ordinal)));
+                addresses.AddRange(AddressParser.ParseAddressList(header.RawValue).Mailboxes.Select(m => m.Address));
             }
         }
 
         return addresses;
-    }
-
-    [GeneratedRegex("<([^<>]+)>")]
-    private static partial Regex AngleAddress();
-
-    // Each comment and quoted-string becomes one space; quoted-pairs inside them are skipped.
-    private static string WithoutCommentsAndQuotedStrings(string value)
-    {
-        var text = new System.Text.StringBuilder(value.Length);
-        int commentDepth = 0;
-        bool quoted = false;
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            if (quoted || commentDepth > 0)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (quoted && c == '"')
-                {
-                    quoted = false;
-                }
-                else if (!quoted && c == '(')
-                {
-                    commentDepth++;
-                }
-                else if (!quoted && c == ')')
-                {
-                    commentDepth--;
-                }
-
-                continue;
-            }
-
-            if (c is '"' or '(')
-            {
-                quoted = c == '"';
-                commentDepth = c == '(' ? 1 : 0;
-                text.Append(' ');
-                continue;
-            }
-
-            text.Append(c);
-        }
-
-        return text.ToString();
     }
 
     // RFC 5322 §3.3 date-time, without the optional day name: "26 Jan 2026 14:38:03 +0000".
