@@ -72,7 +72,9 @@ internal static class DemoCommand
             chain.ImportFromPemFile(Path.Combine(certs, TestPkiGenerator.ChainFileName));
             Mark("test PKI generated");
 
-            await using EmulatorHost host = await EmulatorHost.StartAsync(new EmulatorOptions { StoreDirectory = Path.Combine(work, "store") }, cancellationToken).ConfigureAwait(false);
+            // The demo still compares the sent copy byte for byte, so it asks for $value as uploaded
+            // rather than regenerated the way Exchange does (docs/emulator.md).
+            await using EmulatorHost host = await EmulatorHost.StartAsync(new EmulatorOptions { StoreDirectory = Path.Combine(work, "store"), RegenerateMime = false }, cancellationToken).ConfigureAwait(false);
             using var http = new HttpClient();
             var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult("demo-token"), new GraphMimeTransportOptions { BaseAddress = host.BaseAddress });
             Mark("emulator started");
@@ -115,8 +117,11 @@ internal static class DemoCommand
             await transport.SendDraftAsync(GraphMailbox.Me, draft.Id, cancellationToken).ConfigureAwait(false);
             Mark("draft sent (POST /me/messages/{id}/send)");
 
+            // The sent copy is in Sent Items under a new id once its delay has passed.
+            host.DeliverSentItemsNow();
+            string sentId = host.GetMessages("me", "sentitems").Single().Id;
             var sent = new MemoryStream();
-            await using (Stream mime = await transport.GetMimeAsync(GraphMailbox.Me, draft.Id, cancellationToken).ConfigureAwait(false))
+            await using (Stream mime = await transport.GetMimeAsync(GraphMailbox.Me, sentId, cancellationToken).ConfigureAwait(false))
             {
                 await mime.CopyToAsync(sent, cancellationToken).ConfigureAwait(false);
             }

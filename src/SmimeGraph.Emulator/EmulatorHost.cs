@@ -11,9 +11,12 @@ namespace SmimeGraph.Emulator;
 
 /// <summary>
 /// A local stand-in for Microsoft Graph's mail endpoints, on a loopback address only, storing
-/// messages as Maildir files. Answers like Graph: base64 MIME (<c>text/plain</c>) or JSON
-/// bodies, <c>201</c> with the message for creates, <c>202</c> for sends, Graph's error JSON
-/// (bad base64, invalid MIME, 413 over the ceiling, 401 without a token, 404 for unknown ids).
+/// messages as Maildir files, behaving as Graph's documentation (and, where it is silent, public
+/// observation) says: sent mail reaches Sent Items after a delay under a new id, <c>$value</c> is
+/// MIME regenerated the way Exchange writes it, submissions are validated (recipients, send-as),
+/// Outlook's throttling applies per app and mailbox, tokens can be pinned or challenged
+/// (continuous access evaluation), and messages list with <c>$filter</c>, <c>$select</c>,
+/// <c>$top</c> and paging. docs/emulator.md lists each behaviour with the page it follows.
 /// Faults can be injected, and requests are counted, for tests.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
@@ -21,13 +24,15 @@ public sealed class EmulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EmulatorStatistics _statistics;
     private readonly MaildirStore _store;
+    private readonly GraphMailEndpoints _endpoints;
     private readonly bool _ownsStore;
     private int _disposed;
 
-    private EmulatorHost(WebApplication app, Uri root, MaildirStore store, bool ownsStore, EmulatorFaults faults, EmulatorStatistics statistics)
+    private EmulatorHost(WebApplication app, Uri root, MaildirStore store, GraphMailEndpoints endpoints, bool ownsStore, EmulatorFaults faults, EmulatorStatistics statistics)
     {
         _app = app;
         _store = store;
+        _endpoints = endpoints;
         _ownsStore = ownsStore;
         _statistics = statistics;
         Faults = faults;
@@ -50,8 +55,14 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>Requests that reached the emulator since start or <see cref="ResetCounters"/>.</summary>
     public long RequestCount => _statistics.RequestCount;
 
+    /// <summary>Messages sent whose copy has not reached Sent Items yet.</summary>
+    public int PendingDeliveries => _endpoints.PendingDeliveries;
+
     /// <summary>Starts the emulator.</summary>
-    /// <exception cref="ArgumentException">The URL is not <c>http</c> on a loopback address.</exception>
+    /// <exception cref="ArgumentException">
+    /// The URL is not <c>http</c> on a loopback address, <see cref="EmulatorOptions.MeMailbox"/>
+    /// cannot name a mailbox, or both a fixed token and continuous access evaluation are set.
+    /// </exception>
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
@@ -62,12 +73,30 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw new ArgumentException("MeMailbox must be a plain name (letters, digits, . _ - @ +).", nameof(options));
         }
 
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SentCopyDelay, TimeSpan.Zero, nameof(options.SentCopyDelay));
+        if (options.Token is not null && (options.Token.Length == 0 || options.ContinuousAccessEvaluation))
+        {
+            throw new ArgumentException("Token must be non-empty, and cannot be combined with ContinuousAccessEvaluation (a fixed token cannot be reissued with new claims).", nameof(options));
+        }
+
+        foreach (string mailbox in options.SendAs.Concat(options.Users))
+        {
+            if (!MaildirStore.TryNormalizeName(mailbox?.Trim(), out _))
+            {
+                throw new ArgumentException($"'{mailbox}' cannot name a mailbox (letters, digits, . _ - @ +).", nameof(options));
+            }
+        }
+
         bool ownsStore = options.StoreDirectory is null;
         string root = options.StoreDirectory ?? Directory.CreateTempSubdirectory("smimegraph-emulator-").FullName;
-        var store = new MaildirStore(root);
+        var store = new MaildirStore(root, options.TimeProvider);
         var faults = new EmulatorFaults();
         var statistics = new EmulatorStatistics();
         var endpoints = new GraphMailEndpoints(options, store, faults, statistics);
+
+        // Mail a previous run accepted but had not yet moved to Sent Items is moved now.
+        endpoints.DeliverNow(includeStored: true);
 
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -91,6 +120,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
         catch
         {
+            endpoints.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             if (ownsStore)
             {
@@ -101,12 +131,16 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
 
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), store, ownsStore, faults, statistics);
+        return new EmulatorHost(app, new Uri(address.TrimEnd('/') + "/"), store, endpoints, ownsStore, faults, statistics);
     }
 
     /// <summary>The most requests that were in flight at once for <paramref name="mailbox"/> (<c>me</c>, or a user id in lower case).</summary>
     public int GetMaxInFlight(string mailbox) =>
         MaildirStore.TryNormalizeName(mailbox, out string? name) ? _statistics.MaxInFlight(name) : 0;
+
+    /// <summary>Requests of an app (the token's <c>appid</c>) that throttling admitted to a mailbox and that have not finished.</summary>
+    internal int GetAdmittedInFlight(string appId, string mailbox) =>
+        MaildirStore.TryNormalizeName(mailbox, out string? name) ? _endpoints.AdmittedInFlight(appId, name) : 0;
 
     /// <summary>Resets <see cref="RequestCount"/> and the in-flight maxima.</summary>
     public void ResetCounters() => _statistics.Reset();
@@ -121,11 +155,24 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         if (folder is null)
         {
-            return _store.List(name, null);
+            return [.. _store.List(name, null).Select(EmulatorMessage.From)];
         }
 
-        return MaildirStore.TryNormalizeName(folder, out string? folderName) ? _store.List(name, folderName) : [];
+        return MaildirStore.TryNormalizeName(folder, out string? folderName) ? [.. _store.List(name, folderName).Select(EmulatorMessage.From)] : [];
     }
+
+    /// <summary>The id Graph gives a folder (its <c>parentFolderId</c> in a message): folder ids do not change.</summary>
+    public static string GetFolderId(string folder) =>
+        MaildirStore.TryNormalizeName(folder, out string? name) ? GraphIds.FolderId(name) : throw new ArgumentException($"'{folder}' is not a folder name.", nameof(folder));
+
+    /// <summary>Moves every sent message that is still waiting for its delay to Sent Items now.</summary>
+    public void DeliverSentItemsNow() => _endpoints.DeliverNow();
+
+    /// <summary>
+    /// Continuous access evaluation: a revocation event now. Every token issued before it gets
+    /// a claims challenge until the client answers it (see <see cref="EmulatorTokens"/>).
+    /// </summary>
+    public void RevokeTokens() => _endpoints.RevokeTokens();
 
     /// <summary>Stops listening; deletes the store only when it was a temporary one.</summary>
     public async ValueTask DisposeAsync()
@@ -141,6 +188,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        _endpoints.Dispose();
         if (_ownsStore)
         {
             try

@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Globalization;
-using System.Net.Mail;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -11,25 +8,68 @@ namespace SmimeGraph.Emulator;
 
 /// <summary>
 /// The Graph mail endpoints the emulator answers, under <c>/v1.0/me</c> and
-/// <c>/v1.0/users/{id}</c>: create message (also in a mail folder), get and update
-/// <c>$value</c>, send, sendMail, reply / replyAll / forward, createReply / createReplyAll /
-/// createForward, get and list messages, delete. Errors use Graph's JSON shape and codes.
+/// <c>/v1.0/users/{id}</c>: create message (also in a mail folder), get, list and delete
+/// messages, get and update <c>$value</c>, send, sendMail, reply / replyAll / forward,
+/// createReply / createReplyAll / createForward. Each request passes, in order: injected faults,
+/// authentication, the path, the mailbox, Outlook's throttling, then the operation. Errors use
+/// Graph's JSON shape and codes; docs/emulator.md lists each behaviour with the page it follows.
 /// </summary>
-internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore store, EmulatorFaults faults, EmulatorStatistics statistics)
+internal sealed partial class GraphMailEndpoints
 {
     private const string Drafts = "drafts";
     private const string SentItems = "sentitems";
+    private const string DeletedItems = "deleteditems";
     private const int MaxDrainLength = 256 * 1024 * 1024;
 
     // Graph writes "<", ">" and non-ASCII as they are; the default encoder would escape them.
     private static readonly JsonWriterOptions JsonWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly string[] SendActions = ["reply", "replyAll", "forward"];
-    private static readonly string[] CreateActions = ["createReply", "createReplyAll", "createForward"];
+    private readonly EmulatorOptions _options;
+    private readonly MaildirStore _store;
+    private readonly EmulatorFaults _faults;
+    private readonly EmulatorStatistics _statistics;
+    private readonly EmulatorThrottle _throttle;
+    private readonly TimeProvider _time;
+    private readonly HashSet<string>? _knownMailboxes;
+    private readonly HashSet<string> _sendAs;
+    private readonly string _defaultMe;
+    private long _revokedAt;
+
+    public GraphMailEndpoints(EmulatorOptions options, MaildirStore store, EmulatorFaults faults, EmulatorStatistics statistics)
+    {
+        _options = options;
+        _store = store;
+        _faults = faults;
+        _statistics = statistics;
+        _time = options.TimeProvider;
+        _throttle = new EmulatorThrottle(options.Throttling, _time);
+        _revokedAt = _time.GetUtcNow().ToUnixTimeSeconds();
+        _sendAs = new HashSet<string>(options.SendAs.Select(a => a.Trim()), StringComparer.OrdinalIgnoreCase);
+        MaildirStore.TryNormalizeName(options.MeMailbox, out string? me);
+        _defaultMe = me!;
+        if (IsAddress(_defaultMe))
+        {
+            // A configured mailbox makes a tenant: it, the shared mailboxes it may send as, and the listed users.
+            _knownMailboxes = new HashSet<string>(StringComparer.Ordinal) { _defaultMe };
+            foreach (string user in options.Users.Concat(options.SendAs))
+            {
+                if (MaildirStore.TryNormalizeName(user.Trim(), out string? name))
+                {
+                    _knownMailboxes.Add(name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Requests of the app (the token's appid) admitted to the mailbox and not finished.</summary>
+    internal int AdmittedInFlight(string app, string mailbox) => _throttle.InFlight(app, mailbox);
+
+    /// <summary>Tokens issued before now get a claims challenge (continuous access evaluation).</summary>
+    public void RevokeTokens() => Interlocked.Exchange(ref _revokedAt, _time.GetUtcNow().ToUnixTimeSeconds());
 
     public async Task HandleAsync(HttpContext context)
     {
-        statistics.CountRequest();
+        _statistics.CountRequest();
         HttpResponse response = context.Response;
         response.Headers["request-id"] = Guid.NewGuid().ToString();
         if (context.Request.Headers.TryGetValue("client-request-id", out var clientRequestId))
@@ -37,383 +77,244 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
             response.Headers["client-request-id"] = clientRequestId.ToString();
         }
 
-        string[] segments = (context.Request.Path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        string? mailbox = ResolveMailbox(segments, out int consumed);
-        using (statistics.Enter(mailbox ?? string.Empty))
+        GraphRoute route = GraphRoute.Parse(context.Request.Method, context.Request.Path.Value ?? string.Empty);
+        string statisticsKey = route.IsMe ? _defaultMe : MaildirStore.TryNormalizeName(route.User, out string? user) ? user : string.Empty;
+        using (_statistics.Enter(statisticsKey))
         {
             try
             {
-                await DispatchAsync(context, segments, mailbox, consumed).ConfigureAwait(false);
+                await DispatchAsync(context, route).ConfigureAwait(false);
             }
             finally
             {
-                options.Log?.WriteLine($"{context.Request.Method} {context.Request.Path} {(context.RequestAborted.IsCancellationRequested ? "aborted" : response.StatusCode.ToString(CultureInfo.InvariantCulture))}");
+                _options.Log?.WriteLine($"{context.Request.Method} {context.Request.Path} {(context.RequestAborted.IsCancellationRequested ? "aborted" : response.StatusCode.ToString(CultureInfo.InvariantCulture))}");
             }
         }
     }
 
-    private async Task DispatchAsync(HttpContext context, string[] segments, string? mailbox, int consumed)
+    private async Task DispatchAsync(HttpContext context, GraphRoute route)
     {
-        if (faults.TryTake(out EmulatorFault? fault))
+        EmulatorFaultRule? fault = _faults.Take(route.Operation ?? "(unknown)");
+        if (fault is { Kind: EmulatorFaultKind.Slow })
+        {
+            await Task.Delay(fault.Delay, _time, context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (fault is { AfterAction: false })
+        {
+            await InjectAsync(context, fault).ConfigureAwait(false);
+            return;
+        }
+
+        if (await AuthenticateAsync(context).ConfigureAwait(false) is not { } claims)
+        {
+            return;
+        }
+
+        if (route.Operation is null)
         {
             await DrainAsync(context).ConfigureAwait(false);
-            if (fault.Kind == EmulatorFaultKind.DropConnection)
+            await ErrorAsync(context, 400, "BadRequest", $"Resource not found for the segment '{route.BadSegment}'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (route.MethodNotAllowed)
+        {
+            await DrainAsync(context).ConfigureAwait(false);
+            await ErrorAsync(context, 405, "Request_BadRequest", "The HTTP method is not allowed for this resource.").ConfigureAwait(false);
+            return;
+        }
+
+        if (ResolveMailbox(route, claims) is not { } mailbox)
+        {
+            // Publicly observed: 404 ErrorInvalidUser "The requested user '…' is invalid."
+            await DrainAsync(context).ConfigureAwait(false);
+            await ErrorAsync(context, 404, "ErrorInvalidUser", $"The requested user '{(route.IsMe ? "me" : route.User)}' is invalid.").ConfigureAwait(false);
+            return;
+        }
+
+        string app = claims.AppId ?? "(app)";
+        if (_throttle.TryEnter(app, mailbox, out IDisposable? slot) is { } refusal)
+        {
+            await DrainAsync(context).ConfigureAwait(false);
+            await ThrottledAsync(context, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        using (slot)
+        {
+            if (_options.ResponseDelay > TimeSpan.Zero)
             {
-                // The request was read in full; the client cannot tell whether it was acted on.
-                context.Abort();
-                return;
+                await Task.Delay(_options.ResponseDelay, _time, context.RequestAborted).ConfigureAwait(false);
             }
 
-            if (fault.RetryAfterSeconds is int seconds)
+            var request = new MailRequest(context, route, mailbox, app, RequestPreferences(context, mailbox));
+            if (fault is not { AfterAction: true })
             {
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await ExecuteAsync(request).ConfigureAwait(false);
+                return;
             }
-            else if (fault.RetryAt is DateTimeOffset at)
+
+            // The request is acted on, its answer is lost: what a client sees when the gateway
+            // gives up or the connection drops after the mailbox server did the work.
+            Stream body = context.Response.Body;
+            context.Response.Body = Stream.Null;
+            try
             {
-                context.Response.Headers.RetryAfter = at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
+                await ExecuteAsync(request).ConfigureAwait(false);
+            }
+            finally
+            {
+                context.Response.Body = body;
             }
 
-            await ErrorAsync(context, fault.StatusCode, fault.Code, fault.Message).ConfigureAwait(false);
-            return;
-        }
-
-        // Graph's answer to a request without a token.
-        string authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= "Bearer ".Length || string.IsNullOrWhiteSpace(authorization["Bearer ".Length..]))
-        {
-            await DrainAsync(context).ConfigureAwait(false);
-            await ErrorAsync(context, 401, "InvalidAuthenticationToken", "Access token is empty.").ConfigureAwait(false);
-            return;
-        }
-
-        if (segments.Length == 0 || segments[0] != "v1.0" || consumed == 0)
-        {
-            await DrainAsync(context).ConfigureAwait(false);
-            await ErrorAsync(context, 400, "BadRequest", "Resource not found for the segment '" + (segments.Length > 0 ? segments[^1] : string.Empty) + "'.").ConfigureAwait(false);
-            return;
-        }
-
-        if (mailbox is null)
-        {
-            await DrainAsync(context).ConfigureAwait(false);
-            await ErrorAsync(context, 404, "ErrorInvalidUser", "The requested user is invalid.").ConfigureAwait(false);
-            return;
-        }
-
-        if (options.ResponseDelay > TimeSpan.Zero)
-        {
-            await Task.Delay(options.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        string method = context.Request.Method;
-        string[] rest = Array.ConvertAll(segments[consumed..], Canonical);
-        switch (rest)
-        {
-            case ["sendMail"] when HttpMethods.IsPost(method):
-                await SendMailAsync(context, mailbox).ConfigureAwait(false);
-                return;
-            case ["messages"] when HttpMethods.IsPost(method):
-                await CreateAsync(context, mailbox, Drafts, original: null).ConfigureAwait(false);
-                return;
-            case ["messages"] when HttpMethods.IsGet(method):
-                await ListAsync(context, mailbox, null).ConfigureAwait(false);
-                return;
-            case ["mailFolders", string folder, "messages"]:
-                if (!MaildirStore.TryNormalizeName(folder, out string? folderName))
-                {
-                    await ErrorAsync(context, 404, "ErrorInvalidIdMalformed", "Id is malformed.").ConfigureAwait(false);
-                }
-                else if (HttpMethods.IsPost(method))
-                {
-                    await CreateAsync(context, mailbox, folderName, original: null).ConfigureAwait(false);
-                }
-                else if (HttpMethods.IsGet(method))
-                {
-                    await ListAsync(context, mailbox, folderName).ConfigureAwait(false);
-                }
-                else
-                {
-                    await MethodNotAllowedAsync(context).ConfigureAwait(false);
-                }
-
-                return;
-            case ["messages", string id, ..]:
-                await MessageAsync(context, mailbox, id, rest[2..]).ConfigureAwait(false);
-                return;
-            default:
-                await DrainAsync(context).ConfigureAwait(false);
-                await ErrorAsync(context, 400, "BadRequest", "Resource not found for the segment '" + (rest.Length > 0 ? rest[0] : string.Empty) + "'.").ConfigureAwait(false);
-                return;
+            string requestId = context.Response.Headers["request-id"].ToString();
+            context.Response.Clear();
+            context.Response.Headers["request-id"] = requestId;
+            await InjectAsync(context, fault).ConfigureAwait(false);
         }
     }
 
-    private async Task MessageAsync(HttpContext context, string mailbox, string id, string[] rest)
+    private Task ExecuteAsync(MailRequest request) => request.Route.Operation switch
     {
-        string method = context.Request.Method;
-        if (!MaildirStore.IsWellFormedId(id))
-        {
-            await DrainAsync(context).ConfigureAwait(false);
-            await ErrorAsync(context, 400, "ErrorInvalidIdMalformed", "Id is malformed.").ConfigureAwait(false);
-            return;
-        }
+        "sendMail" => SendMailAsync(request),
+        "createMessage" => CreateAsync(request, original: null),
+        "listMessages" => ListAsync(request),
+        "getMessage" => GetMessageAsync(request),
+        "deleteMessage" => DeleteAsync(request),
+        "getMessageContent" => GetValueAsync(request),
+        "updateMessage" => PutValueAsync(request),
+        "send" => SendDraftAsync(request),
+        "reply" or "replyAll" or "forward" => SendActionAsync(request),
+        _ => CreateFromOriginalAsync(request),
+    };
 
-        if (!store.TryFind(mailbox, id, out EmulatorMessage? message))
-        {
-            await DrainAsync(context).ConfigureAwait(false);
-            await ErrorAsync(context, 404, "ErrorItemNotFound", "The specified object was not found in the store.").ConfigureAwait(false);
-            return;
-        }
-
-        switch (rest)
-        {
-            case [] when HttpMethods.IsGet(method):
-                await MessageJsonAsync(context, message, 200).ConfigureAwait(false);
-                return;
-            case [] when HttpMethods.IsDelete(method):
-                File.Delete(message.Path);
-                context.Response.StatusCode = 204;
-                return;
-            case ["$value"] when HttpMethods.IsGet(method):
-                await GetValueAsync(context, message).ConfigureAwait(false);
-                return;
-            case ["$value"] when HttpMethods.IsPut(method):
-                await PutValueAsync(context, message).ConfigureAwait(false);
-                return;
-            case ["send"] when HttpMethods.IsPost(method):
-                await SendDraftAsync(context, message).ConfigureAwait(false);
-                return;
-            case [string action] when HttpMethods.IsPost(method) && Matches(SendActions, action):
-                {
-                    byte[]? mime = await ReadMimeAsync(context, allowJson: false).ConfigureAwait(false);
-                    if (mime is not null)
-                    {
-                        store.Add(mailbox, SentItems, mime, draft: false);
-                        context.Response.StatusCode = 202;
-                    }
-
-                    return;
-                }
-
-            case [string action] when HttpMethods.IsPost(method) && Matches(CreateActions, action):
-                await CreateAsync(context, mailbox, Drafts, message).ConfigureAwait(false);
-                return;
-            case [] or ["$value"] or ["send"]:
-                await MethodNotAllowedAsync(context).ConfigureAwait(false);
-                return;
-            default:
-                await DrainAsync(context).ConfigureAwait(false);
-                await ErrorAsync(context, 400, "BadRequest", "Resource not found for the segment '" + rest[0] + "'.").ConfigureAwait(false);
-                return;
-        }
-    }
-
-    private async Task CreateAsync(HttpContext context, string mailbox, string folder, EmulatorMessage? original)
-    {
-        // createReply/createReplyAll/createForward take MIME only; the original only has to exist.
-        byte[]? mime = await ReadMimeAsync(context, allowJson: original is null, mailbox).ConfigureAwait(false);
-        if (mime is null)
-        {
-            return;
-        }
-
-        EmulatorMessage created = store.Add(mailbox, folder, mime, draft: true);
-        context.Response.Headers.Location = $"/v1.0/{(mailbox == options.MeMailbox ? "me" : "users/" + mailbox)}/messages/{created.Id}";
-        await MessageJsonAsync(context, created, 201).ConfigureAwait(false);
-    }
-
-    private async Task SendMailAsync(HttpContext context, string mailbox)
-    {
-        byte[]? mime = await ReadMimeAsync(context, allowJson: true, mailbox, sendMailEnvelope: true).ConfigureAwait(false);
-        if (mime is null)
-        {
-            return;
-        }
-
-        // Kept in Sent Items whatever saveToSentItems says: the store is the record of what was sent.
-        store.Add(mailbox, SentItems, mime, draft: false);
-        context.Response.StatusCode = 202;
-    }
-
-    private async Task SendDraftAsync(HttpContext context, EmulatorMessage message)
+    private static async Task InjectAsync(HttpContext context, EmulatorFaultRule fault)
     {
         await DrainAsync(context).ConfigureAwait(false);
-        if (!message.IsDraft)
+        if (fault.Kind == EmulatorFaultKind.DropConnection)
         {
-            await ErrorAsync(context, 400, "ErrorInvalidRequest", "Only a draft can be sent.").ConfigureAwait(false);
+            // The request was read in full; the client cannot tell whether it was acted on.
+            context.Abort();
             return;
         }
 
-        try
+        if (fault.RetryAfterSeconds is int seconds)
         {
-            store.Move(message, SentItems, draft: false);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
-        catch (FileNotFoundException)
+        else if (fault.RetryAt is DateTimeOffset at)
         {
-            // Sent by a concurrent request a moment ago.
-            await ErrorAsync(context, 404, "ErrorItemNotFound", "The specified object was not found in the store.").ConfigureAwait(false);
-            return;
+            context.Response.Headers.RetryAfter = at.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture);
         }
 
-        context.Response.StatusCode = 202;
-    }
-
-    private static async Task GetValueAsync(HttpContext context, EmulatorMessage message)
-    {
-        FileStream file;
-        try
+        (int status, string code, string message) = fault.Kind switch
         {
-            file = new FileStream(message.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true);
-        }
-        catch (FileNotFoundException)
-        {
-            await ErrorAsync(context, 404, "ErrorItemNotFound", "The specified object was not found in the store.").ConfigureAwait(false);
-            return;
-        }
-
-        await using (file.ConfigureAwait(false))
-        {
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "text/plain";
-            context.Response.ContentLength = file.Length;
-            await file.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
-    }
-
-    private async Task PutValueAsync(HttpContext context, EmulatorMessage message)
-    {
-        byte[]? mime = await ReadMimeAsync(context, allowJson: false).ConfigureAwait(false);
-        if (mime is null)
-        {
-            return;
-        }
-
-        if (!message.IsDraft)
-        {
-            await ErrorAsync(context, 400, "ErrorInvalidRequest", "Only a draft's MIME content can be updated.").ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            store.Replace(message, mime);
-        }
-        catch (FileNotFoundException)
-        {
-            await ErrorAsync(context, 404, "ErrorItemNotFound", "The specified object was not found in the store.").ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = 204;
-    }
-
-    private async Task ListAsync(HttpContext context, string mailbox, string? folder)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("value");
-            foreach (EmulatorMessage message in store.List(mailbox, folder))
-            {
-                byte[] mime;
-                try
-                {
-                    mime = await File.ReadAllBytesAsync(message.Path, context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (FileNotFoundException)
-                {
-                    continue;
-                }
-
-                WriteMessage(writer, message, mime);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            // concepts/throttling.md: 429 with Retry-After; code and message as publicly observed from Outlook.
+            EmulatorFaultKind.Throttle => (429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit."),
+            // concepts/errors.md: 503 serviceNotAvailable, "Try the request again after a delay".
+            EmulatorFaultKind.ServiceUnavailable => (503, "serviceNotAvailable", "The service is temporarily unavailable."),
+            _ => (504, "UnknownError", "The gateway timed out waiting for the mailbox server."),
+        };
+        await ErrorAsync(context, status, code, message).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Reads a MIME request body: <c>text/plain</c> base64 (Graph's MIME form) or, where Graph
-    /// takes it, <c>application/json</c>. Writes the error response and returns null on failure.
+    /// Bearer authentication: a token is required (401 InvalidAuthenticationToken); with
+    /// <see cref="EmulatorOptions.Token"/> only that one; with continuous access evaluation a
+    /// token issued before the last revocation gets a claims challenge
+    /// (learn.microsoft.com/entra/identity-platform/claims-challenge). Null after answering.
     /// </summary>
-    private async Task<byte[]?> ReadMimeAsync(HttpContext context, bool allowJson, string? mailbox = null, bool sendMailEnvelope = false)
+    private async Task<TokenClaims?> AuthenticateAsync(HttpContext context)
     {
-        byte[]? body = await ReadBodyAsync(context).ConfigureAwait(false);
-        if (body is null)
+        string authorization = context.Request.Headers.Authorization.ToString();
+        string token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : string.Empty;
+        if (token.Length == 0)
+        {
+            await DrainAsync(context).ConfigureAwait(false);
+            await ErrorAsync(context, 401, "InvalidAuthenticationToken", "Access token is empty.").ConfigureAwait(false);
+            return null;
+        }
+
+        if (_options.Token is not null && !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(token), System.Text.Encoding.UTF8.GetBytes(_options.Token)))
+        {
+            await DrainAsync(context).ConfigureAwait(false);
+            await ErrorAsync(context, 401, "InvalidAuthenticationToken", "Access token validation failure.").ConfigureAwait(false);
+            return null;
+        }
+
+        TokenClaims claims = EmulatorTokens.Read(token);
+        long revokedAt = Interlocked.Read(ref _revokedAt);
+        if (_options.ContinuousAccessEvaluation && !(claims.NotBefore >= revokedAt))
+        {
+            // The header as Graph sends it (Azure/azure-sdk-for-net,
+            // sdk/resourcemanager/Azure.ResourceManager/tests/Unit/HttpPipelineTests.cs records one).
+            await DrainAsync(context).ConfigureAwait(false);
+            string claimsRequest = EmulatorTokens.ClaimsRequest(DateTimeOffset.FromUnixTimeSeconds(revokedAt));
+            context.Response.Headers.WWWAuthenticate =
+                $"Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\", error_description=\"Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp\", error=\"insufficient_claims\", claims=\"{claimsRequest}\"";
+            await ErrorAsync(context, 401, "InvalidAuthenticationToken", "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp").ConfigureAwait(false);
+            return null;
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// <c>/me</c> → the configured mailbox, else the token's user, else the store folder <c>me</c>;
+    /// <c>/users/{id}</c> → the id in lower case. Null when the user does not exist (a configured
+    /// tenant without it) or the id cannot name a mailbox.
+    /// </summary>
+    private string? ResolveMailbox(GraphRoute route, TokenClaims claims)
+    {
+        if (route.IsMe)
+        {
+            if (_knownMailboxes is null && claims.UserPrincipalName is not null)
+            {
+                return MaildirStore.TryNormalizeName(claims.UserPrincipalName, out string? upn) ? upn : null;
+            }
+
+            return _defaultMe;
+        }
+
+        if (!MaildirStore.TryNormalizeName(route.User, out string? user))
         {
             return null;
         }
 
-        string mediaType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
-        if (mediaType == "text/plain")
-        {
-            // Graph accepts the base64 with or without line breaks.
-            if (!Base64.IsValid(body, out int decodedLength))
-            {
-                await ErrorAsync(context, 400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.").ConfigureAwait(false);
-                return null;
-            }
-
-            // Decoded where it lies: the request body is not copied into a string and back.
-            Base64.DecodeFromUtf8InPlace(body, out int written);
-            byte[] mime = written == body.Length ? body : body.AsSpan(0, written).ToArray();
-            if (!MimeSummary.TryParse(mime, out _))
-            {
-                await ErrorAsync(context, 400, "ErrorMimeContentInvalid", "MIME content does not contain all required information, malformed formatting, or empty.").ConfigureAwait(false);
-                return null;
-            }
-
-            return mime;
-        }
-
-        if (mediaType == "application/json" && allowJson)
-        {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(body);
-            }
-            catch (JsonException)
-            {
-                await ErrorAsync(context, 400, "RequestBodyRead", "Invalid JSON in the request body.").ConfigureAwait(false);
-                return null;
-            }
-
-            using (document)
-            {
-                JsonElement message = document.RootElement;
-                if (sendMailEnvelope && (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("message", out message)))
-                {
-                    await ErrorAsync(context, 400, "ErrorInvalidRequest", "The sendMail body needs a message.").ConfigureAwait(false);
-                    return null;
-                }
-
-                string? from = mailbox is not null && mailbox.Contains('@', StringComparison.Ordinal) ? mailbox : null;
-                byte[] mime = JsonMessageMime.Create(message, from, DateTimeOffset.UtcNow, out string? error);
-                if (error is not null)
-                {
-                    await ErrorAsync(context, 400, "ErrorInvalidRecipients", error).ConfigureAwait(false);
-                    return null;
-                }
-
-                return mime;
-            }
-        }
-
-        await ErrorAsync(context, 415, "UnsupportedMediaType", allowJson ? "Use Content-Type text/plain (MIME) or application/json." : "Use Content-Type text/plain (MIME).").ConfigureAwait(false);
-        return null;
+        return _knownMailboxes is null || _knownMailboxes.Contains(user) ? user : null;
     }
 
-    /// <summary>The request body, or null after answering 413 when it is over the ceiling.</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
+    private MessageJsonOptions RequestPreferences(HttpContext context, string mailbox)
     {
-        long ceiling = options.MaxRequestBodyLength;
+        bool immutable = false;
+        string? bodyType = null;
+        foreach (string? header in context.Request.Headers["Prefer"])
+        {
+            foreach (string preference in (header ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] pair = preference.Split('=', 2, StringSplitOptions.TrimEntries);
+                string value = pair.Length == 2 ? pair[1].Trim('"') : string.Empty;
+                if (pair[0].Equals("IdType", StringComparison.OrdinalIgnoreCase) && value.Equals("ImmutableId", StringComparison.OrdinalIgnoreCase))
+                {
+                    immutable = true;
+                    context.Response.Headers.Append("Preference-Applied", "IdType=\"ImmutableId\"");
+                }
+                else if (pair[0].Equals("outlook.body-content-type", StringComparison.OrdinalIgnoreCase) && value.ToLowerInvariant() is "text" or "html")
+                {
+                    bodyType = value.ToLowerInvariant();
+                }
+            }
+        }
+
+        return new MessageJsonOptions(immutable, bodyType, IsAddress(mailbox) ? mailbox : null);
+    }
+
+    /// <summary>The request body, or null after answering 413 (over the ceiling) or 429 (over the upload limit).</summary>
+    private async Task<byte[]?> ReadBodyAsync(MailRequest request)
+    {
+        HttpContext context = request.Context;
+        long ceiling = _options.MaxRequestBodyLength;
         long? declared = context.Request.ContentLength;
         if (declared > ceiling)
         {
@@ -444,11 +345,26 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        // concepts/throttling-limits.md: 150 MB of upload (PATCH, POST, PUT) per 5 minutes.
+        if (_throttle.TryUpload(request.App, request.Mailbox, body.Length) is { } refusal)
+        {
+            await ThrottledAsync(context, refusal).ConfigureAwait(false);
+            return null;
+        }
+
         return body.ToArray();
     }
 
+    // user-post-messages.md: "S/MIME message payloads are currently limited to 4 MB. Submission
+    // attempts that exceed this limit will result in an HTTP 413 Request Entity Too Large error".
     private Task TooLargeAsync(HttpContext context) =>
-        ErrorAsync(context, 413, "ErrorMessageSizeExceeded", $"The request body exceeds the maximum of {options.MaxRequestBodyLength.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
+        ErrorAsync(context, 413, "ErrorMessageSizeExceeded", $"The request body exceeds the maximum of {_options.MaxRequestBodyLength.ToString("N0", CultureInfo.InvariantCulture)} bytes.");
+
+    private static Task ThrottledAsync(HttpContext context, ThrottleRefusal refusal)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(refusal.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ErrorAsync(context, 429, "ApplicationThrottled", refusal.Message);
+    }
 
     /// <summary>Reads and discards what is left of the request body, so the client sees the response rather than a reset.</summary>
     private static async Task DrainAsync(HttpContext context)
@@ -474,98 +390,7 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
         }
     }
 
-    private async Task MessageJsonAsync(HttpContext context, EmulatorMessage message, int status)
-    {
-        byte[] mime = await File.ReadAllBytesAsync(message.Path, context.RequestAborted).ConfigureAwait(false);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
-        {
-            WriteMessage(writer, message, mime);
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>A Graph <c>message</c> resource, its properties read from the stored MIME.</summary>
-    private void WriteMessage(Utf8JsonWriter writer, EmulatorMessage message, byte[] mime)
-    {
-        MimeSummary.TryParse(mime, out MimeSummary? summary);
-        DateTime modified = File.GetLastWriteTimeUtc(message.Path);
-        string timestamp = modified.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        writer.WriteStartObject();
-        writer.WriteString("id", message.Id);
-        writer.WriteString("createdDateTime", timestamp);
-        writer.WriteString("lastModifiedDateTime", timestamp);
-        writer.WriteString("receivedDateTime", timestamp);
-        writer.WriteString("sentDateTime", timestamp);
-        writer.WriteBoolean("hasAttachments", summary?.HasAttachments ?? false);
-        writer.WriteString("internetMessageId", summary?.MessageId ?? $"<{message.Id}@emulator.smimegraph>");
-        writer.WriteString("subject", summary?.Subject ?? string.Empty);
-        writer.WriteString("bodyPreview", summary?.BodyPreview ?? string.Empty);
-        writer.WriteString("importance", "normal");
-        writer.WriteString("parentFolderId", message.Folder);
-        writer.WriteString("conversationId", message.Id);
-        writer.WriteBoolean("isRead", true);
-        writer.WriteBoolean("isDraft", message.IsDraft);
-        MailAddress? from = summary?.From.FirstOrDefault()
-            ?? (message.Mailbox.Contains('@', StringComparison.Ordinal) && MailAddress.TryCreate(message.Mailbox, out MailAddress? own) ? own : null);
-        MailAddress? sender = summary?.Sender.FirstOrDefault() ?? from;
-        if (sender is not null)
-        {
-            WriteRecipient(writer, "sender", sender);
-        }
-
-        if (from is not null)
-        {
-            WriteRecipient(writer, "from", from);
-        }
-
-        WriteRecipients(writer, "toRecipients", summary?.To);
-        WriteRecipients(writer, "ccRecipients", summary?.Cc);
-        WriteRecipients(writer, "bccRecipients", summary?.Bcc);
-        WriteRecipients(writer, "replyTo", summary?.ReplyTo);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteRecipients(Utf8JsonWriter writer, string name, IReadOnlyList<MailAddress>? addresses)
-    {
-        writer.WriteStartArray(name);
-        foreach (MailAddress address in addresses ?? [])
-        {
-            WriteRecipient(writer, null, address);
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteRecipient(Utf8JsonWriter writer, string? name, MailAddress address)
-    {
-        if (name is null)
-        {
-            writer.WriteStartObject();
-        }
-        else
-        {
-            writer.WriteStartObject(name);
-        }
-
-        writer.WriteStartObject("emailAddress");
-        writer.WriteString("name", string.IsNullOrEmpty(address.DisplayName) ? address.Address : address.DisplayName);
-        writer.WriteString("address", address.Address);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    private static async Task MethodNotAllowedAsync(HttpContext context)
-    {
-        await DrainAsync(context).ConfigureAwait(false);
-        await ErrorAsync(context, 405, "Request_BadRequest", "The HTTP method is not allowed for this resource.").ConfigureAwait(false);
-    }
-
-    /// <summary>Graph's error body: <c>{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}</c>.</summary>
+    /// <summary>Graph's error body (concepts/errors.md): <c>{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}</c>.</summary>
     internal static async Task ErrorAsync(HttpContext context, int status, string code, string message)
     {
         HttpResponse response = context.Response;
@@ -596,52 +421,30 @@ internal sealed class GraphMailEndpoints(EmulatorOptions options, MaildirStore s
         await buffer.CopyToAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary><c>v1.0/me/…</c> → the configured mailbox; <c>v1.0/users/{id}/…</c> → the id, normalised; null when not a usable name.</summary>
-    private string? ResolveMailbox(string[] segments, out int consumed)
+    private static async Task JsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
-        consumed = 0;
-        if (segments.Length >= 2 && segments[1].Equals("me", StringComparison.OrdinalIgnoreCase))
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriterOptions))
         {
-            consumed = 2;
-            return MaildirStore.TryNormalizeName(options.MeMailbox, out string? me) ? me : null;
+            write(writer);
         }
 
-        if (segments.Length >= 3 && segments[1].Equals("users", StringComparison.OrdinalIgnoreCase))
-        {
-            consumed = 3;
-            return MaildirStore.TryNormalizeName(segments[2], out string? user) ? user : null;
-        }
-
-        return null;
+        context.Response.ContentLength = buffer.Length;
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static readonly string[] Keywords =
-        ["messages", "mailFolders", "sendMail", "$value", "send", "reply", "replyAll", "forward", "createReply", "createReplyAll", "createForward"];
+    private static bool IsAddress(string mailbox) => mailbox.Contains('@', StringComparison.Ordinal);
 
-    // Graph's path segments are case-insensitive; ids never collide with these words.
-    private static string Canonical(string segment)
+    /// <summary>One request on its way through: the route, the mailbox it addresses, the app it counts against, how to write messages.</summary>
+    private sealed record MailRequest(HttpContext Context, GraphRoute Route, string Mailbox, string App, MessageJsonOptions Json)
     {
-        foreach (string keyword in Keywords)
-        {
-            if (keyword.Equals(segment, StringComparison.OrdinalIgnoreCase))
-            {
-                return keyword;
-            }
-        }
+        /// <summary>Graph's service root as the client reached it, <c>http://host:port/v1.0</c>.</summary>
+        public string ServiceRoot => $"{Context.Request.Scheme}://{Context.Request.Host}/v1.0";
 
-        return segment;
-    }
-
-    private static bool Matches(string[] actions, string action)
-    {
-        foreach (string candidate in actions)
-        {
-            if (candidate.Equals(action, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        /// <summary>How the mailbox is named in <c>@odata.context</c>.</summary>
+        public string ContextUser => Route.IsMe ? Mailbox : Route.User!;
     }
 }

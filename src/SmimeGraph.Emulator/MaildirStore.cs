@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -7,19 +8,34 @@ namespace SmimeGraph.Emulator;
 
 /// <summary>
 /// Messages as Maildir files: <c>ROOT/&lt;mailbox&gt;/&lt;folder&gt;/{tmp,new,cur}</c>. A message
-/// is written to <c>tmp/</c> and renamed into <c>cur/</c> with its info suffix (<c>:2,DS</c> for
-/// a draft, <c>:2,S</c> once sent), so readers never see a partial file. The Graph message id is
-/// the file name's unique part, so nothing but the directory tree is needed after a restart.
+/// is written to <c>tmp/</c> and renamed into <c>cur/</c> with its info suffix, so readers never
+/// see a partial file. The file name's unique part (the key) stays with the message for its whole
+/// life in the mailbox; the flags say what it is: <c>D</c> a draft, <c>S</c> seen, <c>P</c> passed
+/// to transport (sent, waiting to be moved to Sent Items). Nothing but the directory tree is
+/// needed after a restart.
 /// </summary>
+/// <remarks>
+/// Every change of a message (replace, move, delete) checks the message's current state and acts
+/// on it while holding its mailbox's lock, so two requests never both act on one state: a PUT
+/// that loses the race against a send finds the draft gone or submitted, never brings it back.
+/// </remarks>
 internal sealed class MaildirStore
 {
+    public const string DraftFlag = "D";
+    public const string SeenFlag = "S";
+    public const string SubmittedFlag = "P";
+
     private static readonly string[] Subdirectories = ["tmp", "new", "cur"];
     private static readonly string Host = SanitizeHost(Environment.MachineName);
     private static long _deliveries;
 
-    public MaildirStore(string root)
+    private readonly ConcurrentDictionary<string, Lock> _locks = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    public MaildirStore(string root, TimeProvider time)
     {
         Root = Path.GetFullPath(root);
+        _time = time;
         Directory.CreateDirectory(Root);
     }
 
@@ -29,7 +45,7 @@ internal sealed class MaildirStore
     /// Mailbox and folder names become directory names: lower case, letters, digits and
     /// <c>. _ - @ +</c> only, not starting with a dot.
     /// </summary>
-    public static bool TryNormalizeName(string? name, [NotNullWhen(true)] out string? normalized)
+    public static bool TryNormalizeName([NotNullWhen(true)] string? name, [NotNullWhen(true)] out string? normalized)
     {
         normalized = null;
         if (string.IsNullOrEmpty(name) || name.Length > 254 || name[0] == '.')
@@ -49,17 +65,20 @@ internal sealed class MaildirStore
         return true;
     }
 
-    /// <summary>Ids this store issues: Maildir unique names (letters, digits, dot, hyphen).</summary>
-    public static bool IsWellFormedId(string id)
+    /// <summary>
+    /// A Maildir unique name as any Maildir writer makes it: printable ASCII without <c>/</c> or
+    /// <c>:</c> (the info separator), not starting with a dot.
+    /// </summary>
+    public static bool IsWellFormedKey([NotNullWhen(true)] string? key)
     {
-        if (id.Length is 0 or > 200 || !char.IsAsciiLetterOrDigit(id[0]))
+        if (string.IsNullOrEmpty(key) || key.Length > 255 || key[0] == '.')
         {
             return false;
         }
 
-        foreach (char c in id)
+        foreach (char c in key)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))
+            if (c is < '!' or > '~' or '/' or ':')
             {
                 return false;
             }
@@ -68,22 +87,26 @@ internal sealed class MaildirStore
         return true;
     }
 
-    public EmulatorMessage Add(string mailbox, string folder, ReadOnlySpan<byte> mime, bool draft)
+    /// <summary>The lock under which every change to <paramref name="mailbox"/>'s messages is made.</summary>
+    public Lock LockFor(string mailbox) => _locks.GetOrAdd(mailbox, static _ => new Lock());
+
+    public StoredMessage Add(string mailbox, string folder, ReadOnlySpan<byte> mime, string flags)
     {
-        string id = NewUniqueName();
+        DateTimeOffset now = _time.GetUtcNow();
+        string key = NewUniqueName(now);
         string folderPath = EnsureFolder(mailbox, folder);
-        string temporary = Path.Combine(folderPath, "tmp", id);
-        WriteDurably(temporary, mime);
-        string final = Path.Combine(folderPath, "cur", id + Info(draft));
+        string temporary = Path.Combine(folderPath, "tmp", key);
+        WriteDurably(temporary, mime, now);
+        string final = Path.Combine(folderPath, "cur", key + Info(flags));
         File.Move(temporary, final);
-        return new EmulatorMessage(mailbox, folder, id, final, draft);
+        return new StoredMessage(mailbox, folder, key, final, flags);
     }
 
-    /// <summary>Replaces a message's bytes in place (write to tmp/, rename over the file).</summary>
-    public void Replace(EmulatorMessage message, ReadOnlySpan<byte> mime)
+    /// <summary>Replaces a message's bytes in place (write to tmp/, rename over the file). Call under the mailbox lock.</summary>
+    public void Replace(StoredMessage message, ReadOnlySpan<byte> mime)
     {
-        string temporary = Path.Combine(Root, message.Mailbox, message.Folder, "tmp", NewUniqueName());
-        WriteDurably(temporary, mime);
+        string temporary = Path.Combine(Root, message.Mailbox, message.Folder, "tmp", NewUniqueName(_time.GetUtcNow()));
+        WriteDurably(temporary, mime, _time.GetUtcNow());
         try
         {
             File.Move(temporary, message.Path, overwrite: true);
@@ -95,51 +118,57 @@ internal sealed class MaildirStore
         }
     }
 
-    /// <summary>Moves a message to another folder (one rename), keeping its id.</summary>
-    public EmulatorMessage Move(EmulatorMessage message, string folder, bool draft)
+    /// <summary>Moves a message to another folder with new flags (one rename), keeping its key. Call under the mailbox lock.</summary>
+    public StoredMessage Move(StoredMessage message, string folder, string flags, bool touch)
     {
-        string final = Path.Combine(EnsureFolder(message.Mailbox, folder), "cur", message.Id + Info(draft));
+        string final = Path.Combine(EnsureFolder(message.Mailbox, folder), "cur", message.Key + Info(flags));
         File.Move(message.Path, final);
-        return message with { Folder = folder, Path = final, IsDraft = draft };
+        if (touch)
+        {
+            File.SetLastWriteTimeUtc(final, _time.GetUtcNow().UtcDateTime);
+        }
+
+        return message with { Folder = folder, Path = final, Flags = flags };
     }
 
-    public bool TryFind(string mailbox, string id, [NotNullWhen(true)] out EmulatorMessage? message)
+    /// <summary>Sets a message's flags in place (one rename). Call under the mailbox lock.</summary>
+    public StoredMessage SetFlags(StoredMessage message, string flags) => Move(message, message.Folder, flags, touch: false);
+
+    public void Delete(StoredMessage message) => File.Delete(message.Path);
+
+    /// <summary>The message with this key, wherever it is in the mailbox.</summary>
+    public bool TryFind(string mailbox, string key, [NotNullWhen(true)] out StoredMessage? message)
     {
         message = null;
         string mailboxPath = Path.Combine(Root, mailbox);
-        if (!IsWellFormedId(id) || !Directory.Exists(mailboxPath))
+        if (!IsWellFormedKey(key) || !Directory.Exists(mailboxPath))
         {
             return false;
         }
 
         foreach (string folderPath in Directory.EnumerateDirectories(mailboxPath))
         {
-            foreach (string sub in (ReadOnlySpan<string>)["cur", "new"])
+            if (Find(mailbox, Path.GetFileName(folderPath), key) is { } found)
             {
-                string directory = Path.Combine(folderPath, sub);
-                if (!Directory.Exists(directory))
-                {
-                    continue;
-                }
-
-                foreach (string file in Directory.EnumerateFiles(directory, id + "*"))
-                {
-                    if (FromFile(mailbox, Path.GetFileName(folderPath), file) is { } found && found.Id == id)
-                    {
-                        message = found;
-                        return true;
-                    }
-                }
+                message = found;
+                return true;
             }
         }
 
         return false;
     }
 
-    /// <summary>Messages in one folder, or in every folder when <paramref name="folder"/> is null; oldest first.</summary>
-    public IReadOnlyList<EmulatorMessage> List(string mailbox, string? folder)
+    /// <summary>The message with this key in one folder.</summary>
+    public bool TryFind(string mailbox, string folder, string key, [NotNullWhen(true)] out StoredMessage? message)
     {
-        var messages = new List<EmulatorMessage>();
+        message = IsWellFormedKey(key) ? Find(mailbox, folder, key) : null;
+        return message is not null;
+    }
+
+    /// <summary>Messages in one folder, or in every folder when <paramref name="folder"/> is null.</summary>
+    public IReadOnlyList<StoredMessage> List(string mailbox, string? folder)
+    {
+        var messages = new List<StoredMessage>();
         string mailboxPath = Path.Combine(Root, mailbox);
         if (!Directory.Exists(mailboxPath))
         {
@@ -167,26 +196,69 @@ internal sealed class MaildirStore
             }
         }
 
-        messages.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        messages.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return messages;
     }
 
-    // Maildir file name: "<unique>" in new/, "<unique>:2,<flags>" in cur/; flag D = draft.
-    private static EmulatorMessage? FromFile(string mailbox, string folder, string path)
+    /// <summary>Every mailbox in the store (directory names).</summary>
+    public IEnumerable<string> Mailboxes() =>
+        Directory.EnumerateDirectories(Root).Select(Path.GetFileName).Where(name => TryNormalizeName(name, out string? n) && n == name)!;
+
+    /// <summary>When the message was created: the time in its key when this store made it, else the file's time.</summary>
+    public static DateTimeOffset CreatedAt(StoredMessage message)
+    {
+        int dot = message.Key.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && long.TryParse(message.Key.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds < 253_402_300_800)
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        return new DateTimeOffset(File.GetLastWriteTimeUtc(message.Path), TimeSpan.Zero);
+    }
+
+    private StoredMessage? Find(string mailbox, string folder, string key)
+    {
+        foreach (string sub in (ReadOnlySpan<string>)["cur", "new"])
+        {
+            string directory = Path.Combine(Root, mailbox, folder, sub);
+            if (!Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (string file in Directory.EnumerateFiles(directory, EscapePattern(key) + "*"))
+            {
+                if (FromFile(mailbox, folder, file) is { } found && found.Key == key)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // Maildir file name: "<unique>" in new/, "<unique>:2,<flags>" in cur/.
+    private static StoredMessage? FromFile(string mailbox, string folder, string path)
     {
         string name = Path.GetFileName(path);
         int colon = name.IndexOf(':', StringComparison.Ordinal);
-        string id = colon < 0 ? name : name[..colon];
-        if (!IsWellFormedId(id))
+        string key = colon < 0 ? name : name[..colon];
+        if (!IsWellFormedKey(key))
         {
             return null;
         }
 
-        bool draft = colon >= 0 && name.AsSpan(colon).StartsWith(":2,", StringComparison.Ordinal) && name.AsSpan(colon + 3).Contains('D');
-        return new EmulatorMessage(mailbox, folder, id, path, draft);
+        string flags = colon >= 0 && name.AsSpan(colon).StartsWith(":2,", StringComparison.Ordinal) ? name[(colon + 3)..] : string.Empty;
+        return new StoredMessage(mailbox, folder, key, path, flags);
     }
 
-    private static string Info(bool draft) => draft ? ":2,DS" : ":2,S";
+    // Maildir: the flags after ":2," in ASCII order.
+    private static string Info(string flags) => ":2," + string.Concat(flags.Order());
+
+    // Directory.EnumerateFiles treats '*' and '?' as wildcards; keys never contain them from this
+    // store, but a foreign writer's might.
+    private static string EscapePattern(string key) => key.Contains('*', StringComparison.Ordinal) || key.Contains('?', StringComparison.Ordinal) ? string.Empty : key;
 
     private string EnsureFolder(string mailbox, string folder)
     {
@@ -199,19 +271,20 @@ internal sealed class MaildirStore
         return folderPath;
     }
 
-    private static void WriteDurably(string path, ReadOnlySpan<byte> content)
+    private static void WriteDurably(string path, ReadOnlySpan<byte> content, DateTimeOffset now)
     {
         using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             file.Write(content);
             file.Flush(flushToDisk: true);
         }
+
+        File.SetLastWriteTimeUtc(path, now.UtcDateTime);
     }
 
     // Maildir unique name: time, delivery identifier (microseconds, process, counter, random), host.
-    private static string NewUniqueName()
+    private static string NewUniqueName(DateTimeOffset now)
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
         long counter = Interlocked.Increment(ref _deliveries);
         return string.Create(
             CultureInfo.InvariantCulture,
@@ -228,4 +301,21 @@ internal sealed class MaildirStore
 
         return builder.Length == 0 ? "localhost" : builder.ToString();
     }
+}
+
+/// <summary>A message file in the store.</summary>
+/// <param name="Mailbox">The mailbox directory name.</param>
+/// <param name="Folder">The folder directory name.</param>
+/// <param name="Key">The Maildir unique name.</param>
+/// <param name="Path">The file.</param>
+/// <param name="Flags">The Maildir flags.</param>
+internal sealed record StoredMessage(string Mailbox, string Folder, string Key, string Path, string Flags)
+{
+    public bool IsDraft => Flags.Contains('D', StringComparison.Ordinal);
+
+    public bool IsSubmitted => Flags.Contains('P', StringComparison.Ordinal);
+
+    public string RestId => GraphIds.RestId(Folder, Key);
+
+    public string ImmutableId => GraphIds.ImmutableId(Key);
 }

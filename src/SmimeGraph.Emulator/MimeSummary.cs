@@ -191,4 +191,137 @@ internal sealed partial class MimeSummary
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    /// <summary>The parsed top-level entity.</summary>
+    public MimeEntity Entity => _message;
+
+    /// <summary>The Date field, unfolded; null when absent.</summary>
+    public string? Date => _message.GetHeader("Date");
+
+    /// <summary>RFC 5322 §3.6.4: the first message id of References, else In-Reply-To: the thread's root.</summary>
+    public string? ThreadRoot =>
+        FirstMessageId(_message.GetHeader("References")) ?? FirstMessageId(_message.GetHeader("In-Reply-To"));
+
+    /// <summary>
+    /// Graph's importance: the Importance field (RFC 2156 §5.3.4: low, normal, high), else
+    /// X-Priority (1-2 high, 4-5 low); "normal" otherwise.
+    /// </summary>
+    public string Importance
+    {
+        get
+        {
+            string? importance = _message.GetHeader("Importance")?.Trim().ToLowerInvariant();
+            if (importance is "low" or "normal" or "high")
+            {
+                return importance;
+            }
+
+            string? priority = _message.GetHeader("X-Priority")?.Trim();
+            return priority is { Length: > 0 } && priority[0] is '1' or '2' ? "high" : priority is { Length: > 0 } && priority[0] is '4' or '5' ? "low" : "normal";
+        }
+    }
+
+    /// <summary>RFC 8098 §2.1: a Disposition-Notification-To field asks for a read receipt.</summary>
+    public bool IsReadReceiptRequested => _message.GetHeader("Disposition-Notification-To") is not null;
+
+    /// <summary>
+    /// Graph's body: the first HTML part that is not an attachment, else the first plain-text one
+    /// (for multipart/signed, the signed content); encrypted and other bodies give empty text.
+    /// </summary>
+    public (string ContentType, string Content) Body => FindBody(_message, "text/html") is { } html
+        ? ("html", Decode(html))
+        : FindBody(_message, "text/plain") is { } text ? ("text", Decode(text)) : ("text", string.Empty);
+
+    /// <summary>
+    /// RFC 2046 §5.1.1: each multipart has a boundary, at least one body part and its
+    /// close-delimiter. A message missing one was cut short (an incomplete upload).
+    /// </summary>
+    public static bool IsComplete(MimeEntity entity)
+    {
+        if (entity.IsMultipart)
+        {
+            string? boundary = entity.GetContentTypeParameter("boundary");
+            if (string.IsNullOrEmpty(boundary) || entity.Children.Count == 0 || !HasCloseDelimiter(entity.RawBody.Span, System.Text.Encoding.ASCII.GetBytes("--" + boundary + "--")))
+            {
+                return false;
+            }
+        }
+
+        foreach (MimeEntity child in entity.Children)
+        {
+            if (!IsComplete(child))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasCloseDelimiter(ReadOnlySpan<byte> body, ReadOnlySpan<byte> closeDelimiter)
+    {
+        int offset = 0;
+        while (offset < body.Length)
+        {
+            int found = body[offset..].IndexOf(closeDelimiter);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            int at = offset + found;
+            if (at == 0 || body[at - 1] == (byte)'\n')
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
+    }
+
+    private static MimeEntity? FindBody(MimeEntity entity, string mediaType)
+    {
+        if (entity.MediaType == mediaType && !string.Equals(entity.Disposition, "attachment", StringComparison.OrdinalIgnoreCase))
+        {
+            return entity;
+        }
+
+        // multipart/signed: only the signed content (the first part) is the body.
+        IEnumerable<MimeEntity> children = entity.MediaType == "multipart/signed" ? entity.Children.Take(1) : entity.IsMultipart ? entity.Children : [];
+        foreach (MimeEntity child in children)
+        {
+            if (FindBody(child, mediaType) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Decode(MimeEntity entity)
+    {
+        try
+        {
+            return entity.DecodeText();
+        }
+        catch (MimeFormatException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static string? FirstMessageId(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        int open = value.IndexOf('<', StringComparison.Ordinal);
+        int close = open < 0 ? -1 : value.IndexOf('>', open);
+        return close > open + 1 ? value[open..(close + 1)] : null;
+    }
 }

@@ -44,7 +44,18 @@ public class EmulatorCommandTests
                 byte[] mime = "From: a@example.com\r\nTo: b@example.com\r\nSubject: Via the CLI\r\n\r\nHi.\r\n"u8.ToArray();
                 using GraphPayload payload = await GraphPayload.FromMimeAsync(new MemoryStream(mime));
                 await transport.SendMailAsync(GraphMailbox.Me, payload);
-                string stored = Assert.Single(Directory.GetFiles(Path.Combine(store, "me", "sentitems", "cur")));
+
+                // The sent copy reaches Sent Items after a short delay, as in Graph.
+                string sentItems = Path.Combine(store, "me", "sentitems", "cur");
+                using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+                {
+                    while (!Directory.Exists(sentItems) || Directory.GetFiles(sentItems).Length == 0)
+                    {
+                        await Task.Delay(20, guard.Token);
+                    }
+                }
+
+                string stored = Assert.Single(Directory.GetFiles(sentItems));
                 Assert.Equal(mime, await File.ReadAllBytesAsync(stored));
             }
 

@@ -46,6 +46,7 @@ public sealed class SendAndDemoCommandTests
         Assert.True(code == CommandLine.Success, stderr.ToString());
         Assert.Contains(draft ? "draft created: " : "sent (", stdout.ToString(), StringComparison.Ordinal);
 
+        host.DeliverSentItemsNow();
         EmulatorMessage stored = Assert.Single(host.GetMessages("me", draft ? "drafts" : "sentitems"));
         var options = new SmimeInspectorOptions();
         options.DecryptionCertificates.Add(X509CertificateLoader.LoadPkcs12FromFile(TestPaths.Cert("recipient-rsa2048.pfx"), "smimegraph"));

@@ -17,6 +17,8 @@ public class ConcurrencyTests
             await session.Transport.SendMailAsync(GraphMailbox.Me, payload);
         }));
 
+        session.Host.DeliverSentItemsNow();
+
         Assert.InRange(session.Host.GetMaxInFlight("me"), 1, 4);
         Assert.Equal(50, session.Host.RequestCount);
         IReadOnlyList<EmulatorMessage> sent = session.Host.GetMessages("me", "sentitems");
@@ -27,8 +29,11 @@ public class ConcurrencyTests
     [Fact]
     public async Task The_emulator_sees_more_than_four_in_flight_when_the_client_does_not_limit()
     {
-        // Control for the test above: the emulator's count is not capped by anything of its own.
-        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromMilliseconds(300) });
+        // Control for the test above: the emulator's count is not capped by anything of its own
+        // (its throttling, which would refuse the fifth request, is off here).
+        var options = new EmulatorOptions { ResponseDelay = TimeSpan.FromMilliseconds(300) };
+        options.Throttling.Enabled = false;
+        await using EmulatorSession session = await EmulatorSession.StartAsync(options);
         var transport = new GraphMimeTransport(
             session.Http,
             _ => ValueTask.FromResult(EmulatorSession.Token),
@@ -51,9 +56,10 @@ public class ConcurrencyTests
 
         await Task.WhenAll(mailboxes.SelectMany(mailbox => Enumerable.Range(0, 12).Select(async i =>
         {
-            using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message($"To {mailbox} {i}"));
+            using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message($"To {mailbox} {i}", from: mailbox));
             await session.Transport.SendMailAsync(GraphMailbox.ForUser(mailbox), payload);
         })));
+        session.Host.DeliverSentItemsNow();
 
         foreach (string mailbox in mailboxes)
         {

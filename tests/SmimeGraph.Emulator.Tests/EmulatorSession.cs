@@ -23,6 +23,12 @@ internal sealed class EmulatorSession : IAsyncDisposable
 
     public GraphMimeTransport Transport { get; }
 
+    /// <summary>Plain HTTP calls with the session's token.</summary>
+    public RawGraph Raw => new(Host, Http);
+
+    /// <summary>A clock for tests of delays and windows, at a fixed, realistic time.</summary>
+    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+
     /// <summary>Quick retries for tests: 3 attempts, 50 ms base back-off, 50 ms jitter.</summary>
     public static GraphRetryOptions FastRetry() => new()
     {

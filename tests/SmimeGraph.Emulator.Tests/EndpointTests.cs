@@ -35,13 +35,16 @@ public class EndpointTests
         Assert.Equal("erin@example.com", Assert.Single(draft.BccRecipients).Address);
         Assert.False(draft.HasAttachments);
         Assert.Equal("First line second line", draft.BodyPreview);
-        Assert.Equal("drafts", draft.ParentFolderId);
+        Assert.Equal(EmulatorHost.GetFolderId("drafts"), draft.ParentFolderId);
 
-        await using Stream stored = await session.Transport.GetMimeAsync(mailbox, draft.Id);
-        Assert.Equal(mime, await TestMime.ReadAllAsync(stored));
+        // The store keeps the upload as it came; $value is Exchange's rewrite of it, same body.
         EmulatorMessage onDisk = Assert.Single(session.Host.GetMessages(mailboxName, "drafts"));
         Assert.Equal(draft.Id, onDisk.Id);
         Assert.Equal(mime, await File.ReadAllBytesAsync(onDisk.Path));
+        await using Stream stored = await session.Transport.GetMimeAsync(mailbox, draft.Id);
+        byte[] value = await TestMime.ReadAllAsync(stored);
+        Assert.Equal(TestMime.Body(mime), TestMime.Body(value));
+        Assert.Contains("\r\nBcc: erin@example.com\r\n", System.Text.Encoding.ASCII.GetString(value), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public class EndpointTests
 
         GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.ForUser("alice@example.com"), payload, folderId: "Archive");
 
-        Assert.Equal("archive", draft.ParentFolderId);
+        Assert.Equal(EmulatorHost.GetFolderId("archive"), draft.ParentFolderId);
         Assert.Equal(draft.Id, Assert.Single(session.Host.GetMessages("alice@example.com", "archive")).Id);
         Assert.Empty(session.Host.GetMessages("alice@example.com", "drafts"));
     }
@@ -106,13 +109,16 @@ public class EndpointTests
 
         await session.Transport.UpdateDraftAsync(GraphMailbox.Me, draft.Id, secondPayload);
 
+        EmulatorMessage updated = Assert.Single(session.Host.GetMessages("me", "drafts"));
+        Assert.True(updated.IsDraft);
+        Assert.Equal(draft.Id, updated.Id);
+        Assert.Equal(second, await File.ReadAllBytesAsync(updated.Path));
         await using Stream stored = await session.Transport.GetMimeAsync(GraphMailbox.Me, draft.Id);
-        Assert.Equal(second, await TestMime.ReadAllAsync(stored));
-        Assert.True(Assert.Single(session.Host.GetMessages("me", "drafts")).IsDraft);
+        Assert.Equal(TestMime.Body(second), TestMime.Body(await TestMime.ReadAllAsync(stored)));
     }
 
     [Fact]
-    public async Task Send_draft_moves_it_to_sent_items_unchanged_and_a_second_send_is_refused()
+    public async Task Send_draft_moves_it_to_sent_items_under_a_new_id_and_the_draft_id_is_then_not_found()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
         byte[] mime = TestMime.Message("Send me");
@@ -120,14 +126,19 @@ public class EndpointTests
         GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, payload);
 
         await session.Transport.SendDraftAsync(GraphMailbox.Me, draft.Id);
+        session.Host.DeliverSentItemsNow();
 
         Assert.Empty(session.Host.GetMessages("me", "drafts"));
         EmulatorMessage sent = Assert.Single(session.Host.GetMessages("me", "sentitems"));
-        Assert.Equal(draft.Id, sent.Id);
+        Assert.NotEqual(draft.Id, sent.Id);
         Assert.False(sent.IsDraft);
         Assert.Equal(mime, await File.ReadAllBytesAsync(sent.Path));
+        var gone = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.GetMimeAsync(GraphMailbox.Me, draft.Id));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("ErrorItemNotFound", gone.ErrorCode);
         var again = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.SendDraftAsync(GraphMailbox.Me, draft.Id));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("ErrorItemNotFound", again.ErrorCode);
+        Assert.Single(session.Host.GetMessages("me"));
     }
 
     [Fact]
@@ -138,6 +149,7 @@ public class EndpointTests
         using GraphPayload payload = await TestMime.PayloadAsync(mime);
 
         await session.Transport.SendMailAsync(GraphMailbox.ForUser("alice@example.com"), payload);
+        session.Host.DeliverSentItemsNow();
 
         EmulatorMessage sent = Assert.Single(session.Host.GetMessages("alice@example.com", "sentitems"));
         Assert.Equal(mime, await File.ReadAllBytesAsync(sent.Path));
@@ -163,10 +175,11 @@ public class EndpointTests
             _ => session.Transport.ForwardAsync(GraphMailbox.Me, message.Id, payload),
         };
         await send;
+        session.Host.DeliverSentItemsNow();
 
         EmulatorMessage sent = Assert.Single(session.Host.GetMessages("me", "sentitems"));
         Assert.Equal(answer, await File.ReadAllBytesAsync(sent.Path));
-        var missing = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.ReplyAsync(GraphMailbox.Me, "0.nosuchmessage", payload));
+        var missing = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.ReplyAsync(GraphMailbox.Me, TestMime.UnknownId, payload));
         Assert.Equal("ErrorItemNotFound", missing.ErrorCode);
     }
 
@@ -193,8 +206,8 @@ public class EndpointTests
         Assert.True(created.IsDraft);
         Assert.Equal("Fw: Original", created.Subject);
         Assert.Equal("<answer@example.com>", created.InternetMessageId);
-        await using Stream stored = await session.Transport.GetMimeAsync(GraphMailbox.Me, created.Id);
-        Assert.Equal(answer, await TestMime.ReadAllAsync(stored));
+        EmulatorMessage stored = Assert.Single(session.Host.GetMessages("me", "drafts"), m => m.Id == created.Id);
+        Assert.Equal(answer, await File.ReadAllBytesAsync(stored.Path));
     }
 
     [Theory]
@@ -204,7 +217,8 @@ public class EndpointTests
     [InlineData(2_000_000, 4096)]
     public async Task Get_MIME_streams_the_stored_bytes_in_any_chunking(int attachmentLength, int chunk)
     {
-        await using EmulatorSession session = await EmulatorSession.StartAsync();
+        // The MIME as uploaded (no Exchange rewrite), so the transport's streaming is what is compared.
+        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { RegenerateMime = false });
         byte[] mime = TestMime.WithAttachment("Sized", attachmentLength);
         using GraphPayload payload = await TestMime.PayloadAsync(mime);
         GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, payload);
@@ -237,9 +251,10 @@ public class EndpointTests
     {
         var recorder = new RecordingHandler();
         await using EmulatorSession session = await EmulatorSession.StartAsync(handler: recorder);
-        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Escaped"));
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Escaped", from: "O.Brien+mail@example.com"));
 
         await session.Transport.SendMailAsync(GraphMailbox.ForUser("O.Brien+mail@example.com"), payload);
+        session.Host.DeliverSentItemsNow();
 
         Assert.EndsWith("/v1.0/users/O.Brien%2Bmail%40example.com/sendMail", Assert.Single(recorder.Requests).Uri, StringComparison.Ordinal);
         Assert.Single(session.Host.GetMessages("o.brien+mail@example.com", "sentitems"));

@@ -41,7 +41,7 @@ public class ErrorTests
 
         GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, payload);
 
-        Assert.Equal(mime, await TestMime.ReadAllAsync(await session.Transport.GetMimeAsync(GraphMailbox.Me, draft.Id)));
+        Assert.Equal(mime, await File.ReadAllBytesAsync(Assert.Single(session.Host.GetMessages("me", "drafts"), m => m.Id == draft.Id).Path));
     }
 
     [Fact]
@@ -126,16 +126,33 @@ public class ErrorTests
         Assert.Empty(session.Host.GetMessages("me"));
     }
 
-    [Fact]
-    public async Task An_unknown_id_is_404_ErrorItemNotFound_and_a_malformed_one_400()
+    [Theory]
+    [InlineData(TestMime.UnknownId)]
+    [InlineData("AAMkAGI2NGJkYmJkLWEyMWYtNGNlMC04ZDUwLTM1YWZlMDNmY2JmYwBGAAAAAADCciemQtu8T48Jk3mRa4wcBwAYjNVwEgHbSaqAydphZy5SAAAAAAEMAAAYjNVwEgHbSaqAydphZy5SAAGBN_k5AAA=")]
+    public async Task A_well_formed_unknown_id_with_padding_is_404_ErrorItemNotFound(string id)
     {
+        // Graph's ids are base64 and end in '=' (user-post-messages.md: "AAMkADNlNYjSAAA=").
         await using EmulatorSession session = await EmulatorSession.StartAsync();
 
-        var missing = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.GetMimeAsync(GraphMailbox.Me, "1700000000.Mnothere.host"));
-        var malformed = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.SendDraftAsync(GraphMailbox.Me, "AAMkADNl=="));
+        var missing = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.GetMimeAsync(GraphMailbox.Me, id));
+        var send = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.SendDraftAsync(GraphMailbox.Me, id));
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("ErrorItemNotFound", missing.ErrorCode);
+        Assert.Equal(HttpStatusCode.NotFound, send.StatusCode);
+        Assert.Equal("ErrorItemNotFound", send.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("AAMkADNl==")]
+    [InlineData("1700000000.M1P2Q3.host")]
+    [InlineData("not base64!")]
+    public async Task An_id_that_is_not_base64_is_400_ErrorInvalidIdMalformed(string id)
+    {
+        await using EmulatorSession session = await EmulatorSession.StartAsync();
+
+        var malformed = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.SendDraftAsync(GraphMailbox.Me, id));
+
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("ErrorInvalidIdMalformed", malformed.ErrorCode);
     }
@@ -148,7 +165,7 @@ public class ErrorTests
         using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message(Secret, body: Secret + new string('x', 600)));
 
         Exception tooLarge = await Assert.ThrowsAsync<PayloadTooLargeException>(() => session.Transport.SendMailAsync(GraphMailbox.Me, payload));
-        Exception notFound = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.ReplyAsync(GraphMailbox.Me, "1.nothere", payload));
+        Exception notFound = await Assert.ThrowsAsync<GraphRequestException>(() => session.Transport.ReplyAsync(GraphMailbox.Me, TestMime.UnknownId, payload));
 
         foreach (Exception ex in new[] { tooLarge, notFound })
         {

@@ -22,6 +22,7 @@ public class JsonBodyTests
         using HttpResponseMessage response = await PostAsync(session, "users/alice@example.com/sendMail", Json);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        session.Host.DeliverSentItemsNow();
         EmulatorMessage sent = Assert.Single(session.Host.GetMessages("alice@example.com", "sentitems"));
         const string Script = """
             import email, email.policy, json, sys

@@ -57,6 +57,17 @@ internal static class TestMime
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 
+    /// <summary>A well-formed Graph id (the example of user-post-messages.md) that names no message here.</summary>
+    public const string UnknownId = "AAMkADNlNYjSAAA=";
+
+    /// <summary>RFC 5322 §2.1: the body is what follows the first empty line.</summary>
+    public static byte[] Body(byte[] message)
+    {
+        int end = message.AsSpan().IndexOf("\r\n\r\n"u8);
+        Assert.True(end >= 0, "the message has no empty line after its header");
+        return message[(end + 4)..];
+    }
+
     public static Task<GraphPayload> PayloadAsync(byte[] mime, long ceiling = GraphPayload.DefaultCeiling) =>
         GraphPayload.FromMimeAsync(new MemoryStream(mime), ceiling);
 
