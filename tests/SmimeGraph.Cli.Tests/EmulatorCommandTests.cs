@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using SmimeGraph.Graph;
 
@@ -67,6 +69,125 @@ public class EmulatorCommandTests
         {
             Directory.Delete(store, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_flags_configure_the_mailbox_the_token_the_delay_the_throttling_and_the_faults()
+    {
+        string store = Directory.CreateTempSubdirectory("smimegraph-cli-emulator-").FullName;
+        try
+        {
+            string faults = Path.Combine(store, "faults.json");
+            await File.WriteAllTextAsync(faults, """{"faults":[{"operation":"sendMail","fault":"503","skip":2}]}""");
+            var stdout = new LockedWriter();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Task<int> run = CommandLine.RunAsync(
+                [
+                    "emulator", "--urls", "http://127.0.0.1:0", "--store", Path.Combine(store, "mail"), "--mailbox", "alice@example.com",
+                    "--send-as", "team@example.com", "--token", "cli-token", "--sent-delay", "0", "--faults", faults, "--raw-mime",
+                    "--max-concurrent", "2",
+                ],
+                stdout,
+                new StringWriter(),
+                stop.Token);
+            Uri baseAddress = await ListeningAsync(stdout, run);
+            using var http = new HttpClient();
+
+            async Task<HttpResponseMessage> SendMailAsync(string token, string from)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress + "/me/sendMail"))
+                {
+                    Content = new StringContent(Convert.ToBase64String(Encoding.ASCII.GetBytes($"From: {from}\r\nTo: bob@example.com\r\nSubject: Flags\r\n\r\nHi.\r\n")), Encoding.ASCII, "text/plain"),
+                };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                return await http.SendAsync(request);
+            }
+
+            // Faults come first, as from Graph's front door: the refused token's request is one of the two let through.
+            using HttpResponseMessage wrongToken = await SendMailAsync("other-token", "alice@example.com");
+            using HttpResponseMessage first = await SendMailAsync("cli-token", "alice@example.com");
+            using HttpResponseMessage faulted = await SendMailAsync("cli-token", "alice@example.com");
+            using HttpResponseMessage sendAs = await SendMailAsync("cli-token", "team@example.com");
+            using HttpResponseMessage spoofed = await SendMailAsync("cli-token", "mallory@example.com");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, faulted.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, sendAs.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, spoofed.StatusCode);
+            Assert.Contains("ErrorSendAsDenied", await spoofed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // --sent-delay 0: both accepted messages are in Sent Items already, stored as uploaded.
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(store, "mail", "alice@example.com", "sentitems", "cur")).Length);
+
+            await stop.CancelAsync();
+            Assert.Equal(CommandLine.Success, await run);
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--sent-delay", "soon", "--sent-delay takes a whole number")]
+    [InlineData("--sent-delay", "-5", "--sent-delay takes a whole number")]
+    [InlineData("--max-concurrent", "0", "--max-concurrent takes a whole number from 1")]
+    [InlineData("--max-upload-bytes", "lots", "--max-upload-bytes takes a whole number")]
+    [InlineData("--mailbox", "not a mailbox", "MeMailbox must be a plain name")]
+    [InlineData("--send-as", "bad address!", "cannot name a mailbox")]
+    [InlineData("--faults", "no-such-file.json", "--faults no-such-file.json")]
+    public async Task A_bad_flag_value_is_a_usage_error_that_names_it(string option, string value, string message)
+    {
+        var stderr = new StringWriter();
+
+        int code = await CommandLine.RunAsync(["emulator", "--urls", "http://127.0.0.1:0", "--store", Path.Combine(Path.GetTempPath(), "smimegraph-never-" + Guid.NewGuid().ToString("N")), option, value], new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fault_file_that_does_not_read_is_a_usage_error_saying_where()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "smimegraph-faults-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, """{"faults":[{"fault":"504"},{"fault":"teapot"}]}""");
+        try
+        {
+            var stderr = new StringWriter();
+
+            int code = await CommandLine.RunAsync(["emulator", "--urls", "http://127.0.0.1:0", "--faults", file], new StringWriter(), stderr, CancellationToken.None);
+
+            Assert.Equal(CommandLine.Usage, code);
+            Assert.Contains("Fault 1: 'fault' is 429, 503, 504, drop or slow, not 'teapot'.", stderr.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_fixed_token_with_continuous_access_evaluation_is_a_usage_error()
+    {
+        var stderr = new StringWriter();
+
+        int code = await CommandLine.RunAsync(["emulator", "--urls", "http://127.0.0.1:0", "--store", Path.Combine(Path.GetTempPath(), "smimegraph-never-" + Guid.NewGuid().ToString("N")), "--token", "t", "--cae"], new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("ContinuousAccessEvaluation", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Uri> ListeningAsync(LockedWriter stdout, Task<int> run)
+    {
+        Match listening;
+        while (!(listening = Regex.Match(stdout.ToString(), @"listening on (http://127\.0\.0\.1:\d+/v1\.0)")).Success)
+        {
+            Assert.False(run.IsCompleted, stdout.ToString());
+            await Task.Delay(20);
+        }
+
+        return new Uri(listening.Groups[1].Value);
     }
 
     /// <summary>A StringWriter that another thread may read while the command writes.</summary>
