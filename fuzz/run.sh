@@ -7,7 +7,7 @@
 # Steps: installs AFL++ when afl-fuzz is missing (apt-get install afl++, as root or with sudo);
 # restores the sharpfuzz tool (.config/dotnet-tools.json); publishes fuzz/SmimeGraph.Fuzz in
 # Release into a fresh folder; instruments that folder's copy of SmimeGraph.dll; seeds afl-fuzz
-# with fuzz/corpus/TARGET; fuzzes for MINUTES; prints executions, corpus and edge counts,
+# with fuzz/corpus/TARGET and the dictionaries in fuzz/dict; fuzzes for MINUTES; prints executions, corpus and edge counts,
 # crashes and hangs from fuzzer_stats; replays every saved crash and hang to name it.
 # Exit code: 0 when nothing crashed or hung, 1 when something did, 2 on bad usage.
 #
@@ -68,14 +68,19 @@ else
   find "fuzz/corpus/$target" -maxdepth 1 -type f ! -name SOURCE.txt -exec cp {} "$input/" \;
 fi
 
-# 6. Fuzz. SharpFuzz's fork server is the dotnet process, which carries no AFL marker
+# 6. Fuzz, with the token dictionaries of the formats the target reads (fuzz/dict). SharpFuzz's fork server is the dotnet process, which carries no AFL marker
 #    (AFL_SKIP_BIN_CHECK); the machine is shared (AFL_NO_AFFINITY: no core pinning); a .NET
 #    runtime reserves far more virtual memory than AFL's default limit (-m none).
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 \
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000
 timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
+case $target in
+  mime) dicts=(-x fuzz/dict/mime.dict) ;;
+  inspector) dicts=(-x fuzz/dict/mime.dict -x fuzz/dict/cms.dict) ;;
+  *) dicts=(-x fuzz/dict/cms.dict) ;;
+esac
 echo "fuzz/run.sh: fuzzing $target for $minutes minute(s); log in $work/afl.log" >&2
-afl-fuzz -i "$input" -o "$findings" -t "$timeout_ms" -m none -V $((minutes * 60)) \
+afl-fuzz -i "$input" -o "$findings" -t "$timeout_ms" -m none "${dicts[@]}" -V $((minutes * 60)) \
   -- dotnet "$bin/SmimeGraph.Fuzz.dll" --target "$target" >"$work/afl.log" 2>&1 ||
   { tail -n 30 "$work/afl.log" >&2; exit 1; }
 
