@@ -59,7 +59,9 @@ public static partial class SmimeInspector
     }
 
     // RFC 5322 §3.3 date-time, without the optional day name: "26 Jan 2026 14:38:03 +0000".
-    [GeneratedRegex(@"(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]+)?")]
+    // DIGIT is %x30-39 (RFC 5234 B.1): [0-9], not \d, which also matches other scripts' digits
+    // that int.Parse then refuses.
+    [GeneratedRegex(@"([0-9]{1,2})\s+([A-Za-z]{3})\s+([0-9]{2,4})\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*([+-][0-9]{4}|[A-Za-z]+)?")]
     private static partial Regex DateTimeField();
 
     internal static DateTimeOffset? MessageDate(string? value)
