@@ -12,8 +12,12 @@ namespace SmimeGraph.Fuzz;
 /// </summary>
 internal static class Replay
 {
+    /// <summary>The size of AFL's coverage bitmap, which SharpFuzz's instrumentation writes to.</summary>
+    private const int TraceMapSize = 1 << 16;
+
     public static int Run(FuzzTarget target, IReadOnlyList<string> paths, TimeSpan timeout, TextWriter output)
     {
+        UsePrivateTraceMap();
         var files = new List<string>();
         foreach (string path in paths)
         {
@@ -77,6 +81,19 @@ internal static class Replay
         }
 
         return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// An instrumented SmimeGraph.dll records every branch in SharpFuzz's trace bitmap, which only
+    /// the fork server maps (to afl-fuzz's shared memory); outside it the pointer is null and the
+    /// first branch would write through it. Replay gives it a private bitmap, never freed.
+    /// </summary>
+    private static unsafe void UsePrivateTraceMap()
+    {
+        if (SharpFuzz.Common.Trace.SharedMem == null)
+        {
+            SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(TraceMapSize);
+        }
     }
 
     /// <summary>The innermost library method on the throwing stack, else the first frame.</summary>
