@@ -5,12 +5,15 @@ namespace SmimeGraph.Fuzz;
 
 /// <summary>
 /// The MIME reader: <see cref="MimeParser.Parse"/> and <see cref="MimeParser.ParseAsync"/> on the
-/// same bytes, then every accessor of every entity. Checks the parser's promises: a
+/// same bytes, then every accessor of every entity, and the address parser on every address
+/// field (<see cref="MailboxAddress.ParseList"/>, <see cref="MailboxAddress.TryParse"/>). Checks the parser's promises: a
 /// <see cref="MimeFormatException"/> carries an offset inside the input; raw ranges are slices
 /// of the input; both entry points see the same tree; only a base64 body can fail to decode.
 /// </summary>
 internal static class MimeTarget
 {
+    private static readonly HashSet<string> AddressFields = new(["From", "Sender", "Reply-To", "To", "Cc", "Bcc"], StringComparer.OrdinalIgnoreCase);
+
     public static void Run(byte[] input)
     {
         MimeEntity root;
@@ -78,6 +81,18 @@ internal static class MimeTarget
         foreach (MimeHeaderField field in entity.Headers)
         {
             Harness.Check(field.Value is not null && field.Name.Length > 0, "a header field without a name or value");
+            if (AddressFields.Contains(field.Name))
+            {
+                // RFC 5322 §3.4 address-lists as received: ParseList skips what is not a mailbox
+                // and documents no exception; TryParse says false instead of throwing.
+                foreach (MailboxAddress mailbox in MailboxAddress.ParseList(field.RawValue))
+                {
+                    Harness.Check(mailbox.Address.Length > 0, $"an empty address parsed from {field.Name}");
+                    _ = mailbox.ToString();
+                }
+
+                _ = MailboxAddress.TryParse(field.Value, out _);
+            }
         }
 
         Harness.Check(entity.MediaType.Contains('/', StringComparison.Ordinal), $"media type '{entity.MediaType}' is not type/subtype");
