@@ -25,7 +25,7 @@ internal sealed class Base64LineStream : WriteOnlyStream
         ArgumentNullException.ThrowIfNull(destination);
         _destination = destination;
         _leaveOpen = leaveOpen;
-        _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        _buffer = CryptoPool.Rent(BufferSize);
     }
 
     /// <summary>Bytes written to this stream (before encoding).</summary>
@@ -146,8 +146,7 @@ internal sealed class Base64LineStream : WriteOnlyStream
     {
         if (_buffer is not null)
         {
-            CryptographicOperations.ZeroMemory(_buffer.AsSpan(0, _highWater));
-            ArrayPool<byte>.Shared.Return(_buffer);
+            CryptoPool.Return(_buffer, _highWater);
             _buffer = null;
         }
     }

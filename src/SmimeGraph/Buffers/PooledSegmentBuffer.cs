@@ -135,7 +135,7 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
         {
             if (_currentWritten == 0)
             {
-                ArrayPool<byte>.Shared.Return(_current);
+                CryptoPool.Return(_current, clearSize: 0);
             }
             else
             {
@@ -147,7 +147,7 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
         }
 
         int next = (int)Math.Min((long)_segmentSize << Math.Min(_segments.Count, 16), Math.Max(MaxSegmentSize, _segmentSize));
-        _current = ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, next));
+        _current = CryptoPool.Rent(Math.Max(sizeHint, next));
         _currentWritten = 0;
         return _current;
     }
@@ -162,15 +162,13 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
         _disposed = true;
         foreach ((byte[] array, int length) in _segments)
         {
-            CryptographicOperations.ZeroMemory(array.AsSpan(0, length));
-            ArrayPool<byte>.Shared.Return(array);
+            CryptoPool.Return(array, length);
         }
 
         _segments.Clear();
         if (_current is not null)
         {
-            CryptographicOperations.ZeroMemory(_current.AsSpan(0, _currentWritten));
-            ArrayPool<byte>.Shared.Return(_current);
+            CryptoPool.Return(_current, _currentWritten);
             _current = null;
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SmimeGraph.Buffers;
 
 namespace SmimeGraph.Cms;
 
@@ -27,7 +28,7 @@ internal sealed class AuthEnvelopedContentStream : EncryptingContentStream
         _aesGcm = aesGcm;
         _nonce = nonce;
         // The announced length is at most MaxAuthenticatedContentLength (checked by the writer).
-        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(contentLength ?? InitialCapacity, 1));
+        _buffer = CryptoPool.Rent((int)Math.Max(contentLength ?? InitialCapacity, 1));
     }
 
     protected override void WriteCore(ReadOnlySpan<byte> buffer)
@@ -66,8 +67,7 @@ internal sealed class AuthEnvelopedContentStream : EncryptingContentStream
         _aesGcm.Dispose();
         if (_buffer is not null)
         {
-            CryptographicOperations.ZeroMemory(_buffer.AsSpan(0, _length));
-            ArrayPool<byte>.Shared.Return(_buffer);
+            CryptoPool.Return(_buffer, _length);
             _buffer = null;
         }
     }
@@ -99,10 +99,9 @@ internal sealed class AuthEnvelopedContentStream : EncryptingContentStream
             throw new SmimeGraphException($"AES-GCM content is limited to {EnvelopedDataWriter.MaxAuthenticatedContentLength:N0} bytes; the plaintext is longer.");
         }
 
-        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(needed, 2L * buffer.Length), EnvelopedDataWriter.MaxAuthenticatedContentLength));
+        byte[] larger = CryptoPool.Rent((int)Math.Min(Math.Max(needed, 2L * buffer.Length), EnvelopedDataWriter.MaxAuthenticatedContentLength));
         buffer.AsSpan(0, _length).CopyTo(larger);
-        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, _length));
-        ArrayPool<byte>.Shared.Return(buffer);
+        CryptoPool.Return(buffer, _length);
         _buffer = larger;
     }
 }

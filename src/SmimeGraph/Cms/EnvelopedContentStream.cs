@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SmimeGraph.Buffers;
 
 namespace SmimeGraph.Cms;
 
@@ -29,8 +30,8 @@ internal sealed class EnvelopedContentStream : EncryptingContentStream
     {
         _encryptor = encryptor;
         _indefinite = contentLength is null;
-        _plaintext = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        _ciphertext = ArrayPool<byte>.Shared.Rent(HeaderRoom + ChunkSize + BlockSize);
+        _plaintext = CryptoPool.Rent(ChunkSize);
+        _ciphertext = CryptoPool.Rent(HeaderRoom + ChunkSize + BlockSize);
     }
 
     protected override void WriteCore(ReadOnlySpan<byte> buffer)
@@ -82,14 +83,13 @@ internal sealed class EnvelopedContentStream : EncryptingContentStream
         _encryptor.Dispose();
         if (_plaintext is not null)
         {
-            CryptographicOperations.ZeroMemory(_plaintext.AsSpan(0, _plaintextHighWater));
-            ArrayPool<byte>.Shared.Return(_plaintext);
+            CryptoPool.Return(_plaintext, _plaintextHighWater);
             _plaintext = null;
         }
 
         if (_ciphertext is not null)
         {
-            ArrayPool<byte>.Shared.Return(_ciphertext);
+            CryptoPool.Return(_ciphertext, clearSize: 0);
             _ciphertext = null;
         }
     }

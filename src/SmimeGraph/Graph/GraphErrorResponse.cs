@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using SmimeGraph.Buffers;
 
 namespace SmimeGraph.Graph;
 
@@ -19,7 +20,7 @@ internal static class GraphErrorResponse
 
     public static async Task<GraphRequestException> ReadAsync(HttpResponseMessage response, string clientRequestId, DateTimeOffset utcNow, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxErrorBodyLength);
+        byte[] buffer = CryptoPool.Rent(MaxErrorBodyLength);
         int length = 0;
         try
         {
@@ -44,7 +45,7 @@ internal static class GraphErrorResponse
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            CryptoPool.Return(buffer, clearSize: 0);
         }
     }
 

@@ -131,7 +131,7 @@ public sealed class MimeMessageWriter
 
     private static async Task WriteContentAsync(MimeAttachment attachment, Stream destination, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        byte[] buffer = CryptoPool.Rent(CopyBufferSize);
         long total = 0;
         try
         {
@@ -179,8 +179,7 @@ public sealed class MimeMessageWriter
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, (int)Math.Min(total, CopyBufferSize)));
-            ArrayPool<byte>.Shared.Return(buffer);
+            CryptoPool.Return(buffer, (int)Math.Min(total, CopyBufferSize));
         }
 
         if (attachment.Length is long declared && total != declared)

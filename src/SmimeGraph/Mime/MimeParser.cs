@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SmimeGraph.Buffers;
 
 namespace SmimeGraph.Mime;
 
@@ -60,7 +61,7 @@ public static partial class MimeParser
     private static async Task<byte[]> ReadBoundedAsync(Stream stream, long maxMessageSize, CancellationToken cancellationToken)
     {
         int ceiling = (int)Math.Min(maxMessageSize + 1, Array.MaxLength);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReadBufferSize, ceiling));
+        byte[] buffer = CryptoPool.Rent(Math.Min(InitialReadBufferSize, ceiling));
         int length = 0;
         try
         {
@@ -69,10 +70,9 @@ public static partial class MimeParser
                 if (length == buffer.Length)
                 {
                     int size = (int)Math.Min((long)buffer.Length * 2, ceiling);
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+                    byte[] larger = CryptoPool.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    CryptoPool.Return(buffer, length);
                     buffer = larger;
                 }
 
@@ -94,8 +94,7 @@ public static partial class MimeParser
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
-            ArrayPool<byte>.Shared.Return(buffer);
+            CryptoPool.Return(buffer, length);
         }
     }
 }
