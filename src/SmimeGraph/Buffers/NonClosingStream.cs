@@ -1,4 +1,4 @@
-namespace SmimeGraph;
+namespace SmimeGraph.Buffers;
 
 /// <summary>A read-only view of a caller's stream that leaves it open when disposed.</summary>
 internal sealed class NonClosingStream(Stream inner) : Stream

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace SmimeGraph.Smime;
+namespace SmimeGraph.Cms;
 
 /// <summary>
 /// Reads certificate extensions (RFC 5280 §4.2) safely from several threads at once.
@@ -14,20 +14,14 @@ namespace SmimeGraph.Smime;
 /// </remarks>
 internal static class CertificateExtensionReader
 {
-    private const string KeyUsageOid = "2.5.29.15";
-    private const string ExtendedKeyUsageOid = "2.5.29.37";
-    private const string SubjectKeyIdentifierOid = "2.5.29.14";
-    private const string BasicConstraintsOid = "2.5.29.19";
-    private const string SubjectAlternativeNameOid = "2.5.29.17";
-
     /// <summary>The keyUsage bits, or null when the certificate has no keyUsage extension.</summary>
     public static X509KeyUsageFlags? KeyUsage(X509Certificate2 certificate) =>
-        Find(certificate, KeyUsageOid) is X509Extension e ? new X509KeyUsageExtension(e, e.Critical).KeyUsages : null;
+        Find(certificate, Oids.ExtensionKeyUsage) is X509Extension e ? new X509KeyUsageExtension(e, e.Critical).KeyUsages : null;
 
     /// <summary>The extendedKeyUsage purposes (dotted OIDs), or null when the certificate has none.</summary>
     public static IReadOnlyList<string>? ExtendedKeyUsages(X509Certificate2 certificate)
     {
-        if (Find(certificate, ExtendedKeyUsageOid) is not X509Extension e)
+        if (Find(certificate, Oids.ExtensionExtendedKeyUsage) is not X509Extension e)
         {
             return null;
         }
@@ -43,18 +37,18 @@ internal static class CertificateExtensionReader
 
     /// <summary>The subjectKeyIdentifier, or null when the certificate has none.</summary>
     public static byte[]? SubjectKeyIdentifier(X509Certificate2 certificate) =>
-        Find(certificate, SubjectKeyIdentifierOid) is X509Extension e ? new X509SubjectKeyIdentifierExtension(e, e.Critical).SubjectKeyIdentifierBytes.ToArray() : null;
+        Find(certificate, Oids.ExtensionSubjectKeyIdentifier) is X509Extension e ? new X509SubjectKeyIdentifierExtension(e, e.Critical).SubjectKeyIdentifierBytes.ToArray() : null;
 
     /// <summary>True when basicConstraints says cA.</summary>
     public static bool IsCertificateAuthority(X509Certificate2 certificate) =>
-        Find(certificate, BasicConstraintsOid) is X509Extension e && new X509BasicConstraintsExtension(e, e.Critical).CertificateAuthority;
+        Find(certificate, Oids.ExtensionBasicConstraints) is X509Extension e && new X509BasicConstraintsExtension(e, e.Critical).CertificateAuthority;
 
     /// <summary>The raw value of every subjectAltName extension.</summary>
     public static IEnumerable<byte[]> SubjectAlternativeNames(X509Certificate2 certificate)
     {
         foreach (X509Extension extension in certificate.Extensions)
         {
-            if (extension.Oid?.Value == SubjectAlternativeNameOid)
+            if (extension.Oid?.Value == Oids.ExtensionSubjectAlternativeName)
             {
                 yield return extension.RawData;
             }

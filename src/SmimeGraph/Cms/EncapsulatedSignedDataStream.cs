@@ -35,7 +35,7 @@ internal sealed class EncapsulatedSignedDataStream : WriteOnlyStream
         _hash = writer.CreateContentHash();
         if (contentLength is null)
         {
-            _segment = ArrayPool<byte>.Shared.Rent(SignedDataWriter.EncapsulatedSegmentLength);
+            _segment = CryptoPool.Rent(SignedDataWriter.EncapsulatedSegmentLength);
         }
     }
 
@@ -173,8 +173,8 @@ internal sealed class EncapsulatedSignedDataStream : WriteOnlyStream
 
     private byte[] SegmentHeader()
     {
-        var header = new byte[SignedDataWriter.HeaderLength(_segmentFill)];
-        SignedDataWriter.WriteHeader(header, 0x04, _segmentFill);
+        var header = new byte[Der.HeaderLength(_segmentFill)];
+        Der.WriteHeader(header, 0x04, _segmentFill);
         return header;
     }
 
@@ -223,8 +223,7 @@ internal sealed class EncapsulatedSignedDataStream : WriteOnlyStream
         _hash = null;
         if (_segment is not null)
         {
-            CryptographicOperations.ZeroMemory(_segment.AsSpan(0, SignedDataWriter.EncapsulatedSegmentLength));
-            ArrayPool<byte>.Shared.Return(_segment);
+            CryptoPool.Return(_segment, SignedDataWriter.EncapsulatedSegmentLength);
             _segment = null;
         }
 

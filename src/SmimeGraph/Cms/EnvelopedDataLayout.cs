@@ -13,12 +13,11 @@ internal sealed class EnvelopedDataLayout
     // RFC 5084 §3.2: MessageAuthenticationCode ::= OCTET STRING, 16 bytes for ICVlen 16.
     public const int MacLength = 16;
 
-    // id-data, pre-encoded (RFC 5652 §4).
-    private static readonly byte[] s_dataOid = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
-
-    // id-envelopedData (RFC 5652 §6.1) and id-ct-authEnvelopedData (RFC 5083 §1), pre-encoded.
-    private static readonly byte[] s_envelopedDataOid = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x03];
-    private static readonly byte[] s_authEnvelopedDataOid = [0x06, 0x0B, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x10, 0x01, 0x17];
+    // id-data (RFC 5652 §4), id-envelopedData (RFC 5652 §6.1) and id-ct-authEnvelopedData
+    // (RFC 5083 §1), encoded once.
+    private static readonly byte[] s_dataOid = Der.EncodeObjectIdentifier(Oids.ContentTypeData);
+    private static readonly byte[] s_envelopedDataOid = Der.EncodeObjectIdentifier(Oids.EnvelopedData);
+    private static readonly byte[] s_authEnvelopedDataOid = Der.EncodeObjectIdentifier(Oids.AuthEnvelopedData);
 
     private readonly byte[] _recipientInfos;
     private readonly byte[] _contentEncryptionAlgorithm;
@@ -47,7 +46,7 @@ internal sealed class EnvelopedDataLayout
     public long DefiniteLength(long encryptedLength)
     {
         (_, _, _, long contentInfo) = DefiniteContentLengths(encryptedLength);
-        return TlvLength(contentInfo);
+        return Der.TlvLength(contentInfo);
     }
 
     /// <summary>
@@ -59,15 +58,15 @@ internal sealed class EnvelopedDataLayout
     public void WriteDefinitePrefix(IBufferWriter<byte> destination, long encryptedLength)
     {
         (long encryptedContentInfo, long envelopedData, long explicitContent, long contentInfo) = DefiniteContentLengths(encryptedLength);
-        WriteHeader(destination, 0x30, contentInfo);
+        Der.WriteHeader(destination, 0x30, contentInfo);
         destination.Write(ContentTypeOid);
-        WriteHeader(destination, 0xA0, explicitContent);
-        WriteHeader(destination, 0x30, envelopedData);
+        Der.WriteHeader(destination, 0xA0, explicitContent);
+        Der.WriteHeader(destination, 0x30, envelopedData);
         WriteCommonFields(destination);
-        WriteHeader(destination, 0x30, encryptedContentInfo);
+        Der.WriteHeader(destination, 0x30, encryptedContentInfo);
         destination.Write(s_dataOid);
         destination.Write(_contentEncryptionAlgorithm);
-        WriteHeader(destination, 0x80, encryptedLength);
+        Der.WriteHeader(destination, 0x80, encryptedLength);
     }
 
     /// <summary>
@@ -95,17 +94,14 @@ internal sealed class EnvelopedDataLayout
     public static ReadOnlyMemory<byte> IndefiniteTrailer { get; } = new byte[10];
 
     /// <summary>The header of one primitive OCTET STRING chunk of <paramref name="length"/> bytes; returns its size.</summary>
-    public static int WriteChunkHeader(Span<byte> destination, int length) => WriteHeader(destination, 0x04, length);
+    public static int WriteChunkHeader(Span<byte> destination, int length) => Der.WriteHeader(destination, 0x04, length);
 
     /// <summary>Writes the mac field that follows the EncryptedContentInfo in AuthEnvelopedData.</summary>
     public static void WriteMac(IBufferWriter<byte> destination, ReadOnlySpan<byte> mac)
     {
-        WriteHeader(destination, 0x04, mac.Length);
+        Der.WriteHeader(destination, 0x04, mac.Length);
         destination.Write(mac);
     }
-
-    /// <summary>The encoded length of a TLV with <paramref name="contentLength"/> content bytes.</summary>
-    public static long TlvLength(long contentLength) => 1 + LengthOfLength(contentLength) + contentLength;
 
     // (Auth)EnvelopedData ::= SEQUENCE { version CMSVersion, recipientInfos RecipientInfos, ... }
     // originatorInfo, authAttrs, unprotectedAttrs and unauthAttrs are never written.
@@ -117,53 +113,10 @@ internal sealed class EnvelopedDataLayout
 
     private (long EncryptedContentInfo, long EnvelopedData, long ExplicitContent, long ContentInfo) DefiniteContentLengths(long encryptedLength)
     {
-        long encryptedContentInfo = s_dataOid.Length + _contentEncryptionAlgorithm.Length + TlvLength(encryptedLength);
-        long envelopedData = 3 + _recipientInfos.Length + TlvLength(encryptedContentInfo) + MacFieldLength;
-        long explicitContent = TlvLength(envelopedData);
-        long contentInfo = ContentTypeOid.Length + TlvLength(explicitContent);
+        long encryptedContentInfo = s_dataOid.Length + _contentEncryptionAlgorithm.Length + Der.TlvLength(encryptedLength);
+        long envelopedData = 3 + _recipientInfos.Length + Der.TlvLength(encryptedContentInfo) + MacFieldLength;
+        long explicitContent = Der.TlvLength(envelopedData);
+        long contentInfo = ContentTypeOid.Length + Der.TlvLength(explicitContent);
         return (encryptedContentInfo, envelopedData, explicitContent, contentInfo);
-    }
-
-    private static int LengthOfLength(long length)
-    {
-        if (length < 0x80)
-        {
-            return 1;
-        }
-
-        int bytes = 0;
-        for (long rest = length; rest != 0; rest >>= 8)
-        {
-            bytes++;
-        }
-
-        return 1 + bytes;
-    }
-
-    private static void WriteHeader(IBufferWriter<byte> destination, byte tag, long length)
-    {
-        Span<byte> header = destination.GetSpan(10);
-        destination.Advance(WriteHeader(header, tag, length));
-    }
-
-    // X.690 §8.1.3: short form under 128, otherwise long form with the fewest length octets.
-    private static int WriteHeader(Span<byte> destination, byte tag, long length)
-    {
-        destination[0] = tag;
-        int lengthOfLength = LengthOfLength(length);
-        if (lengthOfLength == 1)
-        {
-            destination[1] = (byte)length;
-            return 2;
-        }
-
-        destination[1] = (byte)(0x80 | (lengthOfLength - 1));
-        for (int i = lengthOfLength - 1; i >= 1; i--)
-        {
-            destination[1 + i] = (byte)length;
-            length >>= 8;
-        }
-
-        return 1 + lengthOfLength;
     }
 }

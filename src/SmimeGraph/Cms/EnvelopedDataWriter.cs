@@ -2,15 +2,14 @@ using System.Buffers;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
 /// <summary>
 /// Writes a ContentInfo holding EnvelopedData (RFC 5652 §6, AES-CBC per RFC 3565) or
 /// AuthEnvelopedData (RFC 5083, AES-GCM per RFC 5084) while the plaintext is being written. The
-/// recipient certificates are checked against <see cref="CertificatePolicy"/> once, here; each
-/// <see cref="Open"/> makes a fresh content-encryption key and IV or nonce.
+/// recipients and the algorithm come in as they are: judging the certificates is the caller's
+/// job. Each <see cref="Open"/> makes a fresh content-encryption key and IV or nonce.
 /// </summary>
 /// <remarks>
 /// AES-CBC streams: the plaintext is encrypted in pooled chunks and never held whole. AES-GCM
@@ -31,61 +30,48 @@ internal sealed class EnvelopedDataWriter
     private const int GcmNonceLength = 12;
 
     private readonly RecipientInfoWriter[] _recipients;
-    private readonly ContentEncryptionAlgorithm _algorithm;
+    private readonly string _algorithmOid;
     private readonly int _version;
     private readonly EnvelopedDataLayout _sizingLayout;
 
-    /// <summary>
-    /// Checks every recipient (and the sender's certificate, when set) against the policy at the
-    /// provider's current time; throws <see cref="CertificatePolicyException"/> naming the first
-    /// refused certificate and why.
-    /// </summary>
-    public EnvelopedDataWriter(SmimeEncryptionOptions options, TimeProvider? timeProvider = null)
+    /// <summary>Prepares one RecipientInfo per distinct certificate.</summary>
+    /// <param name="recipients">The recipients' certificates (RSA for key transport, EC P-256/P-384/P-521 for key agreement); one RecipientInfo each, duplicates once.</param>
+    /// <param name="contentEncryptionAlgorithm">The OID of AES-128-CBC, AES-256-CBC (RFC 3565) or AES-128-GCM, AES-256-GCM (RFC 5084).</param>
+    /// <param name="useRsaOaep">RSAES-OAEP with SHA-256 (RFC 4055 §4.1) for RSA recipients instead of PKCS #1 v1.5.</param>
+    /// <exception cref="CertificatePolicyException">A recipient's key cannot receive a content key.</exception>
+    public EnvelopedDataWriter(IEnumerable<X509Certificate2> recipients, string contentEncryptionAlgorithm, bool useRsaOaep)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _algorithm = options.Algorithm;
-        if (!Enum.IsDefined(_algorithm))
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(contentEncryptionAlgorithm);
+        (ContentKeyLength, IsAuthenticated) = contentEncryptionAlgorithm switch
         {
-            throw new ArgumentOutOfRangeException(nameof(options), _algorithm, "Unknown content-encryption algorithm.");
-        }
+            Oids.Aes128Cbc => (16, false),
+            Oids.Aes256Cbc => (32, false),
+            Oids.Aes128Gcm => (16, true),
+            Oids.Aes256Gcm => (32, true),
+            _ => throw new ArgumentOutOfRangeException(nameof(contentEncryptionAlgorithm), contentEncryptionAlgorithm, "Unknown content-encryption algorithm."),
+        };
+        _algorithmOid = contentEncryptionAlgorithm;
 
-        DateTimeOffset now = (timeProvider ?? TimeProvider.System).GetUtcNow();
-        var certificates = new List<X509Certificate2>();
-        foreach (X509Certificate2? recipient in options.Recipients)
-        {
-            if (recipient is null)
-            {
-                throw new ArgumentException("A recipient certificate is null.", nameof(options));
-            }
-
-            certificates.Add(recipient);
-        }
-
-        if (options.SenderCertificate is not null)
-        {
-            certificates.Add(options.SenderCertificate);
-        }
-
-        if (certificates.Count == 0)
-        {
-            throw new ArgumentException("At least one recipient certificate is needed to encrypt.", nameof(options));
-        }
-
-        var recipients = new List<RecipientInfoWriter>();
+        var writers = new List<RecipientInfoWriter>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (X509Certificate2 certificate in certificates)
+        foreach (X509Certificate2 certificate in recipients)
         {
-            // The same certificate twice (the sender also listed as a recipient) gets one RecipientInfo.
-            if (!seen.Add(certificate.Thumbprint))
-            {
-                continue;
-            }
+            ArgumentNullException.ThrowIfNull(certificate, nameof(recipients));
 
-            CertificatePolicy.EnsureAcceptable(certificate, CertificatePurpose.Encryption, now);
-            recipients.Add(RecipientInfoWriter.Create(certificate, options.UseRsaOaep, ContentKeyLength));
+            // The same certificate twice (the sender also listed as a recipient) gets one RecipientInfo.
+            if (seen.Add(certificate.Thumbprint))
+            {
+                writers.Add(RecipientInfoWriter.Create(certificate, useRsaOaep, ContentKeyLength));
+            }
         }
 
-        _recipients = [.. recipients];
+        if (writers.Count == 0)
+        {
+            throw new ArgumentException("At least one recipient certificate is needed to encrypt.", nameof(recipients));
+        }
+
+        _recipients = [.. writers];
 
         // RFC 5083 §2.1: AuthEnvelopedData version is always 0. RFC 5652 §6.1: EnvelopedData is 2
         // when a RecipientInfo is not version 0 (kari is 3), otherwise 0.
@@ -108,9 +94,9 @@ internal sealed class EnvelopedDataWriter
     }
 
     /// <summary>True for AES-GCM: the output is AuthEnvelopedData (<c>smime-type=authEnveloped-data</c>).</summary>
-    public bool IsAuthenticated => _algorithm is ContentEncryptionAlgorithm.Aes128Gcm or ContentEncryptionAlgorithm.Aes256Gcm;
+    public bool IsAuthenticated { get; }
 
-    private int ContentKeyLength => _algorithm is ContentEncryptionAlgorithm.Aes128Cbc or ContentEncryptionAlgorithm.Aes128Gcm ? 16 : 32;
+    private int ContentKeyLength { get; }
 
     /// <summary>The exact length <see cref="Open"/> writes for <paramref name="contentLength"/> bytes of plaintext given up front.</summary>
     public long PredictLength(long contentLength)
@@ -212,13 +198,7 @@ internal sealed class EnvelopedDataWriter
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
-        writer.WriteObjectIdentifier(_algorithm switch
-        {
-            ContentEncryptionAlgorithm.Aes128Cbc => Oids.Aes128Cbc,
-            ContentEncryptionAlgorithm.Aes256Cbc => Oids.Aes256Cbc,
-            ContentEncryptionAlgorithm.Aes128Gcm => Oids.Aes128Gcm,
-            _ => Oids.Aes256Gcm,
-        });
+        writer.WriteObjectIdentifier(_algorithmOid);
         if (IsAuthenticated)
         {
             writer.PushSequence();

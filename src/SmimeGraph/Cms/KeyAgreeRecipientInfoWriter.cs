@@ -177,8 +177,8 @@ internal sealed class KeyAgreeRecipientInfoWriter : RecipientInfoWriter
 
     private static string CurveFriendlyAlias(ECCurve curve) => curve.Oid.Value switch
     {
-        "1.2.840.10045.3.1.7" => "ECDSA_P256",
-        "1.3.132.0.34" => "ECDSA_P384",
+        Oids.CurveP256 => "ECDSA_P256",
+        Oids.CurveP384 => "ECDSA_P384",
         _ => "ECDSA_P521",
     };
 }

@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -48,7 +47,7 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
 
     /// <summary>The encrypted key is as long as the modulus, read from the certificate without importing the key.</summary>
     public override void WriteSizingPlaceholder(AsnWriter writer, int keyLength) =>
-        Write(writer, new byte[(CertificatePolicy.RsaModulusBits(Certificate) + 7) / 8]);
+        Write(writer, new byte[(SubjectPublicKeyInfoReader.RsaModulusBits(Certificate) + 7) / 8]);
 
     private void Write(AsnWriter writer, byte[] encryptedKey)
     {

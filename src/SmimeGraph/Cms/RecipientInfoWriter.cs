@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -24,7 +23,7 @@ internal abstract class RecipientInfoWriter
 
     /// <summary>
     /// Chooses key transport for RSA certificates and key agreement for EC certificates (the
-    /// key usage each needs is <see cref="CertificatePolicy"/>'s to check); throws
+    /// key usage each needs is checked by the caller's certificate policy); throws
     /// <see cref="CertificatePolicyException"/> when the key cannot receive a content key.
     /// </summary>
     public static RecipientInfoWriter Create(X509Certificate2 certificate, bool useRsaOaep, int contentKeyLength)

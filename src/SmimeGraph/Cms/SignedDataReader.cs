@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -178,7 +177,7 @@ internal sealed class SignedDataReader
     /// detached signature; when it is supplied while the SignedData also carries eContent, every
     /// signer is invalid (the two could differ: which one was signed is ambiguous).
     /// </summary>
-    public IReadOnlyList<SignatureVerdict> Verify(ReadOnlyMemory<byte>? detachedContent, IEnumerable<X509Certificate2>? extraCertificates = null)
+    public IReadOnlyList<SignerInfoVerification> VerifySignerInfos(ReadOnlyMemory<byte>? detachedContent, IEnumerable<X509Certificate2>? extraCertificates = null)
     {
         var candidates = new List<X509Certificate2>(Certificates);
         if (extraCertificates is not null)
@@ -186,60 +185,45 @@ internal sealed class SignedDataReader
             candidates.AddRange(extraCertificates);
         }
 
-        var verdicts = new List<SignatureVerdict>(SignerInfos.Count);
+        var verifications = new List<SignerInfoVerification>(SignerInfos.Count);
         foreach (SignerInfo signerInfo in SignerInfos)
         {
-            verdicts.Add(VerifySigner(signerInfo, detachedContent, candidates));
+            verifications.Add(VerifySigner(signerInfo, detachedContent, candidates));
         }
 
-        return verdicts;
+        return verifications;
     }
 
-    private SignatureVerdict VerifySigner(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, List<X509Certificate2> candidates)
+    private SignerInfoVerification VerifySigner(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, List<X509Certificate2> candidates)
     {
-        var verdict = new SignatureVerdict(signer.IdentifierText, signer.DigestAlgorithm.Oid, signer.SignatureAlgorithm.Oid)
-        {
-            DigestAlgorithm = AlgorithmIdentifierReader.DigestName(signer.DigestAlgorithm.Oid),
-            SignatureAlgorithm = SignatureAlgorithmReader.Describe(signer.SignatureAlgorithm, signer.DigestAlgorithm),
-        };
+        string digestName = AlgorithmIdentifierReader.DigestName(signer.DigestAlgorithm.Oid);
         var weaknesses = new List<string>();
         if (AlgorithmIdentifierReader.IsWeakDigest(signer.DigestAlgorithm.Oid))
         {
-            weaknesses.Add($"digest algorithm {verdict.DigestAlgorithm} is weak");
+            weaknesses.Add($"digest algorithm {digestName} is weak");
         }
 
         X509Certificate2? certificate = signer.FindCertificate(candidates);
-        verdict.SignerCertificate = certificate;
-        if (certificate is not null)
-        {
-            try
-            {
-                using RSA? rsa = certificate.GetRSAPublicKey();
-                if (rsa is not null && rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
-                {
-                    weaknesses.Add($"RSA key of {rsa.KeySize} bits is under {CertificatePolicy.MinimumRsaKeySize}");
-                }
-            }
-            catch (CryptographicException)
-            {
-                // An unreadable key fails the signature check below.
-            }
-        }
-
-        verdict.Weaknesses = weaknesses;
+        DateTimeOffset? signingTime = null;
         try
         {
-            verdict.SigningTime = signer.ReadSigningTime();
+            signingTime = signer.ReadSigningTime();
         }
         catch (CmsFormatException)
         {
             // Reported below by the attribute check.
         }
 
-        string? failure = Check(signer, detachedContent, certificate);
-        verdict.IsSignatureValid = failure is null;
-        verdict.Failure = failure;
-        return verdict;
+        return new SignerInfoVerification(
+            signer.IdentifierText,
+            signer.DigestAlgorithm.Oid,
+            digestName,
+            signer.SignatureAlgorithm.Oid,
+            SignatureAlgorithmReader.Describe(signer.SignatureAlgorithm, signer.DigestAlgorithm),
+            certificate,
+            signingTime,
+            weaknesses,
+            Check(signer, detachedContent, certificate));
     }
 
     private string? Check(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, X509Certificate2? certificate)

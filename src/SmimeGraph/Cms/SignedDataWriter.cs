@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Smime;
 
 namespace SmimeGraph.Cms;
 
@@ -20,38 +19,41 @@ internal sealed class SignedDataWriter
     internal const int EncapsulatedSegmentLength = 8192;
 
     // The two OBJECT IDENTIFIERs written by hand around the streamed content (tag, length, value).
-    private static readonly byte[] SignedDataOid = EncodeOid(Oids.ContentTypeSignedData);
-    private static readonly byte[] DataOid = EncodeOid(Oids.ContentTypeData);
+    private static readonly byte[] SignedDataOid = Der.EncodeObjectIdentifier(Oids.ContentTypeSignedData);
+    private static readonly byte[] DataOid = Der.EncodeObjectIdentifier(Oids.ContentTypeData);
 
     private readonly HashAlgorithmName _digestAlgorithm;
     private readonly SignerInfoWriter _signerInfo;
     private readonly byte[] _versionAndDigestAlgorithms;
     private readonly byte[] _certificates;
 
-    /// <summary>Applies the signing policy and fixes every signed attribute but the messageDigest.</summary>
-    /// <exception cref="CertificatePolicyException">The digest algorithm, the certificate or its key is refused.</exception>
-    public SignedDataWriter(SmimeSigner signer, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Fixes every signed attribute but the messageDigest. No policy is applied here: the caller
+    /// has already judged the certificates and chosen the algorithms; this only refuses what the
+    /// key cannot do.
+    /// </summary>
+    /// <param name="certificate">The signer certificate, with its RSA or ECDSA (P-256, P-384, P-521) private key.</param>
+    /// <param name="digestAlgorithm">SHA-256, SHA-384 or SHA-512 (RFC 5754 §2).</param>
+    /// <param name="useRsaPss">RSASSA-PSS (RFC 4056) instead of PKCS #1 v1.5; RSA keys only.</param>
+    /// <param name="useSubjectKeyIdentifier">Identify the signer by subjectKeyIdentifier (SignerInfo version 3, RFC 5652 §5.3).</param>
+    /// <param name="chain">Certificates sent beside the signer's so a receiver can build the chain.</param>
+    /// <param name="includeRoot">Send self-issued members of <paramref name="chain"/> too.</param>
+    /// <param name="encryptionCertificate">Announced with the encryption key preference attributes (RFC 8551 §2.5.3), or null.</param>
+    /// <param name="signingTime">The signingTime attribute (RFC 5652 §11.3); truncated to whole seconds.</param>
+    /// <exception cref="CertificatePolicyException">The key cannot make the signature asked for, or the signer cannot be identified as asked.</exception>
+    public SignedDataWriter(
+        X509Certificate2 certificate,
+        HashAlgorithmName digestAlgorithm,
+        bool useRsaPss,
+        bool useSubjectKeyIdentifier,
+        X509Certificate2Collection chain,
+        bool includeRoot,
+        X509Certificate2? encryptionCertificate,
+        DateTimeOffset signingTime)
     {
-        ArgumentNullException.ThrowIfNull(signer);
-        timeProvider ??= TimeProvider.System;
-        X509Certificate2 certificate = signer.Certificate;
-        DateTimeOffset now = timeProvider.GetUtcNow();
-
-        // RFC 8551 §2.1 and the security defaults: SHA-256, SHA-384, SHA-512 only.
-        HashAlgorithmName digest = signer.DigestAlgorithm;
-        if (digest != HashAlgorithmName.SHA256 && digest != HashAlgorithmName.SHA384 && digest != HashAlgorithmName.SHA512)
-        {
-            throw new CertificatePolicyException(
-                $"The digest algorithm {digest.Name ?? "(none)"} is refused for signing: only SHA-256, SHA-384 and SHA-512 are accepted.", certificate);
-        }
-
-        if (!certificate.HasPrivateKey)
-        {
-            throw new CertificatePolicyException("The signer certificate is refused: it has no private key.", certificate);
-        }
-
-        // The policy applies at the clock's time: a back-dated SigningTime cannot revive an expired certificate.
-        CertificatePolicy.EnsureAcceptable(certificate, CertificatePurpose.Signing, now);
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(chain);
+        _ = SignerInfoWriter.DigestLength(digestAlgorithm);
 
         SignerInfoWriter.SignatureKind kind;
         int signatureLength;
@@ -60,18 +62,12 @@ internal sealed class SignedDataWriter
         {
             if (rsa is not null)
             {
-                if (rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
-                {
-                    throw new CertificatePolicyException(
-                        $"The signer certificate is refused: its RSA key has {rsa.KeySize} bits, under the minimum of {CertificatePolicy.MinimumRsaKeySize}.", certificate);
-                }
-
-                kind = signer.UseRsaPss ? SignerInfoWriter.SignatureKind.RsaPss : SignerInfoWriter.SignatureKind.RsaPkcs1;
+                kind = useRsaPss ? SignerInfoWriter.SignatureKind.RsaPss : SignerInfoWriter.SignatureKind.RsaPkcs1;
                 signatureLength = (rsa.KeySize + 7) / 8;
             }
             else if (ecdsa is not null)
             {
-                if (signer.UseRsaPss)
+                if (useRsaPss)
                 {
                     throw new CertificatePolicyException("RSASSA-PSS was requested but the signer certificate has an ECDSA key.", certificate);
                 }
@@ -93,28 +89,23 @@ internal sealed class SignedDataWriter
         }
 
         byte[] subjectKeyIdentifier = [];
-        if (signer.UseSubjectKeyIdentifier)
+        if (useSubjectKeyIdentifier)
         {
             subjectKeyIdentifier = CertificateExtensionReader.SubjectKeyIdentifier(certificate)
                 ?? throw new CertificatePolicyException(
                     "The signer certificate cannot be identified by subjectKeyIdentifier: it has no subjectKeyIdentifier extension.", certificate);
         }
 
-        if (signer.EncryptionCertificate is not null)
-        {
-            CertificatePolicy.EnsureAcceptable(signer.EncryptionCertificate, CertificatePurpose.Encryption, now);
-        }
-
         // RFC 5652 §11.3: signingTime is fixed now, to the second, so every length is exact.
-        DateTimeOffset signingTime = (signer.SigningTime ?? now).ToUniversalTime();
-        SigningTime = new DateTimeOffset(signingTime.UtcTicks - (signingTime.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        DateTimeOffset utc = signingTime.ToUniversalTime();
+        SigningTime = new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-        _digestAlgorithm = digest;
-        MicAlg = digest == HashAlgorithmName.SHA256 ? "sha-256" : digest == HashAlgorithmName.SHA384 ? "sha-384" : "sha-512";
+        _digestAlgorithm = digestAlgorithm;
+        MicAlg = digestAlgorithm == HashAlgorithmName.SHA256 ? "sha-256" : digestAlgorithm == HashAlgorithmName.SHA384 ? "sha-384" : "sha-512";
         _signerInfo = new SignerInfoWriter(
-            certificate, kind, digest, signatureLength, signer.UseSubjectKeyIdentifier, subjectKeyIdentifier, signer.EncryptionCertificate, SigningTime);
+            certificate, kind, digestAlgorithm, signatureLength, useSubjectKeyIdentifier, subjectKeyIdentifier, encryptionCertificate, SigningTime);
         _versionAndDigestAlgorithms = EncodeVersionAndDigestAlgorithms(_signerInfo);
-        _certificates = EncodeCertificates(certificate, signer.Chain, signer.IncludeRoot);
+        _certificates = EncodeCertificates(certificate, chain, includeRoot);
         DetachedLength = EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
     }
 
@@ -153,7 +144,7 @@ internal sealed class SignedDataWriter
         ArgumentOutOfRangeException.ThrowIfNegative(contentLength);
         long segments = contentLength / EncapsulatedSegmentLength;
         long rest = contentLength % EncapsulatedSegmentLength;
-        long content = (segments * (HeaderLength(EncapsulatedSegmentLength) + EncapsulatedSegmentLength)) + (rest == 0 ? 0 : HeaderLength(rest) + rest);
+        long content = (segments * (Der.HeaderLength(EncapsulatedSegmentLength) + EncapsulatedSegmentLength)) + (rest == 0 ? 0 : Der.HeaderLength(rest) + rest);
         return IndefinitePrefixLength + content + IndefiniteSuffixLength;
     }
 
@@ -183,18 +174,18 @@ internal sealed class SignedDataWriter
         DefiniteLayout layout = DefiniteLayout.Create(this, contentLength);
         var prefix = new byte[layout.PrefixLength];
         int offset = 0;
-        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.ContentInfoContent);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0x30, layout.ContentInfoContent);
         SignedDataOid.CopyTo(prefix, offset);
         offset += SignedDataOid.Length;
-        offset += WriteHeader(prefix.AsSpan(offset), 0xA0, layout.SignedData);
-        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.SignedDataContent);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0xA0, layout.SignedData);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0x30, layout.SignedDataContent);
         _versionAndDigestAlgorithms.CopyTo(prefix, offset);
         offset += _versionAndDigestAlgorithms.Length;
-        offset += WriteHeader(prefix.AsSpan(offset), 0x30, layout.EncapsulatedContentInfoContent);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0x30, layout.EncapsulatedContentInfoContent);
         DataOid.CopyTo(prefix, offset);
         offset += DataOid.Length;
-        offset += WriteHeader(prefix.AsSpan(offset), 0xA0, layout.OctetString);
-        offset += WriteHeader(prefix.AsSpan(offset), 0x04, contentLength);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0xA0, layout.OctetString);
+        offset += Der.WriteHeader(prefix.AsSpan(offset), 0x04, contentLength);
         return offset == prefix.Length ? prefix : throw new InvalidOperationException("The SignedData prefix length is inconsistent.");
     }
 
@@ -304,51 +295,6 @@ internal sealed class SignedDataWriter
         return writer.Encode();
     }
 
-    private static byte[] EncodeOid(string oid)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteObjectIdentifier(oid);
-        return writer.Encode();
-    }
-
-    /// <summary>Identifier and length octets of a definite-length encoding (X.690 §8.1.3).</summary>
-    internal static int HeaderLength(long contentLength) => 1 + LengthOfLength(contentLength);
-
-    internal static int LengthOfLength(long contentLength)
-    {
-        if (contentLength < 0x80)
-        {
-            return 1;
-        }
-
-        int bytes = 0;
-        for (long n = contentLength; n != 0; n >>= 8)
-        {
-            bytes++;
-        }
-
-        return 1 + bytes;
-    }
-
-    internal static int WriteHeader(Span<byte> destination, byte tag, long contentLength)
-    {
-        destination[0] = tag;
-        if (contentLength < 0x80)
-        {
-            destination[1] = (byte)contentLength;
-            return 2;
-        }
-
-        int bytes = LengthOfLength(contentLength) - 1;
-        destination[1] = (byte)(0x80 | bytes);
-        for (int i = 0; i < bytes; i++)
-        {
-            destination[1 + bytes - i] = (byte)(contentLength >> (8 * i));
-        }
-
-        return 2 + bytes;
-    }
-
     /// <summary>The content lengths of the nested definite encodings around an eContent of a given length.</summary>
     private readonly record struct DefiniteLayout(
         long OctetString,
@@ -361,16 +307,16 @@ internal sealed class SignedDataWriter
     {
         public static DefiniteLayout Create(SignedDataWriter writer, long contentLength)
         {
-            long octetString = HeaderLength(contentLength) + contentLength;
-            long eContent = HeaderLength(octetString) + octetString;
+            long octetString = Der.HeaderLength(contentLength) + contentLength;
+            long eContent = Der.HeaderLength(octetString) + octetString;
             long eciContent = DataOid.Length + eContent;
-            long eci = HeaderLength(eciContent) + eciContent;
+            long eci = Der.HeaderLength(eciContent) + eciContent;
             long signedDataContent = writer._versionAndDigestAlgorithms.Length + eci + writer._certificates.Length + writer._signerInfo.SignerInfosLength;
-            long signedData = HeaderLength(signedDataContent) + signedDataContent;
-            long contentInfoContent = SignedDataOid.Length + HeaderLength(signedData) + signedData;
-            long total = HeaderLength(contentInfoContent) + contentInfoContent;
-            int prefix = HeaderLength(contentInfoContent) + SignedDataOid.Length + HeaderLength(signedData) + HeaderLength(signedDataContent)
-                + writer._versionAndDigestAlgorithms.Length + HeaderLength(eciContent) + DataOid.Length + HeaderLength(octetString) + HeaderLength(contentLength);
+            long signedData = Der.HeaderLength(signedDataContent) + signedDataContent;
+            long contentInfoContent = SignedDataOid.Length + Der.HeaderLength(signedData) + signedData;
+            long total = Der.HeaderLength(contentInfoContent) + contentInfoContent;
+            int prefix = Der.HeaderLength(contentInfoContent) + SignedDataOid.Length + Der.HeaderLength(signedData) + Der.HeaderLength(signedDataContent)
+                + writer._versionAndDigestAlgorithms.Length + Der.HeaderLength(eciContent) + DataOid.Length + Der.HeaderLength(octetString) + Der.HeaderLength(contentLength);
             return new DefiniteLayout(octetString, eciContent, signedDataContent, signedData, contentInfoContent, total, prefix);
         }
     }

@@ -239,7 +239,7 @@ internal sealed class SignerInfoWriter
         // top bit of a whole byte is set: 33 for P-256, 49 for P-384, 66 for P-521).
         int integer = 2 + (keySizeInBits / 8) + 1;
         int content = 2 * integer;
-        return SignedDataWriter.HeaderLength(content) + content;
+        return Der.HeaderLength(content) + content;
     }
 
     internal static int DigestLength(HashAlgorithmName digestAlgorithm) =>
@@ -366,7 +366,7 @@ internal sealed class SignerInfoWriter
         // AsnWriter.WriteInteger would refuse.
         ReadOnlySpan<byte> serial = certificate.SerialNumberBytes.Span;
         Span<byte> encoded = stackalloc byte[serial.Length + 6];
-        int header = SignedDataWriter.WriteHeader(encoded, 0x02, serial.Length);
+        int header = Der.WriteHeader(encoded, 0x02, serial.Length);
         serial.CopyTo(encoded[header..]);
         writer.WriteEncodedValue(encoded[..(header + serial.Length)]);
     }

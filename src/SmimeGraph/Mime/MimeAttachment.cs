@@ -1,3 +1,5 @@
+using SmimeGraph.Buffers;
+
 namespace SmimeGraph.Mime;
 
 /// <summary>

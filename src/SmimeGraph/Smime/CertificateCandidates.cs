@@ -79,7 +79,7 @@ internal sealed class CertificateCandidates : IDisposable
         X509Certificate2[] ordered = _accepted
             .OrderByDescending(c => c.NotAfter.ToUniversalTime())
             .ThenByDescending(SecurityStrength)
-            .ThenByDescending(KeyBits)
+            .ThenByDescending(SubjectPublicKeyInfoReader.KeyBits)
             .ThenByDescending(c => c.NotBefore.ToUniversalTime())
             .ThenBy(c => c.Thumbprint, StringComparer.Ordinal)
             .ToArray();
@@ -121,7 +121,7 @@ internal sealed class CertificateCandidates : IDisposable
     /// </summary>
     internal static int SecurityStrength(X509Certificate2 certificate)
     {
-        int bits = KeyBits(certificate);
+        int bits = SubjectPublicKeyInfoReader.KeyBits(certificate);
         return certificate.PublicKey.Oid.Value == Oids.EcPublicKey
             ? Math.Min(bits / 2, 256)
             : bits switch
@@ -132,31 +132,5 @@ internal sealed class CertificateCandidates : IDisposable
                 >= 2048 => 112,
                 _ => 80,
             };
-    }
-
-    /// <summary>The RSA modulus length or the EC field size, read from the SubjectPublicKeyInfo; 0 when unknown.</summary>
-    internal static int KeyBits(X509Certificate2 certificate)
-    {
-        if (certificate.PublicKey.Oid.Value != Oids.EcPublicKey)
-        {
-            return CertificatePolicy.RsaModulusBits(certificate);
-        }
-
-        // RFC 5480 §2.1.1: ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, ... }
-        try
-        {
-            string curve = new AsnReader(certificate.PublicKey.EncodedParameters?.RawData ?? [], AsnEncodingRules.DER).ReadObjectIdentifier();
-            return curve switch
-            {
-                "1.2.840.10045.3.1.7" => 256,
-                "1.3.132.0.34" => 384,
-                "1.3.132.0.35" => 521,
-                _ => 0,
-            };
-        }
-        catch (AsnContentException)
-        {
-            return 0;
-        }
     }
 }

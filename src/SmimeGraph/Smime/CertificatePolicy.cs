@@ -16,9 +16,6 @@ public static class CertificatePolicy
     /// <summary>The smallest RSA modulus SmimeGraph sends with, in bits.</summary>
     public const int MinimumRsaKeySize = 2048;
 
-    internal const string EmailProtectionOid = "1.3.6.1.5.5.7.3.4";
-    internal const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
-
     /// <summary>
     /// Lists every reason <paramref name="certificate"/> is not acceptable for
     /// <paramref name="purpose"/> at <paramref name="at"/>; empty when it is acceptable.
@@ -71,7 +68,7 @@ public static class CertificatePolicy
         // RFC 8550 §4.4.4: an extendedKeyUsage, when present, must contain emailProtection or anyExtendedKeyUsage.
         if (CertificateExtensionReader.ExtendedKeyUsages(certificate) is IReadOnlyList<string> purposes)
         {
-            if (!purposes.Any(p => p is EmailProtectionOid or AnyExtendedKeyUsageOid))
+            if (!purposes.Any(p => p is Oids.KeyPurposeEmailProtection or Oids.AnyExtendedKeyUsage))
             {
                 problems.Add("its extended key usage does not include emailProtection");
             }
@@ -82,7 +79,7 @@ public static class CertificatePolicy
         switch (certificate.PublicKey.Oid.Value)
         {
             case Oids.RsaEncryption or Oids.SignatureRsassaPss:
-                int bits = RsaModulusBits(certificate);
+                int bits = SubjectPublicKeyInfoReader.RsaModulusBits(certificate);
                 if (bits < MinimumRsaKeySize)
                 {
                     problems.Add($"its RSA key has {bits} bits, under the minimum of {MinimumRsaKeySize}");
@@ -107,22 +104,6 @@ public static class CertificatePolicy
         {
             string role = purpose == CertificatePurpose.Signing ? "signer" : "recipient";
             throw new CertificatePolicyException($"The {role} certificate is refused: {string.Join("; ", problems)}.", certificate);
-        }
-    }
-
-    /// <summary>The bit length of an RSA certificate's modulus, read from its SubjectPublicKeyInfo; 0 when unreadable.</summary>
-    // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-    internal static int RsaModulusBits(X509Certificate2 certificate)
-    {
-        try
-        {
-            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
-            ReadOnlySpan<byte> modulus = sequence.ReadIntegerBytes().Span.TrimStart((byte)0);
-            return modulus.IsEmpty ? 0 : ((modulus.Length - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[0]));
-        }
-        catch (AsnContentException)
-        {
-            return 0;
         }
     }
 

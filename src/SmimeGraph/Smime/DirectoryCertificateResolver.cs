@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SmimeGraph.Cms;
 
 namespace SmimeGraph.Smime;
 

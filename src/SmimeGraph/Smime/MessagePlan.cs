@@ -105,8 +105,8 @@ internal sealed class MessagePlan
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Ceiling);
 
         // Certificates are checked first: a refused signer or recipient fails before anything else.
-        SignedDataWriter? signer = options.Signer is null ? null : new SignedDataWriter(options.Signer, timeProvider);
-        EnvelopedDataWriter? envelope = options.Encryption is null ? null : new EnvelopedDataWriter(options.Encryption, timeProvider);
+        SignedDataWriter? signer = options.Signer is null ? null : SendingAgent.CreateSignedDataWriter(options.Signer, timeProvider);
+        EnvelopedDataWriter? envelope = options.Encryption is null ? null : SendingAgent.CreateEnvelopedDataWriter(options.Encryption, timeProvider);
         return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope, options.Ceiling);
     }
 

@@ -29,7 +29,7 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     public void Predicted_length_equals_produced_length(string mode, int size)
     {
         (SmimeEncryptionOptions options, TestRecipient[] readers) = EnvelopedDataModes.Create(mode, certs);
-        var writer = new EnvelopedDataWriter(options);
+        var writer = SendingAgent.CreateEnvelopedDataWriter(options);
         byte[] content = EnvelopedDataTestHelpers.Content(size);
         using var output = new MemoryStream();
         using (Stream plaintext = writer.Open(output, size))
@@ -50,11 +50,11 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     [Fact]
     public void Prediction_grows_with_padding_for_CBC_and_byte_for_byte_for_GCM()
     {
-        var cbc = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
+        var cbc = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
         Assert.Equal(cbc.PredictLength(0), cbc.PredictLength(15));
         Assert.Equal(cbc.PredictLength(0) + 16, cbc.PredictLength(16));
 
-        var gcm = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, false, certs.RecipientRsa));
+        var gcm = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Gcm, false, certs.RecipientRsa));
         Assert.True(gcm.IsAuthenticated);
         Assert.False(cbc.IsAuthenticated);
         Assert.Equal(gcm.PredictLength(20) + 1, gcm.PredictLength(21));
@@ -63,7 +63,7 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     [Fact]
     public void Writing_more_than_announced_is_refused()
     {
-        var writer = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
+        var writer = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
         using var output = new MemoryStream();
         Stream plaintext = writer.Open(output, 10);
         Assert.Throws<InvalidOperationException>(() => plaintext.Write(new byte[11]));
@@ -75,7 +75,7 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     [InlineData(ContentEncryptionAlgorithm.Aes128Gcm)]
     public void Writing_less_than_announced_is_refused_on_dispose(ContentEncryptionAlgorithm algorithm)
     {
-        var writer = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(algorithm, false, certs.RecipientRsa));
+        var writer = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(algorithm, false, certs.RecipientRsa));
         using var output = new MemoryStream();
         Stream plaintext = writer.Open(output, 10);
         plaintext.Write(new byte[9]);
@@ -85,7 +85,7 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     [Fact]
     public void A_negative_length_is_refused()
     {
-        var writer = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
+        var writer = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa));
         Assert.Throws<ArgumentOutOfRangeException>("contentLength", () => writer.Open(Stream.Null, -1));
         Assert.Throws<ArgumentOutOfRangeException>("contentLength", () => writer.PredictLength(-1));
     }
@@ -93,7 +93,7 @@ public sealed class EnvelopedDataLengthTests(EnvelopedDataTestCertificates certs
     [Fact]
     public void Each_message_gets_a_fresh_key_and_IV()
     {
-        var writer = new EnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientEcdhP256));
+        var writer = SendingAgent.CreateEnvelopedDataWriter(EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientEcdhP256));
         byte[] content = EnvelopedDataTestHelpers.Content(64);
         byte[] first = Write(writer, content);
         byte[] second = Write(writer, content);

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SmimeGraph.Tests.Interop;
+using SmimeGraph.Tests.TestSupport;
 
 namespace SmimeGraph.Tests.Cms;
 
@@ -42,10 +42,10 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         EcSigningOnly = Load("signer-ecdsa-p256");
 
         // Kinds the test PKI does not have, made for this run.
-        RecipientEcdhP384 = Create("recipient-ecdh-p384", ECDsa.Create(ECCurve.NamedCurves.nistP384), X509KeyUsageFlags.KeyAgreement);
-        RecipientEcdhP521 = Create("recipient-ecdh-p521", ECDsa.Create(ECCurve.NamedCurves.nistP521), X509KeyUsageFlags.KeyAgreement);
-        RecipientRsa3072 = Create("recipient-rsa3072", RSA.Create(3072), X509KeyUsageFlags.KeyEncipherment);
-        RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", RSA.Create(2048), X509KeyUsageFlags.KeyAgreement);
+        RecipientEcdhP384 = Create("recipient-ecdh-p384", TestKeyType.EcP384, X509KeyUsageFlags.KeyAgreement);
+        RecipientEcdhP521 = Create("recipient-ecdh-p521", TestKeyType.EcP521, X509KeyUsageFlags.KeyAgreement);
+        RecipientRsa3072 = Create("recipient-rsa3072", TestKeyType.Rsa3072, X509KeyUsageFlags.KeyEncipherment);
+        RsaKeyAgreementOnly = Create("bad-rsa-keyagreement-only", TestKeyType.Rsa2048, X509KeyUsageFlags.KeyAgreement);
 
         _nssDatabase = new Lazy<string>(() => Interop.NssDatabase.Create(
             [],
@@ -99,63 +99,49 @@ public sealed class EnvelopedDataTestCertificates : IDisposable
         TestPaths.Cert(name + ".key.pem"),
         TestPaths.Cert(name + ".pfx"));
 
-    private TestRecipient Create(string name, AsymmetricAlgorithm key, X509KeyUsageFlags keyUsage, string eku = "1.3.6.1.5.5.7.3.4", DateTimeOffset? notAfter = null)
+    private TestRecipient Create(string name, TestKeyType key, X509KeyUsageFlags keyUsage)
     {
-        using (key)
+        DateTimeOffset notBefore = DateTimeOffset.UtcNow.AddDays(-30);
+        DateTimeOffset notAfter = DateTimeOffset.UtcNow.AddYears(1);
+        var spec = new TestCertificateSpec($"CN={name}, E={name}@smimegraph.test")
         {
-            string subject = $"CN={name}, E={name}@smimegraph.test";
-            CertificateRequest request = key switch
-            {
-                RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-                // EC keys serve ECDH and ECDSA alike; the certificate's key usage says which. A
-                // key-agreement-only certificate is issued by a separate key below.
-                ECDsa ec => new CertificateRequest(subject, ec, HashAlgorithmName.SHA256),
-                _ => throw new ArgumentException("Unsupported key.", nameof(key)),
-            };
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], critical: false));
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddEmailAddress($"{name}@smimegraph.test");
-            request.CertificateExtensions.Add(san.Build());
+            Key = key,
+            NotBefore = notBefore,
+            NotAfter = notAfter,
+            KeyUsage = keyUsage,
+            ExtendedKeyUsage = "1.3.6.1.5.5.7.3.4",
+            Email = $"{name}@smimegraph.test",
+        };
 
-            DateTimeOffset notBefore = DateTimeOffset.UtcNow.AddDays(-30);
-            DateTimeOffset end = notAfter ?? DateTimeOffset.UtcNow.AddYears(1);
-            X509Certificate2 certificate;
-            string keyPem;
-            if (key is RSA rsaKey)
+        X509Certificate2 certificate;
+        if (key is TestKeyType.Rsa2048 or TestKeyType.Rsa3072)
+        {
+            certificate = TestCertificateIssuer.Issue(spec);
+        }
+        else
+        {
+            // EC keys serve ECDH and ECDSA alike; the certificate's key usage says which. A
+            // key-agreement-only certificate is issued by a separate key.
+            using X509Certificate2 issuer = TestCertificateIssuer.Issue(new TestCertificateSpec("CN=SmimeGraph Test EC Issuer")
             {
-                certificate = request.CreateSelfSigned(notBefore, end);
-                keyPem = rsaKey.ExportPkcs8PrivateKeyPem();
-            }
-            else
-            {
-                var ecKey = (ECDsa)key;
-                using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                var issuerRequest = new CertificateRequest("CN=SmimeGraph Test EC Issuer", issuerKey, HashAlgorithmName.SHA256);
-                issuerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-                using X509Certificate2 issuer = issuerRequest.CreateSelfSigned(notBefore, end.AddDays(1));
-                byte[] serial = RandomNumberGenerator.GetBytes(8);
-                serial[0] &= 0x7F;
-                using X509Certificate2 signed = request.Create(issuer, notBefore, end, serial);
-                // .NET offers the key as ECDH or ECDSA according to the key usage.
-                if ((keyUsage & X509KeyUsageFlags.KeyAgreement) != 0)
-                {
-                    using var ecdh = ECDiffieHellman.Create(ecKey.ExportParameters(includePrivateParameters: true));
-                    certificate = signed.CopyWithPrivateKey(ecdh);
-                }
-                else
-                {
-                    certificate = signed.CopyWithPrivateKey(ecKey);
-                }
+                Key = TestKeyType.EcP256,
+                NotBefore = notBefore,
+                NotAfter = notAfter.AddDays(1),
+                CertificateAuthority = true,
+            });
+            certificate = TestCertificateIssuer.Issue(
+                spec,
+                issuer,
+                (keyUsage & X509KeyUsageFlags.KeyAgreement) != 0 ? TestPrivateKey.KeyAgreement : TestPrivateKey.Signing);
+        }
 
-                keyPem = ecKey.ExportPkcs8PrivateKeyPem();
-            }
-
+        using (certificate)
+        {
             string certificatePath = Path.Combine(_directory, name + ".pem");
             string keyPath = Path.Combine(_directory, name + ".key.pem");
             string pfxPath = Path.Combine(_directory, name + ".pfx");
             File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-            File.WriteAllText(keyPath, keyPem);
+            File.WriteAllText(keyPath, TestCertificateIssuer.ExportPrivateKeyPem(certificate));
             File.WriteAllBytes(pfxPath, certificate.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, Password));
             return new TestRecipient(name, X509CertificateLoader.LoadPkcs12(File.ReadAllBytes(pfxPath), Password, X509KeyStorageFlags.Exportable), certificatePath, keyPath, pfxPath);
         }

@@ -29,7 +29,7 @@ internal static class EnvelopedDataTestHelpers
     /// <summary>Writes <paramref name="content"/> <paramref name="chunk"/> bytes per Write, with the length announced or not.</summary>
     public static byte[] Encrypt(SmimeEncryptionOptions options, byte[] content, bool announceLength = true, int chunk = 4096)
     {
-        var writer = new EnvelopedDataWriter(options);
+        var writer = SendingAgent.CreateEnvelopedDataWriter(options);
         using var output = new MemoryStream();
         using (Stream plaintext = writer.Open(output, announceLength ? content.Length : null))
         {
@@ -44,7 +44,7 @@ internal static class EnvelopedDataTestHelpers
 
     public static async Task<byte[]> EncryptAsync(SmimeEncryptionOptions options, byte[] content, bool announceLength, int chunk)
     {
-        var writer = new EnvelopedDataWriter(options);
+        var writer = SendingAgent.CreateEnvelopedDataWriter(options);
         using var output = new MemoryStream();
         await using (Stream plaintext = writer.Open(output, announceLength ? content.Length : null))
         {

@@ -66,7 +66,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     public void Verifies_with_openssl_nss_and_SignedCms(string key, string digest, bool pss, bool ski)
     {
         TestSigner signer = pki.Signer(key);
-        var writer = new SignedDataWriter(Options(signer, digest, pss, ski));
+        var writer = SendingAgent.CreateSignedDataWriter(Options(signer, digest, pss, ski));
         byte[] content = Content(3000);
         byte[] signature = SignDetached(writer, content);
 
@@ -91,7 +91,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     public void Flipped_byte_in_content_or_signature_fails_everywhere(string key, bool pss)
     {
         TestSigner signer = pki.Signer(key);
-        var writer = new SignedDataWriter(Options(signer, "SHA256", pss, ski: false));
+        var writer = SendingAgent.CreateSignedDataWriter(Options(signer, "SHA256", pss, ski: false));
         byte[] content = Content(1000);
         byte[] signature = SignDetached(writer, content);
 
@@ -120,7 +120,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
         TestSigner signer = pki.Signer("rsa2048");
         SmimeSigner options = Options(signer, "SHA256", pss: false, ski: false);
         options.EncryptionCertificate = pki.EncryptionCertificate;
-        byte[] signature = SignDetached(new SignedDataWriter(options), Content(100));
+        byte[] signature = SignDetached(SendingAgent.CreateSignedDataWriter(options), Content(100));
 
         string print = OpenSslPrint(signature);
         foreach (string expected in new[] { "object: contentType (1.2.840.113549.1.9.3)", "object: messageDigest (1.2.840.113549.1.9.4)", "object: signingTime (1.2.840.113549.1.9.5)", "object: S/MIME Capabilities (1.2.840.113549.1.9.15)", "object: id-smime-aa-signingCertificateV2 (1.2.840.113549.1.9.16.2.47)", "object: id-smime-aa-encrypKeyPref (1.2.840.113549.1.9.16.2.11)", "(1.3.6.1.4.1.311.16.4)", "aes-256-gcm", "aes-128-gcm", "aes-256-cbc", "aes-128-cbc", "rsaesOaep" })
@@ -145,7 +145,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     public void Pss_parameters_follow_RFC_4056(string digest, string hashOid, int saltLength)
     {
         TestSigner signer = pki.Signer("rsa2048");
-        byte[] signature = SignDetached(new SignedDataWriter(Options(signer, digest, pss: true, ski: false)), Content(10));
+        byte[] signature = SignDetached(SendingAgent.CreateSignedDataWriter(Options(signer, digest, pss: true, ski: false)), Content(10));
         Assert.Contains("algorithm: rsassaPss (1.2.840.113549.1.1.10)", OpenSslPrint(signature), StringComparison.Ordinal);
 
         AsnReader signerInfo = ReadSignerInfo(signature);
@@ -184,7 +184,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
         SmimeSigner options = Options(signer, "SHA256", pss: false, ski: false);
         options.EncryptionCertificate = pki.EncryptionCertificate;
         byte[] content = Content(10);
-        byte[] signature = SignDetached(new SignedDataWriter(options), content);
+        byte[] signature = SignDetached(SendingAgent.CreateSignedDataWriter(options), content);
         SignedCms cms = SignedDataPeers.SignedCmsVerify(signer, signature, content);
         CryptographicAttributeObjectCollection attributes = cms.SignerInfos[0].SignedAttributes;
 
@@ -240,7 +240,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     {
         TestSigner signer = pki.Signer("rsa2048");
         byte[] content = Content(10);
-        byte[] signature = SignDetached(new SignedDataWriter(Options(signer, "SHA256", false, false)), content);
+        byte[] signature = SignDetached(SendingAgent.CreateSignedDataWriter(Options(signer, "SHA256", false, false)), content);
         SignedCms cms = SignedDataPeers.SignedCmsVerify(signer, signature, content);
         string[] types = cms.SignerInfos[0].SignedAttributes.Cast<CryptographicAttributeObject>().Select(a => a.Oid.Value!).ToArray();
         Assert.Equal(5, types.Length);
@@ -262,7 +262,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
             options.Chain.Add(signer.Root);
         }
 
-        byte[] signature = SignDetached(new SignedDataWriter(options), Content(10));
+        byte[] signature = SignDetached(SendingAgent.CreateSignedDataWriter(options), Content(10));
 
         // AsnReader in DER mode rejects unsorted SET OF and any non-DER length.
         var contentInfo = new AsnReader(signature, AsnEncodingRules.DER).ReadSequence();
@@ -315,7 +315,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
         TestSigner signer = pki.Signer("rsa2048");
         SmimeSigner options = Options(signer, "SHA256", false, false);
         options.SigningTime = new DateTimeOffset(year, 12, 31, 23, 59, 58, 123, TimeSpan.Zero);
-        var writer = new SignedDataWriter(options);
+        var writer = SendingAgent.CreateSignedDataWriter(options);
         byte[] content = Content(10);
         byte[] signature = SignDetached(writer, content);
 
@@ -331,7 +331,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     public void SigningTime_defaults_to_the_clock()
     {
         var clock = new FixedClock(DateTimeOffset.UtcNow.AddMinutes(-5));
-        var writer = new SignedDataWriter(Options(pki.Signer("rsa2048"), "SHA256", false, false), clock);
+        var writer = SendingAgent.CreateSignedDataWriter(Options(pki.Signer("rsa2048"), "SHA256", false, false), clock);
         DateTimeOffset now = clock.GetUtcNow();
         Assert.Equal(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero), writer.SigningTime);
     }
@@ -339,7 +339,7 @@ public sealed class SignedDataDetachedTests(SignedDataTestPki pki)
     [Fact]
     public void Wrong_digest_length_is_refused()
     {
-        var writer = new SignedDataWriter(Options(pki.Signer("rsa2048"), "SHA256", false, false));
+        var writer = SendingAgent.CreateSignedDataWriter(Options(pki.Signer("rsa2048"), "SHA256", false, false));
         Assert.Throws<ArgumentException>("contentDigest", () => writer.CompleteDetached(new byte[48]));
     }
 

@@ -30,7 +30,7 @@ public sealed class SignedDataEncapsulatedTests(SignedDataTestPki pki)
         TestSigner signer = pki.Signer(key);
         var options = new SmimeSigner(signer.Certificate) { UseRsaPss = pss, DigestAlgorithm = new HashAlgorithmName(digest), UseSubjectKeyIdentifier = ski };
         options.Chain.AddRange(signer.Chain);
-        return new SignedDataWriter(options);
+        return SendingAgent.CreateSignedDataWriter(options);
     }
 
     private static byte[] Encapsulate(SignedDataWriter writer, byte[] content, bool definite, int chunk)

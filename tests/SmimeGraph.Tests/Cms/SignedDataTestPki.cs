@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SmimeGraph.Tests.Interop;
+using SmimeGraph.Tests.TestSupport;
 
 namespace SmimeGraph.Tests.Cms;
 
@@ -108,20 +108,26 @@ public sealed class SignedDataTestPki : IDisposable
     private Dictionary<string, TestSigner> CreateGeneratedPki()
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using RSA rootKey = RSA.Create(2048);
-        var rootRequest = new CertificateRequest("CN=SmimeGraph Test Root, O=SmimeGraph", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
-        X509Certificate2 root = rootRequest.CreateSelfSigned(now.AddDays(-30), now.AddYears(10));
-
-        using RSA intermediateKey = RSA.Create(2048);
-        var intermediateRequest = new CertificateRequest("CN=SmimeGraph Test Intermediate, O=SmimeGraph", intermediateKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        intermediateRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(intermediateRequest.PublicKey, false));
-        intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
-        X509Certificate2 intermediate = intermediateRequest.Create(root, now.AddDays(-20), now.AddYears(5), RandomSerial()).CopyWithPrivateKey(intermediateKey);
+        X509Certificate2 root = TestCertificateIssuer.Issue(new TestCertificateSpec("CN=SmimeGraph Test Root, O=SmimeGraph")
+        {
+            NotBefore = now.AddDays(-30),
+            NotAfter = now.AddYears(10),
+            CertificateAuthority = true,
+            KeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
+            SubjectKeyIdentifier = true,
+        });
+        X509Certificate2 intermediate = TestCertificateIssuer.Issue(
+            new TestCertificateSpec("CN=SmimeGraph Test Intermediate, O=SmimeGraph")
+            {
+                NotBefore = now.AddDays(-20),
+                NotAfter = now.AddYears(5),
+                CertificateAuthority = true,
+                PathLength = 0,
+                KeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
+                SubjectKeyIdentifier = true,
+                AuthorityKeyIdentifier = true,
+            },
+            root);
 
         string rootPem = Path.Combine(Directory, "generated-root.pem");
         File.WriteAllText(rootPem, root.ExportCertificatePem());
@@ -145,44 +151,28 @@ public sealed class SignedDataTestPki : IDisposable
     private static X509Certificate2 Issue(X509Certificate2 issuer, string keyType, DateTimeOffset notBefore, DateTimeOffset notAfter, bool emailEku, bool signing)
     {
         string email = $"{keyType}-{Guid.NewGuid():N}@example.test";
-        var name = new X500DistinguishedName($"CN={keyType} signer, E={email}, O=SmimeGraph");
-        using AsymmetricAlgorithm key = keyType switch
+        var spec = new TestCertificateSpec($"CN={keyType} signer, E={email}, O=SmimeGraph")
         {
-            "ecdsa-p256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
-            "ecdsa-p384" => ECDsa.Create(ECCurve.NamedCurves.nistP384),
-            "rsa3072" => RSA.Create(3072),
-            "rsa1024" => RSA.Create(1024),
-            _ => RSA.Create(2048),
+            Key = keyType switch
+            {
+                "ecdsa-p256" => TestKeyType.EcP256,
+                "ecdsa-p384" => TestKeyType.EcP384,
+                "rsa3072" => TestKeyType.Rsa3072,
+                "rsa1024" => TestKeyType.Rsa1024,
+                _ => TestKeyType.Rsa2048,
+            },
+            NotBefore = notBefore,
+            NotAfter = notAfter,
+            CertificateAuthority = false,
+            KeyUsage = signing ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation : X509KeyUsageFlags.KeyEncipherment,
+            ExtendedKeyUsage = emailEku ? "1.3.6.1.5.5.7.3.4" : "1.3.6.1.5.5.7.3.2",
+            SubjectKeyIdentifier = true,
+            AuthorityKeyIdentifier = true,
+            Email = email,
         };
-        CertificateRequest request = key is ECDsa ec
-            ? new CertificateRequest(name, ec, HashAlgorithmName.SHA256)
-            : new CertificateRequest(name, (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        X509KeyUsageFlags usage = signing
-            ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation
-            : X509KeyUsageFlags.KeyEncipherment;
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [emailEku ? new Oid("1.3.6.1.5.5.7.3.4") : new Oid("1.3.6.1.5.5.7.3.2")], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddEmailAddress(email);
-        request.CertificateExtensions.Add(san.Build());
-        using RSA issuerKey = issuer.GetRSAPrivateKey()!;
-        using X509Certificate2 publicOnly = request.Create(
-            issuer.SubjectName, X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1), notBefore, notAfter, RandomSerial());
-        X509Certificate2 withKey = key is ECDsa ecKey ? publicOnly.CopyWithPrivateKey(ecKey) : publicOnly.CopyWithPrivateKey((RSA)key);
 
         // Round-trip through PKCS #12 so the key is usable the way a loaded PFX is.
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12, Password), Password, X509KeyStorageFlags.Exportable);
-    }
-
-    private static byte[] RandomSerial()
-    {
-        byte[] serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
-        return serial;
+        return TestCertificateIssuer.Issue(spec, issuer, TestPrivateKey.Signing, viaPkcs12: true);
     }
 
     private static Lazy<string> CreateNssDatabase(string rootPem) => new(() => Interop.NssDatabase.Create([rootPem], []).Directory);

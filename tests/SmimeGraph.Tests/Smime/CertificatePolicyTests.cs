@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using SmimeGraph.Smime;
 
+using SmimeGraph.Tests.TestSupport;
+
 namespace SmimeGraph.Tests.Smime;
 
 public sealed class CertificatePolicyTests
@@ -59,13 +61,13 @@ public sealed class CertificatePolicyTests
     [InlineData(true, X509KeyUsageFlags.KeyEncipherment, "does not allow keyAgreement, which ECDH key agreement needs")]
     public void A_recipient_key_usage_must_fit_its_key_type(bool ec, X509KeyUsageFlags usage, string reason)
     {
-        using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        using var ecdh = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        CertificateRequest request = ec
-            ? new CertificateRequest("CN=mismatch", ecdh, System.Security.Cryptography.HashAlgorithmName.SHA256)
-            : new CertificateRequest("CN=mismatch", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-        using X509Certificate2 certificate = request.CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
+        using X509Certificate2 certificate = TestCertificateIssuer.Issue(new TestCertificateSpec("CN=mismatch")
+        {
+            Key = ec ? TestKeyType.EcP256 : TestKeyType.Rsa2048,
+            KeyUsage = usage,
+            NotBefore = Now.AddDays(-1),
+            NotAfter = Now.AddDays(1),
+        });
 
         Assert.Equal(["its key usage " + reason], CertificatePolicy.Evaluate(certificate, CertificatePurpose.Encryption, Now));
     }

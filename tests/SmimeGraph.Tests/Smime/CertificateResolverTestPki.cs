@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
+using SmimeGraph.Tests.TestSupport;
+
 namespace SmimeGraph.Tests.Smime;
 
 /// <summary>
@@ -55,52 +57,29 @@ internal static class CertificateResolverTestPki
     public static X509Certificate2 Issue(string address, string key, bool signing, DateTimeOffset notBefore, DateTimeOffset notAfter, string? subjectAltNameAddress = null)
     {
         using X509Certificate2 issuer = SmimeFixture.LoadPfx("intermediate");
-        var subject = new X500DistinguishedName($"CN={address}, O=SmimeGraph Test");
-        CertificateRequest request;
-        AsymmetricAlgorithm algorithm;
-        X509KeyUsageFlags usage = signing ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation : X509KeyUsageFlags.KeyEncipherment;
-        if (key == "p384")
+        X509KeyUsageFlags usage = signing ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation
+            : key == "p384" ? X509KeyUsageFlags.KeyAgreement : X509KeyUsageFlags.KeyEncipherment;
+        var spec = new TestCertificateSpec($"CN={address}, O=SmimeGraph Test")
         {
-            var ec = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-            request = new CertificateRequest(subject, ec, HashAlgorithmName.SHA384);
-            algorithm = ec;
-            usage = signing ? usage : X509KeyUsageFlags.KeyAgreement;
-        }
-        else
-        {
-            var rsa = RSA.Create(key == "rsa3072" ? 3072 : 2048);
-            request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            algorithm = rsa;
-        }
-
-        using (algorithm)
-        {
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.4")], false));
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddEmailAddress(subjectAltNameAddress ?? address);
-            request.CertificateExtensions.Add(san.Build());
-            byte[] serial = RandomNumberGenerator.GetBytes(16);
-            serial[0] &= 0x7F;
-            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-            using RSA issuerKey = issuer.GetRSAPrivateKey()!;
-            X509SignatureGenerator generator = X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1);
-            using X509Certificate2 publicOnly = request.Create(issuer.SubjectName, generator, notBefore, notAfter, serial);
-            if (!signing)
+            Key = key switch
             {
-                // Recipients' certificates travel without keys (and .NET will not pair an ECDSA
-                // key with a keyAgreement-only certificate).
-                return X509CertificateLoader.LoadCertificate(publicOnly.RawData);
-            }
+                "p384" => TestKeyType.EcP384,
+                "rsa3072" => TestKeyType.Rsa3072,
+                _ => TestKeyType.Rsa2048,
+            },
+            SignatureHash = key == "p384" ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256,
+            NotBefore = notBefore,
+            NotAfter = notAfter,
+            CertificateAuthority = false,
+            KeyUsage = usage,
+            ExtendedKeyUsage = "1.3.6.1.5.5.7.3.4",
+            Email = subjectAltNameAddress ?? address,
+            AuthorityKeyIdentifier = true,
+        };
 
-            return algorithm switch
-            {
-                RSA rsa => publicOnly.CopyWithPrivateKey(rsa),
-                ECDsa ec => publicOnly.CopyWithPrivateKey(ec),
-                _ => throw new InvalidOperationException(),
-            };
-        }
+        // Recipients' certificates travel without keys (and .NET will not pair an ECDSA key with
+        // a keyAgreement-only certificate).
+        return TestCertificateIssuer.Issue(spec, issuer, signing ? TestPrivateKey.Signing : TestPrivateKey.None);
     }
 
     /// <summary>Writes <paramref name="certificate"/> into <paramref name="folder"/> as PFX (with key) or PEM (certificate only).</summary>

@@ -1,11 +1,12 @@
 using SmimeGraph.Cms;
 using SmimeGraph.Smime;
+using SmimeGraph.Tests.Cms;
 
-namespace SmimeGraph.Tests.Cms;
+namespace SmimeGraph.Tests.Smime;
 
 /// <summary>Recipients that must not receive encrypted mail are refused before anything is written.</summary>
 [Collection(EnvelopedDataTestCertificates.CollectionName)]
-public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs)
+public sealed class SendingAgentRecipientPolicyTests(EnvelopedDataTestCertificates certs)
 {
     public static TheoryData<string, string> BadRecipients() => new()
     {
@@ -25,7 +26,7 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
         TestRecipient bad = Find(name);
         SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa, bad);
 
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new EnvelopedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateEnvelopedDataWriter(options));
         Assert.Equal(bad.Certificate.Thumbprint, error.Certificate?.Thumbprint);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Contains(bad.Certificate.Thumbprint, error.Message, StringComparison.Ordinal);
@@ -36,7 +37,7 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
     {
         SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa);
         options.SenderCertificate = certs.Rsa1024.PublicOnly;
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new EnvelopedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateEnvelopedDataWriter(options));
         Assert.Equal(certs.Rsa1024.Certificate.Thumbprint, error.Certificate?.Thumbprint);
     }
 
@@ -45,14 +46,14 @@ public sealed class EnvelopedDataPolicyTests(EnvelopedDataTestCertificates certs
     {
         SmimeEncryptionOptions options = EnvelopedDataTestHelpers.Options(ContentEncryptionAlgorithm.Aes256Cbc, false, certs.RecipientRsa);
         var later = new FixedTime(certs.RecipientRsa.Certificate.NotAfter.ToUniversalTime().AddDays(1));
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new EnvelopedDataWriter(options, later));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateEnvelopedDataWriter(options, later));
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void No_recipient_is_refused()
     {
-        Assert.Throws<ArgumentException>("options", () => new EnvelopedDataWriter(new SmimeEncryptionOptions()));
+        Assert.Throws<ArgumentException>("options", () => SendingAgent.CreateEnvelopedDataWriter(new SmimeEncryptionOptions()));
     }
 
     [Fact]

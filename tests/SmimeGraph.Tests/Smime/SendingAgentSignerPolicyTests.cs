@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SmimeGraph.Cms;
 using SmimeGraph.Smime;
+using SmimeGraph.Tests.Cms;
+using SmimeGraph.Tests.TestSupport;
 
-namespace SmimeGraph.Tests.Cms;
+namespace SmimeGraph.Tests.Smime;
 
 [Collection(SignedDataCollection.Name)]
-public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
+public sealed class SendingAgentSignerPolicyTests(SignedDataTestPki pki)
 {
     [Fact]
     public void The_tests_sign_with_the_committed_test_pki()
@@ -26,7 +28,7 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
     public void Weak_or_unsupported_digests_are_refused(string digest)
     {
         var options = new SmimeSigner(pki.Signer("rsa2048").Certificate) { DigestAlgorithm = new HashAlgorithmName(digest) };
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(options));
         Assert.Contains($"digest algorithm {digest} is refused", error.Message, StringComparison.Ordinal);
         Assert.Same(options.Certificate, error.Certificate);
     }
@@ -39,7 +41,7 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
     public void Bad_certificates_are_refused_with_the_reason(string name, string reason)
     {
         X509Certificate2 certificate = pki.Bad(name);
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(new SmimeSigner(certificate)));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(new SmimeSigner(certificate)));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Contains(certificate.Thumbprint, error.Message, StringComparison.Ordinal);
         Assert.Same(certificate, error.Certificate);
@@ -49,7 +51,7 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
     public void A_certificate_without_private_key_is_refused()
     {
         using X509Certificate2 publicOnly = X509CertificateLoader.LoadCertificate(pki.Signer("rsa2048").Certificate.RawData);
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(new SmimeSigner(publicOnly)));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(new SmimeSigner(publicOnly)));
         Assert.Contains("no private key", error.Message, StringComparison.Ordinal);
     }
 
@@ -57,7 +59,7 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
     public void Pss_with_an_ecdsa_key_is_refused()
     {
         var options = new SmimeSigner(pki.Signer("ecdsa-p256").Certificate) { UseRsaPss = true };
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(options));
         Assert.Contains("RSASSA-PSS", error.Message, StringComparison.Ordinal);
     }
 
@@ -67,7 +69,7 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
         TestSigner signer = pki.Signer("rsa2048");
         var late = new SignedDataDetachedTests.FixedClock(signer.Certificate.NotAfter.ToUniversalTime().AddDays(1));
         var options = new SmimeSigner(signer.Certificate) { SigningTime = DateTimeOffset.UtcNow };
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(options, late));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(options, late));
         Assert.Contains("expired on", error.Message, StringComparison.Ordinal);
     }
 
@@ -76,18 +78,16 @@ public sealed class SignedDataPolicyTests(SignedDataTestPki pki)
     {
         // The signer certificates allow digitalSignature/nonRepudiation only.
         var options = new SmimeSigner(pki.Signer("rsa2048").Certificate) { EncryptionCertificate = pki.Signer("rsa3072").Certificate };
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(options));
         Assert.Contains("keyEncipherment", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Subject_key_identifier_is_required_when_asked_for()
     {
-        using RSA key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=no ski", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using X509Certificate2 certificate = TestCertificateIssuer.Issue(new TestCertificateSpec("CN=no ski"));
         var options = new SmimeSigner(certificate) { UseSubjectKeyIdentifier = true };
-        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => new SignedDataWriter(options));
+        CertificatePolicyException error = Assert.Throws<CertificatePolicyException>(() => SendingAgent.CreateSignedDataWriter(options));
         Assert.Contains("subjectKeyIdentifier", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,54 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmimeGraph.Cms;
+
+/// <summary>
+/// Reads a certificate's key size from its SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) without
+/// importing the key: importing a public key costs more than everything else the writers and the
+/// certificate policy do with it.
+/// </summary>
+internal static class SubjectPublicKeyInfoReader
+{
+    /// <summary>The bit length of an RSA certificate's modulus; 0 when unreadable.</summary>
+    // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+    public static int RsaModulusBits(X509Certificate2 certificate)
+    {
+        try
+        {
+            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+            ReadOnlySpan<byte> modulus = sequence.ReadIntegerBytes().Span.TrimStart((byte)0);
+            return modulus.IsEmpty ? 0 : ((modulus.Length - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[0]));
+        }
+        catch (AsnContentException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The RSA modulus length or the EC field size; 0 when unknown.</summary>
+    public static int KeyBits(X509Certificate2 certificate)
+    {
+        if (certificate.PublicKey.Oid.Value != Oids.EcPublicKey)
+        {
+            return RsaModulusBits(certificate);
+        }
+
+        // RFC 5480 §2.1.1: ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, ... }
+        try
+        {
+            string curve = new AsnReader(certificate.PublicKey.EncodedParameters?.RawData ?? [], AsnEncodingRules.DER).ReadObjectIdentifier();
+            return curve switch
+            {
+                Oids.CurveP256 => 256,
+                Oids.CurveP384 => 384,
+                Oids.CurveP521 => 521,
+                _ => 0,
+            };
+        }
+        catch (AsnContentException)
+        {
+            return 0;
+        }
+    }
+}
