@@ -65,7 +65,7 @@ public sealed partial class LayeringTests
     public void Every_namespace_is_its_folder()
     {
         var mismatched = new List<string>();
-        foreach (string root in new[] { "src", "tests", "benchmarks" })
+        foreach (string root in new[] { "src", "tests", "benchmarks", "fuzz" })
         {
             foreach (string file in SourceTree.CSharpFiles(root))
             {

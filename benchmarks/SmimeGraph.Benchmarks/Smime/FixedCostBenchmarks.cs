@@ -53,8 +53,8 @@ public class FixedCostBenchmarks
         _signingKey = _signer.GetRSAPrivateKey()!;
         _recipientKey = _recipient.GetRSAPublicKey()!;
         _senderKey = _sender.GetRSAPublicKey()!;
-        _signedData = new SignedDataWriter(_options.Signer);
-        _envelopedData = new EnvelopedDataWriter(encryption);
+        _signedData = SendingAgent.CreateSignedDataWriter(_options.Signer);
+        _envelopedData = SendingAgent.CreateEnvelopedDataWriter(encryption);
         RandomNumberGenerator.Fill(_contentKey);
     }
 
@@ -140,11 +140,11 @@ public class FixedCostBenchmarks
 
     /// <summary>The SignedData writer: policy, key probe, signed attributes, certificates, placeholder lengths.</summary>
     [Benchmark(Description = "Setup: SignedData writer")]
-    public int SignedDataWriterSetup() => new SignedDataWriter(_options.Signer!).DetachedLength;
+    public int SignedDataWriterSetup() => SendingAgent.CreateSignedDataWriter(_options.Signer!).DetachedLength;
 
     /// <summary>The EnvelopedData writer: policy, thumbprints, RecipientInfo writers, sizing.</summary>
     [Benchmark(Description = "Setup: EnvelopedData writer")]
-    public long EnvelopedDataWriterSetup() => new EnvelopedDataWriter(_options.Encryption!).PredictLength(0);
+    public long EnvelopedDataWriterSetup() => SendingAgent.CreateEnvelopedDataWriter(_options.Encryption!).PredictLength(0);
 
     /// <summary>The MIME writer: header lines, the body layout, the boundaries.</summary>
     [Benchmark(Description = "Setup: MIME writer")]
