@@ -12,6 +12,7 @@ namespace SmimeGraph.Benchmarks;
 /// <item><c>--dry</c>: the same cases once each, to check they run (seconds).</item>
 /// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
 /// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
+/// <item><c>--loop CONTENDER OPERATION SIZE SECONDS</c>: composes one message over and over, for a sampling profiler (see <see cref="ProfileLoop"/>).</item>
 /// <item><c>--json</c>: also export BenchmarkDotNet's full JSON (markdown is always written).</item>
 /// <item>anything else goes to BenchmarkSwitcher (e.g. <c>--filter *Pipeline*</c>); the ratio table follows any run that includes PipelineBenchmarks.</item>
 /// </list>
@@ -27,6 +28,12 @@ internal static class Program
         {
             SizeReport.Print(Console.Out);
             return 0;
+        }
+
+        int loop = Array.IndexOf(args, "--loop");
+        if (loop >= 0)
+        {
+            return ProfileLoop.Run(args[(loop + 1)..], Console.Out);
         }
 
         int emit = Array.IndexOf(args, "--emit");

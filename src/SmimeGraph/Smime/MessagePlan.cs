@@ -113,27 +113,97 @@ internal sealed class MessagePlan
     public PayloadSizePrediction Predict(long ceiling) =>
         new(MimeLength, MimeLength is null ? null : GraphBodyStream.EncodedLength(MimeLength.Value), ceiling);
 
-    /// <summary>Writes the whole MIME message to <paramref name="destination"/>.</summary>
-    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// The smallest signed entity (what encryption takes in) for which <see cref="SecondCore.Auto"/>
+    /// encrypts on a second core: below it, handing chunks between threads costs more than the
+    /// overlap saves.
+    /// </summary>
+    internal const long SecondCoreThreshold = 256 * 1024;
+
+    // Messages being written in this process now, to leave the cores to them when there are several.
+    private static int s_writing;
+
+    /// <summary>Whether to overlap encryption with the writing of the signed entity on a second core.</summary>
+    internal enum SecondCore
     {
-        _mime.WriteRoutingHeaders(destination);
-        if (_envelope is null)
+        /// <summary>When the content is encrypted with AES-CBC, at least <see cref="SecondCoreThreshold"/> long, and at most half the cores are busy writing messages.</summary>
+        Auto,
+
+        /// <summary>Never: one thread does everything.</summary>
+        Never,
+
+        /// <summary>Whenever the content is encrypted with AES-CBC (tests).</summary>
+        Always,
+    }
+
+    /// <summary>Writes the whole MIME message to <paramref name="destination"/>.</summary>
+    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken, SecondCore secondCore = SecondCore.Auto)
+    {
+        int writing = Interlocked.Increment(ref s_writing);
+        try
         {
-            await WriteSignedEntityAsync(destination, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        destination.Write(_envelopeHead);
-        await WriteBase64Async(
-            destination,
-            base64 =>
+            _mime.WriteRoutingHeaders(destination);
+            if (_envelope is null)
             {
-                Stream stage = _envelope.Open(base64, SignedEntityLength);
+                await WriteSignedEntityAsync(destination, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-                // AES-GCM holds the plaintext until it completes, so the body's own guard would only
-                // see it at the end: bound what it may hold by the ceiling (length unknown up front).
-                return WriteThroughAsync(_envelope.IsAuthenticated ? new CeilingWriteStream(stage, _ceiling) : stage, WriteSignedEntityAsync, cancellationToken);
-            }).ConfigureAwait(false);
+            destination.Write(_envelopeHead);
+            bool pipelined = UseSecondCore(secondCore, writing);
+            await WriteBase64Async(
+                destination,
+                base64 =>
+                {
+                    Stream stage = _envelope.Open(base64, SignedEntityLength);
+
+                    // AES-GCM holds the plaintext until it completes, so the body's own guard would only
+                    // see it at the end: bound what it may hold by the ceiling (length unknown up front).
+                    if (_envelope.IsAuthenticated)
+                    {
+                        return WriteThroughAsync(new CeilingWriteStream(stage, _ceiling), WriteSignedEntityAsync, cancellationToken);
+                    }
+
+                    return WriteThroughAsync(stage, pipelined ? WriteSignedEntityPipelinedAsync : WriteSignedEntityAsync, cancellationToken);
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_writing);
+        }
+    }
+
+    private bool UseSecondCore(SecondCore secondCore, int writing) => secondCore switch
+    {
+        SecondCore.Never => false,
+        _ when _envelope is null || _envelope.IsAuthenticated => false,
+        SecondCore.Always => true,
+
+        // Unknown lengths are large as often as not; two messages at once on two cores already use both.
+        _ => Environment.ProcessorCount >= 2
+            && (SignedEntityLength is null || SignedEntityLength >= SecondCoreThreshold)
+            && writing * 2 <= Environment.ProcessorCount,
+    };
+
+    /// <summary>
+    /// Writes the signed entity on this thread while a second core encrypts and encodes it: the
+    /// entity (and its hash) goes into a <see cref="PipelinedWriteStream"/>, which hands it to
+    /// <paramref name="stage"/> chunk by chunk from a thread-pool work item. Each byte is still
+    /// written, hashed and encrypted exactly once.
+    /// </summary>
+    private async Task WriteSignedEntityPipelinedAsync(Stream stage, CancellationToken cancellationToken)
+    {
+        var pipe = new PipelinedWriteStream(stage);
+        try
+        {
+            await WriteSignedEntityAsync(pipe, cancellationToken).ConfigureAwait(false);
+            pipe.Complete();
+        }
+        catch
+        {
+            pipe.Abort();
+            throw;
+        }
     }
 
     private async Task WriteSignedEntityAsync(Stream destination, CancellationToken cancellationToken)

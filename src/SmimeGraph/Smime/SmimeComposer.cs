@@ -22,6 +22,9 @@ public sealed class SmimeComposer
     /// <summary>Creates a composer; <paramref name="timeProvider"/> fixes Date, signing time and validity checks (default: the system clock).</summary>
     public SmimeComposer(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
+    /// <summary>When encryption runs on a second core (tests force it on or off).</summary>
+    internal MessagePlan.SecondCore SecondCore { get; init; }
+
     /// <summary>
     /// Computes the MIME and request-body sizes without reading any attachment. Exact when every
     /// attachment's length is known. Applies the certificate policy (and throws as composing would).
@@ -42,7 +45,7 @@ public sealed class SmimeComposer
         try
         {
             var encoder = new GraphBodyStream(body);
-            await plan.WriteAsync(encoder, cancellationToken).ConfigureAwait(false);
+            await plan.WriteAsync(encoder, cancellationToken, SecondCore).ConfigureAwait(false);
             encoder.Complete();
             EnsurePredictionHeld(plan, encoder.BytesIn);
             return GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
@@ -91,7 +94,7 @@ public sealed class SmimeComposer
         MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
         ThrowIfPredictedOverCeiling(plan, options.Ceiling);
         var counting = new CountingWriteStream(destination);
-        await plan.WriteAsync(counting, cancellationToken).ConfigureAwait(false);
+        await plan.WriteAsync(counting, cancellationToken, SecondCore).ConfigureAwait(false);
         await counting.FlushAsync(cancellationToken).ConfigureAwait(false);
         EnsurePredictionHeld(plan, counting.BytesWritten);
         return new ComposedMessage(plan.MessageId, counting.BytesWritten);

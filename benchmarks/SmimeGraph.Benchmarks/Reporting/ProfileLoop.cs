@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using SmimeGraph.Benchmarks.Floor;
+using SmimeGraph.Benchmarks.Smime;
+
+namespace SmimeGraph.Benchmarks.Reporting;
+
+/// <summary>
+/// <c>--loop CONTENDER OPERATION SIZE SECONDS</c>: composes one message over and over for a while
+/// and prints the count, for a sampling profiler to watch (for example
+/// <c>DOTNET_PerfMapEnabled=1 perf record -e cpu-clock -g</c>): the share of samples in each
+/// function does not depend on how busy the machine is, the wall time does. CONTENDER is
+/// pipeline, baseline, mimekit, bouncycastle or floor; SIZE is the attachment in bytes.
+/// </summary>
+internal static class ProfileLoop
+{
+    public static int Run(string[] arguments, TextWriter output)
+    {
+        if (arguments.Length < 4
+            || !Enum.TryParse(arguments[1], ignoreCase: true, out SmimeOperation operation)
+            || !int.TryParse(arguments[2], out int size)
+            || !double.TryParse(arguments[3], System.Globalization.CultureInfo.InvariantCulture, out double seconds))
+        {
+            output.WriteLine("usage: --loop pipeline|baseline|mimekit|bouncycastle|floor Sign|Encrypt|SignAndEncrypt SIZE SECONDS");
+            return 2;
+        }
+
+        MessageFixture fixture = MessageFixture.For(size);
+        using var floor = new PrimitiveFloor(fixture, operation);
+        Func<long> compose = arguments[0].ToLowerInvariant() switch
+        {
+            "pipeline" => () =>
+            {
+                using Graph.GraphPayload payload = LibraryPipeline.ComposeAsync(fixture, operation).GetAwaiter().GetResult();
+                return payload.Length;
+            }
+            ,
+            "baseline" => () => SystemPkcsComposer.ComposeGraphBody(fixture, operation).Length,
+            "mimekit" => () => MimeKitComposer.ComposeGraphBody(fixture, fixture.MimeKit, operation).Length,
+            "bouncycastle" => () => BouncyCastleComposer.ComposeGraphBody(fixture, fixture.BouncyCastle, operation).Length,
+            "floor" => () => floor.Run(),
+            _ => throw new ArgumentException($"Unknown contender '{arguments[0]}'."),
+        };
+
+        // Warm up past tiered compilation, then loop.
+        for (int i = 0; i < 50; i++)
+        {
+            compose();
+        }
+
+        Thread.Sleep(300);
+        var clock = Stopwatch.StartNew();
+        long messages = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            compose();
+            messages++;
+        }
+
+        output.WriteLine($"{arguments[0]} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall");
+        return 0;
+    }
+}
