@@ -28,12 +28,7 @@ internal static class ProfileLoop
         using var floor = new PrimitiveFloor(fixture, operation);
         Func<long> compose = arguments[0].ToLowerInvariant() switch
         {
-            "pipeline" => () =>
-            {
-                using Graph.GraphPayload payload = LibraryPipeline.ComposeAsync(fixture, operation).GetAwaiter().GetResult();
-                return payload.Length;
-            }
-            ,
+            "pipeline" => () => Pipeline(fixture, operation),
             "baseline" => () => SystemPkcsComposer.ComposeGraphBody(fixture, operation).Length,
             "mimekit" => () => MimeKitComposer.ComposeGraphBody(fixture, fixture.MimeKit, operation).Length,
             "bouncycastle" => () => BouncyCastleComposer.ComposeGraphBody(fixture, fixture.BouncyCastle, operation).Length,
@@ -58,5 +53,11 @@ internal static class ProfileLoop
 
         output.WriteLine($"{arguments[0]} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall");
         return 0;
+    }
+
+    private static long Pipeline(MessageFixture fixture, SmimeOperation operation)
+    {
+        using Graph.GraphPayload payload = LibraryPipeline.ComposeAsync(fixture, operation).GetAwaiter().GetResult();
+        return payload.Length;
     }
 }
