@@ -13,6 +13,8 @@ namespace SmimeGraph.Benchmarks;
 /// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
 /// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
 /// <item><c>--loop CONTENDER OPERATION SIZE SECONDS</c>: composes one message over and over, for a sampling profiler (see <see cref="ProfileLoop"/>).</item>
+/// <item><c>--cpu [CLASS]</c>: process CPU time per call of each benchmark of CLASS (default FixedCostBenchmarks), for a busy machine (see <see cref="CpuTimeBreakdown"/>).</item>
+/// <item><c>--calls CLASS METHOD COUNT</c>: one benchmark method called 50 + COUNT times, for an instruction counter (see <see cref="CpuTimeBreakdown.Calls"/>).</item>
 /// <item><c>--json</c>: also export BenchmarkDotNet's full JSON (markdown is always written).</item>
 /// <item>anything else goes to BenchmarkSwitcher (e.g. <c>--filter *Pipeline*</c>); the ratio table follows any run that includes PipelineBenchmarks.</item>
 /// </list>
@@ -34,6 +36,18 @@ internal static class Program
         if (loop >= 0)
         {
             return ProfileLoop.Run(args[(loop + 1)..], Console.Out);
+        }
+
+        int cpu = Array.IndexOf(args, "--cpu");
+        if (cpu >= 0)
+        {
+            return CpuTimeBreakdown.Run(cpu + 1 < args.Length ? args[cpu + 1] : nameof(FixedCostBenchmarks), Console.Out);
+        }
+
+        int calls = Array.IndexOf(args, "--calls");
+        if (calls >= 0 && calls + 3 < args.Length)
+        {
+            return CpuTimeBreakdown.Calls(args[calls + 1], args[calls + 2], int.Parse(args[calls + 3], System.Globalization.CultureInfo.InvariantCulture), Console.Out);
         }
 
         int emit = Array.IndexOf(args, "--emit");

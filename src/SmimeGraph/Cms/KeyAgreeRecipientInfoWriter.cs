@@ -19,6 +19,9 @@ internal sealed class KeyAgreeRecipientInfoWriter : RecipientInfoWriter
     private readonly string _wrapOid;
     private readonly int _kekLength;
 
+    // The recipient's public key, imported once for every message (see PublicKeyPool).
+    private readonly PublicKeyPool<ECDiffieHellman> _recipientKey;
+
     private KeyAgreeRecipientInfoWriter(X509Certificate2 certificate, ECCurve curve, string schemeOid, HashAlgorithmName kdfHash, int contentKeyLength)
         : base(certificate)
     {
@@ -27,6 +30,8 @@ internal sealed class KeyAgreeRecipientInfoWriter : RecipientInfoWriter
         _kdfHash = kdfHash;
         _kekLength = contentKeyLength;
         _wrapOid = contentKeyLength == 16 ? Oids.Aes128Wrap : Oids.Aes256Wrap;
+        _recipientKey = new PublicKeyPool<ECDiffieHellman>(() => certificate.GetECDiffieHellmanPublicKey()
+            ?? throw new CertificatePolicyException("The recipient certificate has no usable EC public key.", certificate));
     }
 
     // RFC 5652 §6.2.2: version is always 3.
@@ -63,8 +68,19 @@ internal sealed class KeyAgreeRecipientInfoWriter : RecipientInfoWriter
     // RecipientInfo ::= CHOICE { ktri KeyTransRecipientInfo, kari [1] KeyAgreeRecipientInfo, ... }
     public override void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey)
     {
-        using ECDiffieHellman recipientKey = Certificate.GetECDiffieHellmanPublicKey()
-            ?? throw new CertificatePolicyException("The recipient certificate has no usable EC public key.", Certificate);
+        ECDiffieHellman recipientKey = _recipientKey.Rent();
+        try
+        {
+            WriteTo(writer, contentEncryptionKey, recipientKey);
+        }
+        finally
+        {
+            _recipientKey.Return(recipientKey);
+        }
+    }
+
+    private void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey, ECDiffieHellman recipientKey)
+    {
         using var ephemeral = ECDiffieHellman.Create(_curve);
         ECParameters ephemeralPublic = ephemeral.ExportParameters(includePrivateParameters: false);
 

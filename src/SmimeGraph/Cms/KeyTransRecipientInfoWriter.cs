@@ -13,15 +13,15 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
 {
     private readonly bool _useOaep;
 
-    // Imported once: the writer encodes its RecipientInfo twice (sizing, then the real key), and
-    // importing the key costs several times what the encryption does.
-    private readonly Lazy<RSA> _publicKey;
+    // Imported on first use and kept for every later message: importing the key costs several
+    // times what the encryption does.
+    private readonly PublicKeyPool<RSA> _publicKey;
 
     public KeyTransRecipientInfoWriter(X509Certificate2 certificate, bool useOaep)
         : base(certificate)
     {
         _useOaep = useOaep;
-        _publicKey = new Lazy<RSA>(() => certificate.GetRSAPublicKey() ?? throw new CertificatePolicyException("The recipient certificate has no usable RSA public key.", certificate));
+        _publicKey = new PublicKeyPool<RSA>(() => certificate.GetRSAPublicKey() ?? throw new CertificatePolicyException("The recipient certificate has no usable RSA public key.", certificate));
     }
 
     // RFC 5652 §6.2.1: version is 0 when rid is issuerAndSerialNumber.
@@ -35,11 +35,19 @@ internal sealed class KeyTransRecipientInfoWriter : RecipientInfoWriter
     //   encryptedKey EncryptedKey }
     public override void WriteTo(AsnWriter writer, ReadOnlySpan<byte> contentEncryptionKey)
     {
-        RSA rsa = _publicKey.Value;
-        byte[] encryptedKey = rsa.Encrypt(contentEncryptionKey, _useOaep ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.Pkcs1);
-        if (encryptedKey.Length != (rsa.KeySize + 7) / 8)
+        RSA rsa = _publicKey.Rent();
+        byte[] encryptedKey;
+        try
         {
-            throw Unexpected("RSA-encrypted key");
+            encryptedKey = rsa.Encrypt(contentEncryptionKey, _useOaep ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.Pkcs1);
+            if (encryptedKey.Length != (rsa.KeySize + 7) / 8)
+            {
+                throw Unexpected("RSA-encrypted key");
+            }
+        }
+        finally
+        {
+            _publicKey.Return(rsa);
         }
 
         Write(writer, encryptedKey);

@@ -109,6 +109,33 @@ internal sealed class SignedDataWriter
         DetachedLength = EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
     }
 
+    // The same signer for another message (see ForMessage).
+    private SignedDataWriter(SignedDataWriter template, DateTimeOffset signingTime)
+    {
+        _digestAlgorithm = template._digestAlgorithm;
+        MicAlg = template.MicAlg;
+        SigningTime = signingTime;
+        _signerInfo = template._signerInfo.WithSigningTime(signingTime);
+        _versionAndDigestAlgorithms = template._versionAndDigestAlgorithms;
+        _certificates = template._certificates;
+        DetachedLength = _signerInfo.SignerInfosLength == template._signerInfo.SignerInfosLength
+            ? template.DetachedLength
+            : EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
+    }
+
+    /// <summary>
+    /// This writer for another message signed at <paramref name="signingTime"/> (UTC, truncated to
+    /// the second): the policy, the key probe, the certificates and every signed attribute but
+    /// signingTime are shared with this one, so a signer prepared once costs almost nothing per
+    /// message. Writers are immutable; both can be used at once.
+    /// </summary>
+    public SignedDataWriter ForMessage(DateTimeOffset signingTime)
+    {
+        DateTimeOffset utc = signingTime.ToUniversalTime();
+        utc = new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        return utc == SigningTime ? this : new SignedDataWriter(this, utc);
+    }
+
     /// <summary>The micalg parameter of multipart/signed in RFC 8551 §3.5.3.2 spelling ("sha-256").</summary>
     public string MicAlg { get; }
 

@@ -23,7 +23,12 @@ internal sealed class SignerInfoWriter
     private readonly byte[] _digestAlgorithmIdentifier;
     private readonly byte[] _signatureAlgorithmIdentifier;
     private readonly byte[] _signerIdentifier;
+
+    // Every signed attribute but signingTime and messageDigest: the same for every message.
     private readonly byte[][] _fixedAttributes;
+
+    // RFC 5652 §11.3 signingTime, the one attribute fixed per message.
+    private readonly byte[] _signingTimeAttribute;
 
     public SignerInfoWriter(
         X509Certificate2 certificate,
@@ -47,10 +52,10 @@ internal sealed class SignerInfoWriter
             ? EncodeSubjectKeyIdentifierChoice(subjectKeyIdentifier)
             : EncodeIssuerAndSerialNumber(certificate, Asn1Tag.Sequence);
 
+        _signingTimeAttribute = EncodeSigningTime(signingTime);
         var attributes = new List<byte[]>
         {
             EncodeAttribute(Oids.AttributeContentType, w => w.WriteObjectIdentifier(Oids.ContentTypeData)),
-            EncodeAttribute(Oids.AttributeSigningTime, w => WriteTime(w, signingTime)),
             EncodeAttribute(Oids.AttributeSmimeCapabilities, WriteSmimeCapabilities),
             EncodeAttribute(Oids.AttributeSigningCertificateV2, w => WriteSigningCertificateV2(w, certificate)),
         };
@@ -74,6 +79,27 @@ internal sealed class SignerInfoWriter
         SignerInfosLength = WriteSignerInfosPlaceholder().Length;
     }
 
+    // The same signer for another message: everything shared but the signingTime attribute.
+    private SignerInfoWriter(SignerInfoWriter template, byte[] signingTimeAttribute)
+    {
+        _certificate = template._certificate;
+        _kind = template._kind;
+        _digestAlgorithm = template._digestAlgorithm;
+        _digestLength = template._digestLength;
+        _useSubjectKeyIdentifier = template._useSubjectKeyIdentifier;
+        SignatureLength = template.SignatureLength;
+        _digestAlgorithmIdentifier = template._digestAlgorithmIdentifier;
+        _signatureAlgorithmIdentifier = template._signatureAlgorithmIdentifier;
+        _signerIdentifier = template._signerIdentifier;
+        _fixedAttributes = template._fixedAttributes;
+        _signingTimeAttribute = signingTimeAttribute;
+
+        // UTCTime and GeneralizedTime differ in length (RFC 5652 §11.3); within one the length is fixed.
+        SignerInfosLength = signingTimeAttribute.Length == template._signingTimeAttribute.Length
+            ? template.SignerInfosLength
+            : WriteSignerInfosPlaceholder().Length;
+    }
+
     /// <summary>How the signature value is computed.</summary>
     internal enum SignatureKind
     {
@@ -94,6 +120,12 @@ internal sealed class SignerInfoWriter
     /// <summary>The digest AlgorithmIdentifier, as SignedData.digestAlgorithms lists it.</summary>
     public ReadOnlySpan<byte> DigestAlgorithmIdentifier => _digestAlgorithmIdentifier;
 
+    /// <summary>
+    /// This signer with another signingTime, for the next message: the attributes, identifiers and
+    /// algorithm identifiers built at construction are shared, not rebuilt.
+    /// </summary>
+    public SignerInfoWriter WithSigningTime(DateTimeOffset signingTime) => new(this, EncodeSigningTime(signingTime));
+
     /// <summary>Signs <paramref name="contentDigest"/> (the messageDigest) and returns the encoded SET OF SignerInfo.</summary>
     public byte[] WriteSignerInfos(ReadOnlySpan<byte> contentDigest)
     {
@@ -104,6 +136,7 @@ internal sealed class SignerInfoWriter
 
         byte[] signedAttributes = EncodeSignedAttributes(contentDigest);
         byte[] attributesDigest = CryptographicOperations.HashData(_digestAlgorithm, signedAttributes);
+        signedAttributes[0] = 0xA0; // sent as [0] IMPLICIT, constructed: same length, same content.
         byte[]? signature = null;
         try
         {
@@ -118,7 +151,7 @@ internal sealed class SignerInfoWriter
                 throw new SmimeGraphException($"Signing with the certificate {_certificate.Subject} failed: {ex.Message}", ex);
             }
 
-            return EncodeSignerInfos(contentDigest, signature);
+            return EncodeSignerInfos(signedAttributes, signature);
         }
         finally
         {
@@ -134,7 +167,12 @@ internal sealed class SignerInfoWriter
     /// The SET OF SignerInfo with a zero digest and a zero signature of the final lengths: every
     /// length in it is the real one, so it measures the output before anything is signed.
     /// </summary>
-    public byte[] WriteSignerInfosPlaceholder() => EncodeSignerInfos(new byte[_digestLength], new byte[SignatureLength]);
+    public byte[] WriteSignerInfosPlaceholder()
+    {
+        byte[] signedAttributes = EncodeSignedAttributes(new byte[_digestLength]);
+        signedAttributes[0] = 0xA0;
+        return EncodeSignerInfos(signedAttributes, new byte[SignatureLength]);
+    }
 
     /// <summary>The DER SignedAttributes with the universal SET OF tag (0x31): the signature input (RFC 5652 §5.4).</summary>
     internal byte[] EncodeSignedAttributes(ReadOnlySpan<byte> contentDigest)
@@ -149,6 +187,8 @@ internal sealed class SignerInfoWriter
             writer.WriteEncodedValue(attribute);
         }
 
+        writer.WriteEncodedValue(_signingTimeAttribute);
+
         byte[] digestCopy = contentDigest.ToArray();
         writer.WriteEncodedValue(EncodeAttribute(Oids.AttributeMessageDigest, w => w.WriteOctetString(digestCopy)));
         CryptographicOperations.ZeroMemory(digestCopy);
@@ -156,7 +196,8 @@ internal sealed class SignerInfoWriter
         return writer.Encode();
     }
 
-    private byte[] EncodeSignerInfos(ReadOnlySpan<byte> contentDigest, ReadOnlySpan<byte> signature)
+    // signedAttributes: the DER SignedAttributes already under the [0] IMPLICIT tag.
+    private byte[] EncodeSignerInfos(byte[] signedAttributes, ReadOnlySpan<byte> signature)
     {
         // RFC 5652 §5.3:
         //   SignerInfo ::= SEQUENCE {
@@ -167,9 +208,6 @@ internal sealed class SignerInfoWriter
         //     signatureAlgorithm SignatureAlgorithmIdentifier,
         //     signature SignatureValue,
         //     unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
-        byte[] signedAttributes = EncodeSignedAttributes(contentDigest);
-        signedAttributes[0] = 0xA0; // [0] IMPLICIT, constructed: same length, same content.
-
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSetOf();
         writer.PushSequence();
@@ -383,6 +421,9 @@ internal sealed class SignerInfoWriter
         writer.PopSequence();
         return writer.Encode();
     }
+
+    private static byte[] EncodeSigningTime(DateTimeOffset signingTime) =>
+        EncodeAttribute(Oids.AttributeSigningTime, w => WriteTime(w, signingTime));
 
     private static void WriteTime(AsnWriter writer, DateTimeOffset time)
     {

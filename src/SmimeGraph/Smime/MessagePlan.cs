@@ -105,8 +105,9 @@ internal sealed class MessagePlan
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Ceiling);
 
         // Certificates are checked first: a refused signer or recipient fails before anything else.
-        SignedDataWriter? signer = options.Signer is null ? null : SendingAgent.CreateSignedDataWriter(options.Signer, timeProvider);
-        EnvelopedDataWriter? envelope = options.Encryption is null ? null : SendingAgent.CreateEnvelopedDataWriter(options.Encryption, timeProvider);
+        // Both are prepared once per signer and recipient set and reused while they stay valid.
+        SignedDataWriter? signer = options.Signer?.CreateWriter(timeProvider);
+        EnvelopedDataWriter? envelope = options.Encryption?.CreateWriter(timeProvider);
         return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope, options.Ceiling);
     }
 
