@@ -171,6 +171,14 @@ public class FixedCostBenchmarks
     [Benchmark(Description = "Setup: EnvelopedData writer")]
     public long EnvelopedDataWriterSetup() => SendingAgent.CreateEnvelopedDataWriter(_options.Encryption!).PredictLength(0);
 
+    /// <summary>A kept signer's writer for one more message (the policy and the attributes prepared before).</summary>
+    [Benchmark(Description = "Setup: kept signer, next message")]
+    public int KeptSignerWriter() => _options.Signer!.CreateWriter(TimeProvider.System).DetachedLength;
+
+    /// <summary>A kept recipient set's writer for one more message (the policy and the imported keys prepared before).</summary>
+    [Benchmark(Description = "Setup: kept recipients, next message")]
+    public long KeptRecipientsWriter() => _options.Encryption!.CreateWriter(TimeProvider.System).PredictLength(0);
+
     /// <summary>The MIME writer: header lines, the body layout, the boundaries.</summary>
     [Benchmark(Description = "Setup: MIME writer")]
     public long MimeWriterSetup() => MimeMessageWriter.Create(_spec).RoutingHeadersLength;

@@ -104,6 +104,26 @@ public sealed class SmimeComposerPreparedTests
     }
 
     [Fact]
+    public void A_kept_signer_and_recipient_set_are_prepared_once_while_nothing_changes()
+    {
+        var clock = new MovableClock(InValidity);
+        SmimeSigner signer = SmimeFixture.Signer();
+        SmimeEncryptionOptions encryption = SmimeFixture.Encryption();
+
+        SignedDataWriter first = signer.CreateWriter(clock);
+        EnvelopedDataWriter envelope = encryption.CreateWriter(clock);
+
+        // Same second: the very same writers; a later second: a writer for that signing time.
+        Assert.Same(first, signer.CreateWriter(clock));
+        Assert.Same(envelope, encryption.CreateWriter(clock));
+        clock.Now = InValidity.AddMinutes(5);
+        SignedDataWriter later = signer.CreateWriter(clock);
+        Assert.NotSame(first, later);
+        Assert.Equal(clock.Now, later.SigningTime);
+        Assert.Same(envelope, encryption.CreateWriter(clock));
+    }
+
+    [Fact]
     public void A_signer_moved_to_a_GeneralizedTime_year_predicts_the_length_it_writes()
     {
         // RFC 5652 §11.3: signingTime from 2050 on is a GeneralizedTime, two bytes longer.
