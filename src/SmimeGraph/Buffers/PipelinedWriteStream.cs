@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.ExceptionServices;
-using System.Security.Cryptography;
 
 namespace SmimeGraph.Buffers;
 
@@ -80,7 +78,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
                 _currentLength = 0;
             }
 
-            byte[] chunk = _chunks[_current] ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
+            byte[] chunk = _chunks[_current] ??= CryptoPool.Rent(ChunkSize);
             int count = Math.Min(buffer.Length, ChunkSize - _currentLength);
             buffer[..count].CopyTo(chunk.AsSpan(_currentLength));
             _currentLength += count;
@@ -269,8 +267,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
         {
             if (_chunks[i] is byte[] chunk)
             {
-                CryptographicOperations.ZeroMemory(chunk.AsSpan(0, ChunkSize));
-                ArrayPool<byte>.Shared.Return(chunk);
+                CryptoPool.Return(chunk, ChunkSize);
                 _chunks[i] = null;
             }
         }
