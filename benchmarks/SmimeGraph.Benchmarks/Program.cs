@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using SmimeGraph.Benchmarks.Reading;
 using SmimeGraph.Benchmarks.Reporting;
 using SmimeGraph.Benchmarks.Smime;
 
@@ -11,6 +12,7 @@ namespace SmimeGraph.Benchmarks;
 /// <item><c>--quick</c>: the head-to-head at 4 KiB and the largest size, short job, then the ratio table (under 3 minutes on 2 cores).</item>
 /// <item><c>--dry</c>: the same cases once each, to check they run (seconds).</item>
 /// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
+/// <item><c>--hostile [NAME]...</c>: inspects each hostile input once (or only those named) and prints time, allocation and the problem reported.</item>
 /// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
 /// <item><c>--loop CONTENDER OPERATION SIZE SECONDS</c>: composes one message over and over, for a sampling profiler (see <see cref="ProfileLoop"/>).</item>
 /// <item><c>--cpu [CLASS]</c>: process CPU time per call of each benchmark of CLASS (default FixedCostBenchmarks), for a busy machine (see <see cref="CpuTimeBreakdown"/>).</item>
@@ -48,6 +50,13 @@ internal static class Program
         if (calls >= 0 && calls + 3 < args.Length)
         {
             return CpuTimeBreakdown.Calls(args[calls + 1], args[calls + 2], int.Parse(args[calls + 3], System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+        }
+
+        int hostile = Array.IndexOf(args, "--hostile");
+        if (hostile >= 0)
+        {
+            HostileInputReport.Run(Console.Out, args.Skip(hostile + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList());
+            return 0;
         }
 
         int emit = Array.IndexOf(args, "--emit");
