@@ -1,18 +1,19 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace SmimeGraph.Cms;
 
 /// <summary>
-/// The AES key wrap algorithm of RFC 3394 §2.2.1 (used by RFC 3565 §2.3.2 to wrap the content
-/// key under the key-encryption key that ECDH agreed), built on AES-ECB one block at a time.
+/// The AES key wrap algorithm of RFC 3394 §2.2 (used by RFC 3565 §2.3.2 to wrap the content
+/// key under the key-encryption key that ECDH agreed, or a KEKRecipientInfo's key), on
+/// BouncyCastle's RFC 3394 engine: the platform has AES but no key wrap with the RFC 3394
+/// initial value.
 /// </summary>
 internal static class AesKeyWrap
 {
     private const int SemiblockSize = 8;
-
-    // RFC 3394 §2.2.3.1: the default initial value.
-    private const ulong DefaultInitialValue = 0xA6A6A6A6A6A6A6A6;
 
     /// <summary>The wrapped length of a key of <paramref name="keyDataLength"/> bytes: one semiblock more.</summary>
     public static int WrappedLength(int keyDataLength) => keyDataLength + SemiblockSize;
@@ -30,33 +31,16 @@ internal static class AesKeyWrap
             throw new ArgumentException("The destination must be one semiblock longer than the key data.", nameof(destination));
         }
 
-        int n = keyData.Length / SemiblockSize;
-        Span<byte> block = stackalloc byte[16];
-        using Aes aes = CreateAes(kek);
+        IWrapper engine = CreateEngine(forWrapping: true, kek);
+        byte[] input = keyData.ToArray();
         try
         {
-            // RFC 3394 §2.2.1: A = IV, R[i] = P[i]; C = A | R[1..n] once done, so R lives in place.
-            ulong a = DefaultInitialValue;
-            keyData.CopyTo(destination[SemiblockSize..]);
-            for (int j = 0; j <= 5; j++)
-            {
-                for (int i = 1; i <= n; i++)
-                {
-                    Span<byte> r = destination.Slice(i * SemiblockSize, SemiblockSize);
-                    BinaryPrimitives.WriteUInt64BigEndian(block, a);
-                    r.CopyTo(block[SemiblockSize..]);
-                    aes.EncryptEcb(block, block, PaddingMode.None);
-                    ulong t = (ulong)((n * j) + i);
-                    a = BinaryPrimitives.ReadUInt64BigEndian(block) ^ t;
-                    block[SemiblockSize..].CopyTo(r);
-                }
-            }
-
-            BinaryPrimitives.WriteUInt64BigEndian(destination, a);
+            byte[] wrapped = engine.Wrap(input, 0, input.Length);
+            wrapped.CopyTo(destination);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(block);
+            CryptographicOperations.ZeroMemory(input);
         }
     }
 
@@ -72,51 +56,38 @@ internal static class AesKeyWrap
             return false;
         }
 
-        int n = destination.Length / SemiblockSize;
-        Span<byte> block = stackalloc byte[16];
-        using Aes aes = CreateAes(kek);
+        IWrapper engine = CreateEngine(forWrapping: false, kek);
+        byte[] input = wrappedKey.ToArray();
+        byte[]? key = null;
         try
         {
-            // RFC 3394 §2.2.2: the inverse, from j = 5 and i = n downwards.
-            ulong a = BinaryPrimitives.ReadUInt64BigEndian(wrappedKey);
-            wrappedKey[SemiblockSize..].CopyTo(destination);
-            for (int j = 5; j >= 0; j--)
-            {
-                for (int i = n; i >= 1; i--)
-                {
-                    Span<byte> r = destination.Slice((i - 1) * SemiblockSize, SemiblockSize);
-                    ulong t = (ulong)((n * j) + i);
-                    BinaryPrimitives.WriteUInt64BigEndian(block, a ^ t);
-                    r.CopyTo(block[SemiblockSize..]);
-                    aes.DecryptEcb(block, block, PaddingMode.None);
-                    a = BinaryPrimitives.ReadUInt64BigEndian(block);
-                    block[SemiblockSize..].CopyTo(r);
-                }
-            }
-
-            if (a != DefaultInitialValue)
-            {
-                CryptographicOperations.ZeroMemory(destination);
-                return false;
-            }
-
+            key = engine.Unwrap(input, 0, input.Length);
+            key.CopyTo(destination);
             return true;
+        }
+        catch (InvalidCipherTextException)
+        {
+            destination.Clear();
+            return false;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(block);
+            if (key is not null)
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
         }
     }
 
-    private static Aes CreateAes(ReadOnlySpan<byte> kek)
+    private static AesWrapEngine CreateEngine(bool forWrapping, ReadOnlySpan<byte> kek)
     {
         if (kek.Length is not (16 or 24 or 32))
         {
             throw new ArgumentException("The key-encryption key must be 16, 24 or 32 bytes.", nameof(kek));
         }
 
-        var aes = Aes.Create();
-        aes.SetKey(kek);
-        return aes;
+        var engine = new AesWrapEngine();
+        engine.Init(forWrapping, new KeyParameter(kek));
+        return engine;
     }
 }

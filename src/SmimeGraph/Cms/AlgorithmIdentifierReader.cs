@@ -1,5 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
 
 namespace SmimeGraph.Cms;
 
@@ -13,6 +15,12 @@ internal readonly record struct AlgorithmIdentifier(string Oid, ReadOnlyMemory<b
 /// <summary>Reads AlgorithmIdentifiers and maps digest OIDs to the platform's names.</summary>
 internal static class AlgorithmIdentifierReader
 {
+    /// <summary>
+    /// SHA-224 (FIPS 180-4 §6.3), which the platform lacks but CMS peers use (sha224 digests, the
+    /// X9.63 KDF of dhSinglePass-stdDH-sha224kdf-scheme): hashed with BouncyCastle.
+    /// </summary>
+    public static readonly HashAlgorithmName Sha224 = new("SHA224");
+
     // RFC 5280 §4.1.1.2:
     //   AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY DEFINED BY algorithm OPTIONAL }
     public static AlgorithmIdentifier Read(AsnReader reader)
@@ -34,7 +42,7 @@ internal static class AlgorithmIdentifierReader
             Oids.DigestSha384 => HashAlgorithmName.SHA384,
             Oids.DigestSha512 => HashAlgorithmName.SHA512,
             Oids.DigestMd5 => HashAlgorithmName.MD5,
-            Oids.DigestSha224 => Sha224.Name,
+            Oids.DigestSha224 => Sha224,
             _ => default,
         };
         return name.Name is not null;
@@ -55,18 +63,34 @@ internal static class AlgorithmIdentifierReader
     /// <summary>True for digests no longer collision resistant (RFC 8551 §2.1: SHA-1 and MD5 are not to be used).</summary>
     public static bool IsWeakDigest(string oid) => oid is Oids.DigestSha1 or Oids.DigestMd5;
 
-    /// <summary>Hashes <paramref name="data"/> with the named algorithm, SHA-224 included.</summary>
+    /// <summary>Hashes <paramref name="data"/> with the named algorithm: the platform's, or BouncyCastle's SHA-224.</summary>
     public static byte[] Hash(HashAlgorithmName name, ReadOnlySpan<byte> data)
     {
-        if (name == Sha224.Name)
+        if (name == Sha224)
         {
-            return Sha224.Hash(data);
+            var sha224 = new Sha224Digest();
+            sha224.BlockUpdate(data);
+            byte[] digest = new byte[sha224.GetDigestSize()];
+            sha224.DoFinal(digest);
+            return digest;
         }
 
         using var hash = IncrementalHash.CreateHash(name);
         hash.AppendData(data);
         return hash.GetHashAndReset();
     }
+
+    /// <summary>The BouncyCastle digest for a hash, for the BouncyCastle primitives the platform has no counterpart of.</summary>
+    public static IDigest CreateDigest(HashAlgorithmName name) => name.Name switch
+    {
+        "MD5" => new MD5Digest(),
+        "SHA1" => new Sha1Digest(),
+        "SHA224" => new Sha224Digest(),
+        "SHA256" => new Sha256Digest(),
+        "SHA384" => new Sha384Digest(),
+        "SHA512" => new Sha512Digest(),
+        _ => throw new CryptographicException($"Unsupported hash {name.Name}."),
+    };
 
     /// <summary>The output size of a hash in bytes.</summary>
     public static int HashSize(HashAlgorithmName name) => name.Name switch

@@ -1,8 +1,14 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace SmimeGraph.Cms;
 
-/// <summary>Key unwrapping for KeyAgreeRecipientInfo: AES key wrap (RFC 3394) and CMS Triple-DES key wrap (RFC 3217).</summary>
+/// <summary>
+/// Key unwrapping for KeyAgreeRecipientInfo and KEKRecipientInfo: AES key wrap (RFC 3394,
+/// RFC 3565 §2.3.2) and the CMS Triple-DES key wrap (RFC 3217 §3), on BouncyCastle's engines.
+/// </summary>
 internal static class KeyWrapReader
 {
     /// <summary>The KEK length in bytes for a key-wrap OID; 0 when unsupported.</summary>
@@ -24,6 +30,7 @@ internal static class KeyWrapReader
         _ => wrapOid,
     };
 
+    /// <summary>Unwraps the content-encryption key; any failure, the integrity check included, is a CryptographicException.</summary>
     public static byte[] Unwrap(string wrapOid, ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped) => wrapOid switch
     {
         Oids.Aes128Wrap or Oids.Aes192Wrap or Oids.Aes256Wrap => AesUnwrap(kek, wrapped),
@@ -31,12 +38,11 @@ internal static class KeyWrapReader
         _ => throw new CryptographicException($"The key wrap algorithm {wrapOid} is not supported."),
     };
 
-    // RFC 3394 §2.2.2, shared with the writer's AesKeyWrap.
     private static byte[] AesUnwrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped)
     {
-        if (wrapped.Length < 24 || wrapped.Length % 8 != 0)
+        if (wrapped.Length < 24 || wrapped.Length % 8 != 0 || kek.Length is not (16 or 24 or 32))
         {
-            throw new CryptographicException("The wrapped key has an invalid length.");
+            throw new CryptographicException("The wrapped key or the key-encryption key has an invalid length.");
         }
 
         byte[] key = new byte[wrapped.Length - 8];
@@ -48,31 +54,24 @@ internal static class KeyWrapReader
         return key;
     }
 
-    // RFC 3217 §3.2 Key Unwrap.
+    // RFC 3217 §3.2 Key Unwrap: two Triple-DES CBC passes and a SHA-1 checksum.
     private static byte[] TripleDesUnwrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped)
     {
-        if (wrapped.Length < 16 || wrapped.Length % 8 != 0)
+        if (wrapped.Length < 16 || wrapped.Length % 8 != 0 || kek.Length != 24)
         {
-            throw new CryptographicException("The wrapped key has an invalid length.");
+            throw new CryptographicException("The wrapped key or the key-encryption key has an invalid length.");
         }
 
-        using TripleDES des = TripleDES.Create();
-        des.SetKey(kek); // no uncleared copy of the key-encryption key (Key = kek.ToArray() would leave one)
-        ReadOnlySpan<byte> iv4adda = [0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05];
-        byte[] temp3 = des.DecryptCbc(wrapped, iv4adda, PaddingMode.None);
-        Array.Reverse(temp3);
-        byte[] cekIcv = des.DecryptCbc(temp3.AsSpan(8), temp3.AsSpan(0, 8), PaddingMode.None);
-        CryptographicOperations.ZeroMemory(temp3);
-        byte[] cek = cekIcv.AsSpan(0, cekIcv.Length - 8).ToArray();
-        byte[] icv = SHA1.HashData(cek);
-        bool ok = CryptographicOperations.FixedTimeEquals(icv.AsSpan(0, 8), cekIcv.AsSpan(cekIcv.Length - 8));
-        CryptographicOperations.ZeroMemory(cekIcv);
-        if (!ok)
+        var engine = new DesEdeWrapEngine();
+        engine.Init(false, new KeyParameter(kek));
+        byte[] input = wrapped.ToArray();
+        try
         {
-            CryptographicOperations.ZeroMemory(cek);
-            throw new CryptographicException("The key unwrap integrity check failed.");
+            return engine.Unwrap(input, 0, input.Length);
         }
-
-        return cek;
+        catch (InvalidCipherTextException ex)
+        {
+            throw new CryptographicException("The key unwrap integrity check failed.", ex);
+        }
     }
 }

@@ -233,8 +233,8 @@ internal sealed class RecipientInfo
                     }
 
                     // The platform's OAEP takes neither a label nor an MGF1 hash of its own (RFC 8017
-                    // §7.1 allows both); those cases are decoded over the raw private operation.
-                    if (p.Label.Length == 0 && hash == mgfHash && hash != Sha224.Name && hash != HashAlgorithmName.MD5)
+                    // §7.1 allows both); BouncyCastle decodes those.
+                    if (p.Label.Length == 0 && hash == mgfHash && hash != AlgorithmIdentifierReader.Sha224 && hash != HashAlgorithmName.MD5)
                     {
                         return rsa.Decrypt(encryptedKey.ToArray(), RSAEncryptionPadding.CreateOaep(hash));
                     }
@@ -333,40 +333,12 @@ internal sealed class RecipientInfo
         return writer.Encode();
     }
 
-    // ANSI X9.63 §3.6.1 / SEC 1 §3.6.1: K = Hash(Z || counter || SharedInfo) for counter = 1, 2, ...
-    // The writer's X963Kdf serves the platform hashes; SHA-224 (sha224kdf-scheme) is hashed here.
+    // RFC 5753 §3.1.2: the KEK is the X9.63 KDF of Z and the ECC-CMS-SharedInfo.
     private static byte[] DeriveKeyEncryptionKey(HashAlgorithmName hash, ReadOnlySpan<byte> z, ReadOnlySpan<byte> sharedInfo, int length)
     {
-        if (hash != Sha224.Name)
-        {
-            byte[] kek = new byte[length];
-            X963Kdf.DeriveKey(hash, z, sharedInfo, kek);
-            return kek;
-        }
-
-        byte[] input = new byte[z.Length + 4 + sharedInfo.Length];
-        byte[] output = new byte[length];
-        try
-        {
-            z.CopyTo(input);
-            sharedInfo.CopyTo(input.AsSpan(z.Length + 4));
-            int offset = 0;
-            for (uint counter = 1; offset < length; counter++)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(input.AsSpan(z.Length, 4), counter);
-                byte[] block = AlgorithmIdentifierReader.Hash(hash, input);
-                int take = Math.Min(block.Length, length - offset);
-                block.AsSpan(0, take).CopyTo(output.AsSpan(offset));
-                CryptographicOperations.ZeroMemory(block);
-                offset += take;
-            }
-
-            return output;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(input);
-        }
+        byte[] kek = new byte[length];
+        X963Kdf.DeriveKey(hash, z, sharedInfo, kek);
+        return kek;
     }
 
     private static (string? KdfHashOid, bool Cofactor) KeyAgreementKdf(string oid) => oid switch

@@ -1,84 +1,90 @@
-using System.Numerics;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Encodings;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using BcAlgorithmIdentifier = Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace SmimeGraph.Cms;
 
 /// <summary>
-/// RSA paddings the platform cannot check with the parameters CMS allows (RFC 8017): RSASSA-PSS
-/// with any salt length and MGF1 hash (the platform fixes salt = hash length, MGF1 hash = hash),
-/// RSAES-OAEP with a label or an MGF1 hash other than the OAEP hash, PKCS#1 v1.5 signatures
-/// over SHA-224. Built on the raw RSA primitives RSAVP1 and RSADP.
+/// RSA paddings with the parameters CMS allows but the platform cannot check (RFC 8017): RSASSA-PSS
+/// with any salt length and MGF1 hash (the platform fixes salt = hash length and MGF1 hash = hash),
+/// RSAES-OAEP with a label or an MGF1 hash of its own, and PKCS #1 v1.5 signatures over SHA-224 or
+/// with the DigestInfo NULL left out. These run on BouncyCastle's RSA engines (blinded for the
+/// private operation); everything else stays on the platform.
 /// </summary>
 internal static class RsaPaddingReader
 {
-    // RFC 8017 §5.2.2 RSAVP1: m = s^e mod n. Public data only.
-    public static byte[]? PublicOperation(RSA rsa, ReadOnlySpan<byte> signature)
+    /// <summary>
+    /// RFC 8017 §8.2.2 with EMSA-PKCS1-v1_5 (§9.2) over an already computed digest. The DigestInfo
+    /// may carry the digest algorithm's NULL parameters or leave them out (RFC 4055 §2.1, RFC 5754 §2).
+    /// </summary>
+    public static bool VerifyPkcs1(RSA rsa, string digestOid, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
-        RSAParameters p = rsa.ExportParameters(false);
-        int k = p.Modulus!.Length;
-        if (signature.Length != k)
+        try
         {
-            return null;
+            var signer = new RsaDigestSigner(new RsaEngine(), Prehash.ForParameters(digestOid, digest.Length), new BcAlgorithmIdentifier(new DerObjectIdentifier(digestOid), DerNull.Instance));
+            signer.Init(false, PublicKey(rsa));
+            signer.BlockUpdate(digest);
+            return signer.VerifySignature(signature.ToArray());
         }
-
-        var n = new BigInteger(p.Modulus, isUnsigned: true, isBigEndian: true);
-        var e = new BigInteger(p.Exponent, isUnsigned: true, isBigEndian: true);
-        var s = new BigInteger(signature, isUnsigned: true, isBigEndian: true);
-        if (s >= n)
+        catch (Exception ex) when (ex is CryptoException or ArgumentException or InvalidOperationException)
         {
-            return null;
+            return false;
         }
-
-        return ToFixed(BigInteger.ModPow(s, e, n), k);
     }
 
-    // RFC 8017 §5.1.2 RSADP with the CRT (§5.1.2 2.b) and base blinding, so the exponentiation
-    // never runs on the attacker's ciphertext directly.
-    public static byte[] PrivateOperation(RSA rsa, ReadOnlySpan<byte> ciphertext)
+    /// <summary>RFC 8017 §8.1.2 with EMSA-PSS-VERIFY (§9.1.2) over the already computed message hash.</summary>
+    public static bool VerifyPss(RSA rsa, ReadOnlySpan<byte> mHash, ReadOnlySpan<byte> signature, HashAlgorithmName hash, HashAlgorithmName mgfHash, int saltLength, int trailerField)
+    {
+        // RFC 4055 §3.1: trailerField 1 is the 0xBC octet, the only one defined.
+        if (trailerField != 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            PssSigner signer = PssSigner.CreateRawSigner(new RsaEngine(), AlgorithmIdentifierReader.CreateDigest(hash), AlgorithmIdentifierReader.CreateDigest(mgfHash), saltLength, PssSigner.TrailerImplicit);
+            signer.Init(false, PublicKey(rsa));
+            signer.BlockUpdate(mHash);
+            return signer.VerifySignature(signature.ToArray());
+        }
+        catch (Exception ex) when (ex is CryptoException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// RFC 8017 §7.1.2 RSAES-OAEP-DECRYPT with an explicit label and MGF1 hash. Every failure is the
+    /// same CryptographicException.
+    /// </summary>
+    public static byte[] DecryptOaep(RSA rsa, ReadOnlySpan<byte> ciphertext, HashAlgorithmName hash, HashAlgorithmName mgfHash, ReadOnlySpan<byte> label)
     {
         RSAParameters p = rsa.ExportParameters(true);
         try
         {
-            int k = p.Modulus!.Length;
-            if (ciphertext.Length != k)
+            if (ciphertext.Length != p.Modulus!.Length)
             {
-                throw new CryptographicException("The encrypted key does not have the modulus length.");
+                throw new CryptographicException("OAEP decoding failed.");
             }
 
-            var n = new BigInteger(p.Modulus, isUnsigned: true, isBigEndian: true);
-            var e = new BigInteger(p.Exponent, isUnsigned: true, isBigEndian: true);
-            var c = new BigInteger(ciphertext, isUnsigned: true, isBigEndian: true);
-            if (c >= n)
-            {
-                throw new CryptographicException("The encrypted key is out of range.");
-            }
-
-            BigInteger r;
-            byte[] random = new byte[k];
-            do
-            {
-                RandomNumberGenerator.Fill(random);
-                r = new BigInteger(random, isUnsigned: true, isBigEndian: true) % n;
-            }
-            while (r.IsZero || BigInteger.GreatestCommonDivisor(r, n) != BigInteger.One);
-
-            BigInteger blinded = c * BigInteger.ModPow(r, e, n) % n;
-            var prime1 = new BigInteger(p.P, isUnsigned: true, isBigEndian: true);
-            var prime2 = new BigInteger(p.Q, isUnsigned: true, isBigEndian: true);
-            var dp = new BigInteger(p.DP, isUnsigned: true, isBigEndian: true);
-            var dq = new BigInteger(p.DQ, isUnsigned: true, isBigEndian: true);
-            var qInv = new BigInteger(p.InverseQ, isUnsigned: true, isBigEndian: true);
-            BigInteger m1 = BigInteger.ModPow(blinded, dp, prime1);
-            BigInteger m2 = BigInteger.ModPow(blinded, dq, prime2);
-            BigInteger h = (m1 - m2) * qInv % prime1;
-            if (h.Sign < 0)
-            {
-                h += prime1;
-            }
-
-            BigInteger m = (m2 + h * prime2) % n;
-            m = m * ModInverse(r, n) % n;
-            return ToFixed(m, k);
+            var key = new RsaPrivateCrtKeyParameters(
+                Unsigned(p.Modulus), Unsigned(p.Exponent!), Unsigned(p.D!), Unsigned(p.P!), Unsigned(p.Q!), Unsigned(p.DP!), Unsigned(p.DQ!), Unsigned(p.InverseQ!));
+            var oaep = new OaepEncoding(new RsaBlindedEngine(), AlgorithmIdentifierReader.CreateDigest(hash), AlgorithmIdentifierReader.CreateDigest(mgfHash), label.ToArray());
+            oaep.Init(false, key);
+            byte[] block = ciphertext.ToArray();
+            return oaep.ProcessBlock(block, 0, block.Length);
+        }
+        catch (Exception ex) when (ex is CryptoException or ArgumentException or InvalidOperationException)
+        {
+            throw new CryptographicException("OAEP decoding failed.", ex);
         }
         finally
         {
@@ -91,198 +97,11 @@ internal static class RsaPaddingReader
         }
     }
 
-    /// <summary>RFC 8017 §9.1.2 EMSA-PSS-VERIFY over the already computed message hash.</summary>
-    public static bool VerifyPss(RSA rsa, ReadOnlySpan<byte> mHash, ReadOnlySpan<byte> signature, HashAlgorithmName hash, HashAlgorithmName mgfHash, int saltLength, int trailerField)
+    private static RsaKeyParameters PublicKey(RSA rsa)
     {
-        if (trailerField != 1)
-        {
-            return false;
-        }
-
-        byte[]? em0 = PublicOperation(rsa, signature);
-        if (em0 is null)
-        {
-            return false;
-        }
-
-        int modBits = rsa.KeySize;
-        int emBits = modBits - 1;
-        int emLen = (emBits + 7) / 8;
-        // RSAVP1 gives k octets; EM is the last emLen of them and any extra leading octet is zero.
-        ReadOnlySpan<byte> em = em0.AsSpan(em0.Length - emLen);
-        if (em0.Length > emLen && em0[0] != 0)
-        {
-            return false;
-        }
-
-        int hLen = mHash.Length;
-        if (emLen < hLen + saltLength + 2 || em[^1] != 0xBC)
-        {
-            return false;
-        }
-
-        ReadOnlySpan<byte> maskedDb = em[..(emLen - hLen - 1)];
-        ReadOnlySpan<byte> h = em.Slice(emLen - hLen - 1, hLen);
-        int zeroBits = 8 * emLen - emBits;
-        if ((maskedDb[0] & (0xFF << (8 - zeroBits)) & 0xFF) != 0)
-        {
-            return false;
-        }
-
-        byte[] db = Mgf1(mgfHash, h, maskedDb.Length);
-        for (int i = 0; i < db.Length; i++)
-        {
-            db[i] ^= maskedDb[i];
-        }
-
-        db[0] &= (byte)(0xFF >> zeroBits);
-        int psLength = emLen - hLen - saltLength - 2;
-        for (int i = 0; i < psLength; i++)
-        {
-            if (db[i] != 0)
-            {
-                return false;
-            }
-        }
-
-        if (db[psLength] != 0x01)
-        {
-            return false;
-        }
-
-        ReadOnlySpan<byte> salt = db.AsSpan(db.Length - saltLength);
-        byte[] mPrime = new byte[8 + hLen + saltLength];
-        mHash.CopyTo(mPrime.AsSpan(8));
-        salt.CopyTo(mPrime.AsSpan(8 + hLen));
-        byte[] hPrime = AlgorithmIdentifierReader.Hash(hash, mPrime);
-        return CryptographicOperations.FixedTimeEquals(hPrime, h);
+        RSAParameters p = rsa.ExportParameters(false);
+        return new RsaKeyParameters(false, Unsigned(p.Modulus!), Unsigned(p.Exponent!));
     }
 
-    /// <summary>RFC 8017 §8.2.2 with EMSA-PKCS1-v1_5 (§9.2): re-encode and compare.</summary>
-    public static bool VerifyPkcs1(RSA rsa, ReadOnlySpan<byte> digestInfo, ReadOnlySpan<byte> signature)
-    {
-        byte[]? em = PublicOperation(rsa, signature);
-        if (em is null || em.Length < digestInfo.Length + 11)
-        {
-            return false;
-        }
-
-        byte[] expected = new byte[em.Length];
-        expected[1] = 0x01;
-        expected.AsSpan(2, em.Length - digestInfo.Length - 3).Fill(0xFF);
-        digestInfo.CopyTo(expected.AsSpan(em.Length - digestInfo.Length));
-        return CryptographicOperations.FixedTimeEquals(em, expected);
-    }
-
-    /// <summary>
-    /// RFC 8017 §7.1.2 RSAES-OAEP-DECRYPT with an explicit label and MGF1 hash. Every failure is
-    /// the same CryptographicException, decided only after the whole block has been examined.
-    /// </summary>
-    public static byte[] DecryptOaep(RSA rsa, ReadOnlySpan<byte> ciphertext, HashAlgorithmName hash, HashAlgorithmName mgfHash, ReadOnlySpan<byte> label)
-    {
-        byte[] em = PrivateOperation(rsa, ciphertext);
-        try
-        {
-            int k = em.Length;
-            int hLen = AlgorithmIdentifierReader.HashSize(hash);
-            if (k < 2 * hLen + 2)
-            {
-                throw new CryptographicException("OAEP decoding failed.");
-            }
-
-            byte[] lHash = AlgorithmIdentifierReader.Hash(hash, label);
-            ReadOnlySpan<byte> maskedSeed = em.AsSpan(1, hLen);
-            ReadOnlySpan<byte> maskedDb = em.AsSpan(1 + hLen);
-            byte[] seed = Mgf1(mgfHash, maskedDb, hLen);
-            for (int i = 0; i < hLen; i++)
-            {
-                seed[i] ^= maskedSeed[i];
-            }
-
-            byte[] db = Mgf1(mgfHash, seed, k - hLen - 1);
-            for (int i = 0; i < db.Length; i++)
-            {
-                db[i] ^= maskedDb[i];
-            }
-
-            // Constant-flow scan for the 0x01 separator after lHash' and the zero padding.
-            int bad = em[0];
-            bad |= CryptographicOperations.FixedTimeEquals(db.AsSpan(0, hLen), lHash) ? 0 : 1;
-            int found = 0;
-            int index = 0;
-            for (int i = hLen; i < db.Length; i++)
-            {
-                int isOne = db[i] == 1 ? 1 : 0;
-                int isZero = db[i] == 0 ? 1 : 0;
-                int first = isOne & (found ^ 1);
-                index |= first * i;
-                found |= isOne;
-                bad |= (found ^ 1) & (isZero ^ 1);
-            }
-
-            bad |= found ^ 1;
-            CryptographicOperations.ZeroMemory(seed);
-            if (bad != 0)
-            {
-                CryptographicOperations.ZeroMemory(db);
-                throw new CryptographicException("OAEP decoding failed.");
-            }
-
-            byte[] message = db.AsSpan(index + 1).ToArray();
-            CryptographicOperations.ZeroMemory(db);
-            return message;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(em);
-        }
-    }
-
-    // RFC 8017 §B.2.1 MGF1.
-    public static byte[] Mgf1(HashAlgorithmName hash, ReadOnlySpan<byte> seed, int length)
-    {
-        byte[] output = new byte[length];
-        byte[] input = new byte[seed.Length + 4];
-        seed.CopyTo(input);
-        int offset = 0;
-        for (uint counter = 0; offset < length; counter++)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(input.AsSpan(seed.Length), counter);
-            byte[] block = AlgorithmIdentifierReader.Hash(hash, input);
-            int take = Math.Min(block.Length, length - offset);
-            block.AsSpan(0, take).CopyTo(output.AsSpan(offset));
-            offset += take;
-        }
-
-        return output;
-    }
-
-    private static BigInteger ModInverse(BigInteger value, BigInteger modulus)
-    {
-        BigInteger t = 0, newT = 1, r = modulus, newR = value;
-        while (!newR.IsZero)
-        {
-            BigInteger q = r / newR;
-            (t, newT) = (newT, t - q * newT);
-            (r, newR) = (newR, r - q * newR);
-        }
-
-        return t.Sign < 0 ? t + modulus : t;
-    }
-
-    private static byte[] ToFixed(BigInteger value, int length)
-    {
-        byte[] bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
-        if (bytes.Length == length)
-        {
-            return bytes;
-        }
-
-        byte[] fixedLength = new byte[length];
-        bytes.CopyTo(fixedLength.AsSpan(length - bytes.Length));
-
-        // After RSADP the value is the encoded message, which holds the content-encryption key.
-        CryptographicOperations.ZeroMemory(bytes);
-        return fixedLength;
-    }
+    private static BigInteger Unsigned(byte[] bigEndian) => new(1, bigEndian);
 }

@@ -70,13 +70,11 @@ internal static class SignatureAlgorithmReader
                         return "the signature algorithm is RSA but the certificate's key is not";
                     }
 
-                    bool ok = hash == Sha224.Name
-                        ? RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: true), signature)
-                        : rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pkcs1);
-
-                    // RFC 4055 §2.1 / RFC 5754 §2: some signers omit the NULL parameters of the
-                    // digest algorithm inside DigestInfo; that exact alternative encoding is accepted.
-                    ok = ok || RsaPaddingReader.VerifyPkcs1(rsa, DigestInfo(digestAlgorithm.Oid, digest, withNullParameters: false), signature);
+                    // The platform verifies the common case; BouncyCastle takes SHA-224, which the
+                    // platform lacks, and the DigestInfo that leaves the NULL parameters out (RFC 4055
+                    // §2.1 / RFC 5754 §2: some signers omit them), which it refuses.
+                    bool ok = hash != AlgorithmIdentifierReader.Sha224 && rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pkcs1);
+                    ok = ok || RsaPaddingReader.VerifyPkcs1(rsa, digestAlgorithm.Oid, digest, signature);
                     return ok ? null : "the RSA signature does not verify";
                 }
 
@@ -114,7 +112,14 @@ internal static class SignatureAlgorithmReader
                         return "the RSASSA-PSS salt length is out of range";
                     }
 
-                    return RsaPaddingReader.VerifyPss(rsa, digest, signature, hash, mgfHash, p.SaltLength, p.TrailerField) ? null : "the RSASSA-PSS signature does not verify";
+                    // The platform's PSS takes salt = hash length and MGF1 with the same hash;
+                    // any other parameters are checked by BouncyCastle.
+                    bool platform = p.SaltLength == AlgorithmIdentifierReader.HashSize(hash) && mgfHash == hash && p.TrailerField == 1
+                        && hash != AlgorithmIdentifierReader.Sha224 && hash != HashAlgorithmName.MD5;
+                    bool verified = platform
+                        ? rsa.VerifyHash(digest, signature.ToArray(), hash, RSASignaturePadding.Pss)
+                        : RsaPaddingReader.VerifyPss(rsa, digest, signature, hash, mgfHash, p.SaltLength, p.TrailerField);
+                    return verified ? null : "the RSASSA-PSS signature does not verify";
                 }
 
             case Family.Ecdsa:
@@ -245,22 +250,4 @@ internal static class SignatureAlgorithmReader
         Oids.SignatureDsaWithSha256 => (Family.Dsa, Oids.DigestSha256),
         _ => (Family.Unknown, null),
     };
-
-    // RFC 8017 §9.2: DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING }
-    private static byte[] DigestInfo(string digestOid, byte[] digest, bool withNullParameters)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.PushSequence();
-        writer.PushSequence();
-        writer.WriteObjectIdentifier(digestOid);
-        if (withNullParameters)
-        {
-            writer.WriteNull();
-        }
-
-        writer.PopSequence();
-        writer.WriteOctetString(digest);
-        writer.PopSequence();
-        return writer.Encode();
-    }
 }

@@ -4,7 +4,7 @@ using SmimeGraph.Tests.Interop;
 
 namespace SmimeGraph.Tests.Cms;
 
-/// <summary>The AES key wrap and X9.63 KDF underneath key agreement, against pyca/cryptography.</summary>
+/// <summary>The AES key wrap and X9.63 KDF underneath key agreement (BouncyCastle), against pyca/cryptography.</summary>
 public sealed class EnvelopedDataKeyDerivationTests
 {
     [Theory]
@@ -37,6 +37,8 @@ public sealed class EnvelopedDataKeyDerivationTests
     [InlineData("SHA256", 32, 80)]
     [InlineData("SHA384", 48, 32)]
     [InlineData("SHA512", 66, 32)]
+    [InlineData("SHA224", 28, 32)]
+    [InlineData("SHA1", 32, 32)]
     public void X963_kdf_matches_pyca_cryptography(string hash, int zLength, int keyLength)
     {
         byte[] z = RandomNumberGenerator.GetBytes(zLength);
