@@ -17,9 +17,11 @@ internal sealed class EnvelopedDataReader
     private readonly ReadOnlyMemory<byte> _encryptedContent;
     private readonly ReadOnlyMemory<byte> _mac;
     private readonly ReadOnlyMemory<byte>? _authenticatedAttributes;
+    private readonly CmsReadBudget _budget;
 
-    private EnvelopedDataReader(bool isAuthenticated, string contentType, AlgorithmIdentifier contentEncryptionAlgorithm, IReadOnlyList<RecipientInfo> recipients, ReadOnlyMemory<byte> encryptedContent, ReadOnlyMemory<byte> mac, ReadOnlyMemory<byte>? authenticatedAttributes)
+    private EnvelopedDataReader(CmsReadBudget budget, bool isAuthenticated, string contentType, AlgorithmIdentifier contentEncryptionAlgorithm, IReadOnlyList<RecipientInfo> recipients, ReadOnlyMemory<byte> encryptedContent, ReadOnlyMemory<byte> mac, ReadOnlyMemory<byte>? authenticatedAttributes)
     {
+        _budget = budget;
         IsAuthenticated = isAuthenticated;
         ContentType = contentType;
         ContentEncryptionAlgorithm = contentEncryptionAlgorithm;
@@ -48,15 +50,20 @@ internal sealed class EnvelopedDataReader
     public static bool IsEnvelopedData(ReadOnlyMemory<byte> encoded) =>
         ContentInfoReader.TryPeekContentType(encoded) is Oids.EnvelopedData or Oids.AuthEnvelopedData;
 
-    /// <summary>Decodes a ContentInfo(EnvelopedData or AuthEnvelopedData). Throws <see cref="CmsFormatException"/> when malformed.</summary>
-    public static EnvelopedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
+    /// <summary>
+    /// Decodes a ContentInfo(EnvelopedData or AuthEnvelopedData), counting its RecipientInfos
+    /// against <paramref name="budget"/> (the message's; a fresh default one when null), which
+    /// <see cref="Decrypt"/> also charges its key operations to. Throws
+    /// <see cref="CmsFormatException"/> when malformed and <see cref="ReaderLimitExceededException"/> past a limit.
+    /// </summary>
+    public static EnvelopedDataReader Decode(ReadOnlyMemory<byte> contentInfo, CmsReadBudget? budget = null)
     {
         try
         {
             string? type = ContentInfoReader.TryPeekContentType(contentInfo);
             bool authenticated = type == Oids.AuthEnvelopedData;
             ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, authenticated ? Oids.AuthEnvelopedData : Oids.EnvelopedData);
-            return DecodeEnvelopedData(content, authenticated);
+            return DecodeEnvelopedData(content, authenticated, budget ?? new CmsReadBudget());
         }
         catch (AsnContentException ex)
         {
@@ -92,7 +99,7 @@ internal sealed class EnvelopedDataReader
     //     authAttrs [1] IMPLICIT AuthAttributes OPTIONAL,
     //     mac MessageAuthenticationCode,
     //     unauthAttrs [2] IMPLICIT UnauthAttributes OPTIONAL }
-    private static EnvelopedDataReader DecodeEnvelopedData(ReadOnlyMemory<byte> encoded, bool authenticated)
+    private static EnvelopedDataReader DecodeEnvelopedData(ReadOnlyMemory<byte> encoded, bool authenticated, CmsReadBudget budget)
     {
         var outer = new AsnReader(encoded, AsnEncodingRules.BER);
         AsnReader sequence = outer.ReadSequence();
@@ -108,7 +115,7 @@ internal sealed class EnvelopedDataReader
         AsnReader recipientSet = sequence.ReadSetOf(skipSortOrderValidation: true);
         while (recipientSet.HasData)
         {
-            recipients.Add(RecipientInfo.Read(recipientSet));
+            recipients.Add(RecipientInfo.Read(recipientSet, budget));
         }
 
         if (recipients.Count == 0)
@@ -152,13 +159,16 @@ internal sealed class EnvelopedDataReader
         }
 
         sequence.ThrowIfNotEmpty();
-        return new EnvelopedDataReader(authenticated, contentType, algorithm, recipients, encryptedContent, mac, authAttrs);
+        return new EnvelopedDataReader(budget, authenticated, contentType, algorithm, recipients, encryptedContent, mac, authAttrs);
     }
 
     /// <summary>
     /// Decrypts with the first supplied key that opens the content. RecipientInfos addressed to a
-    /// key (issuerAndSerialNumber or subjectKeyIdentifier) are tried first, then the others.
-    /// Every failure, whatever its cause, is the same <see cref="DecryptionFailedException"/>.
+    /// key (issuerAndSerialNumber or subjectKeyIdentifier) are tried first, then the others; each
+    /// try is one key operation of the budget, and the content is decrypted at most once per
+    /// distinct content-encryption key. Every failure, whatever its cause, is the same
+    /// <see cref="DecryptionFailedException"/>; running out of key operations is a
+    /// <see cref="ReaderLimitExceededException"/>.
     /// </summary>
     public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys)
     {
@@ -194,70 +204,118 @@ internal sealed class EnvelopedDataReader
             throw new DecryptionFailedException("No private key was supplied to decrypt the message.");
         }
 
-        foreach ((X509Certificate2 key, RecipientInfo recipient, int index) in addressed.Concat(others))
+        var attempts = new ContentDecryptionAttempts(this, keyLength);
+        try
         {
-            byte[]? content = TryDecrypt(key, recipient, index, keyLength);
-            if (content is not null)
+            foreach ((X509Certificate2 key, RecipientInfo recipient, int index) in addressed.Concat(others))
             {
-                return new DecryptedContent(content, key, recipient.Describe());
+                byte[]? content = attempts.Try(key, recipient, index);
+                if (content is not null)
+                {
+                    return new DecryptedContent(content, key, recipient.Describe());
+                }
             }
+        }
+        finally
+        {
+            attempts.Clear();
         }
 
         throw new DecryptionFailedException("The message could not be decrypted with any supplied key.");
     }
 
-    private byte[]? TryDecrypt(X509Certificate2 key, RecipientInfo recipient, int index, int keyLength)
+    /// <summary>
+    /// The content-encryption keys one <see cref="Decrypt"/> call has tried. A key that failed is
+    /// never tried on the content again, and every failed key recovery decrypts with the same
+    /// random key (RFC 3218 §2.3: a key-transport failure must look like a content failure), so
+    /// thousands of RecipientInfos cost thousands of key operations at most, never thousands of
+    /// content decryptions: and the key operations are capped by the budget.
+    /// </summary>
+    private sealed class ContentDecryptionAttempts(EnvelopedDataReader envelope, int keyLength)
     {
-        byte[]? cek = null;
-        bool keyRecoveryFailed = false;
-        try
+        private readonly List<byte[]> _failed = [];
+        private byte[]? _decoy;
+
+        public byte[]? Try(X509Certificate2 key, RecipientInfo recipient, int index)
         {
+            envelope._budget.CountPrivateKeyOperation();
+            byte[]? cek;
             try
             {
-                cek = recipient.RecoverContentEncryptionKey(key, index, keyLength);
+                cek = recipient.RecoverContentEncryptionKey(key, index, keyLength, envelope._budget);
             }
             catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
             {
                 cek = null;
             }
 
-            if (cek is null || cek.Length != keyLength)
+            bool keyRecoveryFailed = cek is null || cek.Length != keyLength;
+            if (keyRecoveryFailed)
             {
-                // RFC 3218 §2.3: on a key-transport failure carry on with a random key, so a
-                // padding failure is indistinguishable from a content failure.
-                keyRecoveryFailed = true;
                 if (cek is not null)
                 {
                     CryptographicOperations.ZeroMemory(cek);
                 }
 
-                cek = RandomNumberGenerator.GetBytes(keyLength);
+                cek = _decoy ??= RandomNumberGenerator.GetBytes(keyLength);
             }
 
-            byte[] plaintext;
-            try
+            foreach (byte[] failed in _failed)
             {
-                plaintext = ContentEncryptionReader.Decrypt(ContentEncryptionAlgorithm, cek, _encryptedContent.Span, _mac.Span, _authenticatedAttributes is { } aad ? aad.Span : default);
-            }
-            catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
-            {
-                return null;
+                if (CryptographicOperations.FixedTimeEquals(failed, cek!))
+                {
+                    if (!keyRecoveryFailed)
+                    {
+                        CryptographicOperations.ZeroMemory(cek!);
+                    }
+
+                    return null;
+                }
             }
 
-            if (keyRecoveryFailed)
+            byte[]? plaintext = envelope.DecryptContent(cek!);
+            if (plaintext is not null && !keyRecoveryFailed)
+            {
+                CryptographicOperations.ZeroMemory(cek!);
+                return plaintext;
+            }
+
+            if (plaintext is not null)
             {
                 CryptographicOperations.ZeroMemory(plaintext);
-                return null;
             }
 
-            return plaintext;
+            _failed.Add(cek!);
+            return null;
         }
-        finally
+
+        public void Clear()
         {
-            if (cek is not null)
+            foreach (byte[] failed in _failed)
             {
-                CryptographicOperations.ZeroMemory(cek);
+                CryptographicOperations.ZeroMemory(failed);
             }
+
+            if (_decoy is not null)
+            {
+                CryptographicOperations.ZeroMemory(_decoy);
+            }
+
+            _failed.Clear();
+        }
+    }
+
+    // Any failure (padding, tag, parameters) is null.
+    private byte[]? DecryptContent(byte[] cek)
+    {
+        _budget.CountContentDecryption();
+        try
+        {
+            return ContentEncryptionReader.Decrypt(ContentEncryptionAlgorithm, cek, _encryptedContent.Span, _mac.Span, _authenticatedAttributes is { } aad ? aad.Span : default);
+        }
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 }

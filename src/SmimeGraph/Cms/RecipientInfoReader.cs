@@ -47,19 +47,21 @@ internal sealed class RecipientInfo
     //     kekri [2] KEKRecipientInfo,
     //     pwri [3] PasswordRecipientInfo,
     //     ori [4] OtherRecipientInfo }
-    public static RecipientInfo Read(AsnReader reader)
+    public static RecipientInfo Read(AsnReader reader, CmsReadBudget budget)
     {
         Asn1Tag tag = reader.PeekTag();
         if (tag == Asn1Tag.Sequence)
         {
+            budget.CountRecipientInfo();
             return ReadKeyTransport(reader);
         }
 
         if (tag == new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true))
         {
-            return ReadKeyAgreement(reader);
+            return ReadKeyAgreement(reader, budget);
         }
 
+        budget.CountRecipientInfo();
         reader.ReadEncodedValue();
         RecipientInfoKind kind = tag.TagClass == TagClass.ContextSpecific
             ? tag.TagValue switch { 2 => RecipientInfoKind.KeyEncryptionKey, 3 => RecipientInfoKind.Password, _ => RecipientInfoKind.Other }
@@ -104,7 +106,7 @@ internal sealed class RecipientInfo
     //     issuerAndSerialNumber IssuerAndSerialNumber,
     //     rKeyId [0] IMPLICIT RecipientKeyIdentifier }
     //   RecipientKeyIdentifier ::= SEQUENCE { subjectKeyIdentifier SubjectKeyIdentifier, date GeneralizedTime OPTIONAL, other OtherKeyAttribute OPTIONAL }
-    private static RecipientInfo ReadKeyAgreement(AsnReader reader)
+    private static RecipientInfo ReadKeyAgreement(AsnReader reader, CmsReadBudget budget)
     {
         AsnReader sequence = reader.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1));
         SignedDataReader.ReadSmallInteger(sequence);
@@ -146,6 +148,7 @@ internal sealed class RecipientInfo
         var rKeyIdTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
         while (keys.HasData)
         {
+            budget.CountRecipientInfo();
             AsnReader recipientKey = keys.ReadSequence();
             if (recipientKey.PeekTag() == rKeyIdTag)
             {
@@ -205,9 +208,11 @@ internal sealed class RecipientInfo
 
     /// <summary>
     /// Recovers the content-encryption key for the recipient at <paramref name="index"/> with
-    /// <paramref name="key"/>'s private key. Throws CryptographicException on any failure.
+    /// <paramref name="key"/>'s private key. Throws CryptographicException on any failure. The
+    /// caller has counted one key operation; a second form tried for the same recipient is counted
+    /// against <paramref name="budget"/> here.
     /// </summary>
-    public byte[] RecoverContentEncryptionKey(X509Certificate2 key, int index, int keyLength)
+    public byte[] RecoverContentEncryptionKey(X509Certificate2 key, int index, int keyLength, CmsReadBudget budget)
     {
         ReadOnlyMemory<byte> encryptedKey = _encryptedKeys[index];
         AlgorithmIdentifier algorithm = KeyEncryptionAlgorithm ?? throw new CryptographicException("This RecipientInfo kind is not supported.");
@@ -243,7 +248,7 @@ internal sealed class RecipientInfo
                 }
 
             case RecipientInfoKind.KeyAgreement:
-                return AgreeAndUnwrap(key, algorithm, encryptedKey.Span, keyLength);
+                return AgreeAndUnwrap(key, algorithm, encryptedKey.Span, budget);
             default:
                 throw new CryptographicException("This RecipientInfo kind is not supported.");
         }
@@ -251,7 +256,20 @@ internal sealed class RecipientInfo
 
     // RFC 5753 §3.1.2 (ephemeral-static ECDH): Z from the originator's ephemeral key and the
     // recipient's static key, KEK = X9.63 KDF(Z, ECC-CMS-SharedInfo), CEK = unwrap(KEK).
-    private byte[] AgreeAndUnwrap(X509Certificate2 key, AlgorithmIdentifier algorithm, ReadOnlySpan<byte> encryptedKey, int keyLength)
+    //
+    // The ECC-CMS-SharedInfo is tried in two forms:
+    // 1. RFC 5753 §7.2, as OpenSSL (crypto/cms/cms_ec.c, CMS_SharedInfo_encode) and this library
+    //    write it: keyInfo is the key-wrap AlgorithmIdentifier exactly as the RecipientInfo carries
+    //    it in keyEncryptionAlgorithm.parameters (for AES key wrap the parameters are absent, RFC
+    //    3565 §2.3.2), entityUInfo is the ukm when there is one, suppPubInfo the KEK length in bits.
+    // 2. BouncyCastle's (ECDHKekGenerator, in BouncyCastle.Cryptography 2.7.0 and earlier, the KDF
+    //    MimeKit's envelopes use): keyInfo is rebuilt from the wrap OID with NULL parameters always
+    //    ("06 09 <oid> 05 00" where the standard form has "06 09 <oid>" alone), and entityUInfo is
+    //    left out even when a ukm is present. suppPubInfo is the same 4-octet length. For Triple-DES
+    //    key wrap (NULL parameters) without a ukm the two forms are the same octets.
+    // The same Z serves both; each form is one key operation of the budget. Only form 1 is ever
+    // written (KeyAgreeRecipientInfoWriter).
+    private byte[] AgreeAndUnwrap(X509Certificate2 key, AlgorithmIdentifier algorithm, ReadOnlySpan<byte> encryptedKey, CmsReadBudget budget)
     {
         (string? kdfHashOid, bool cofactor) = KeyAgreementKdf(algorithm.Oid);
         if (kdfHashOid is null || cofactor || algorithm.Parameters is null || _originatorKeyAlgorithm is not { } originatorAlgorithm)
@@ -287,15 +305,46 @@ internal sealed class RecipientInfo
         };
         using ECDiffieHellman originator = ECDiffieHellman.Create(originatorParameters);
         byte[] z = recipient.DeriveRawSecretAgreement(originator.PublicKey);
-        byte[] sharedInfo = EccCmsSharedInfo(wrap, _ukm, kekLength);
-        byte[] kek = DeriveKeyEncryptionKey(kdfHash, z, sharedInfo, kekLength);
         try
         {
-            return KeyWrapReader.Unwrap(wrap.Oid, kek, encryptedKey);
+            byte[] standard = EccCmsSharedInfo(wrap.Oid, wrap.Parameters, _ukm, kekLength);
+            if (TryUnwrap(kdfHash, z, standard, kekLength, wrap.Oid, encryptedKey) is { } cek)
+            {
+                return cek;
+            }
+
+            byte[] bouncyCastle = EccCmsSharedInfo(wrap.Oid, NullParameters, entityUInfo: null, kekLength);
+            if (bouncyCastle.AsSpan().SequenceEqual(standard))
+            {
+                throw new CryptographicException("The key unwrap integrity check failed.");
+            }
+
+            budget.CountPrivateKeyOperation();
+            return TryUnwrap(kdfHash, z, bouncyCastle, kekLength, wrap.Oid, encryptedKey)
+                ?? throw new CryptographicException("The key unwrap integrity check failed.");
         }
         finally
         {
             CryptographicOperations.ZeroMemory(z);
+        }
+    }
+
+    private static readonly ReadOnlyMemory<byte> NullParameters = new byte[] { 0x05, 0x00 };
+
+    // The CEK when the KEK derived with this SharedInfo unwraps it; null when the integrity check fails.
+    private static byte[]? TryUnwrap(HashAlgorithmName kdfHash, byte[] z, byte[] sharedInfo, int kekLength, string wrapOid, ReadOnlySpan<byte> encryptedKey)
+    {
+        byte[] kek = DeriveKeyEncryptionKey(kdfHash, z, sharedInfo, kekLength);
+        try
+        {
+            return KeyWrapReader.Unwrap(wrapOid, kek, encryptedKey);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        finally
+        {
             CryptographicOperations.ZeroMemory(kek);
         }
     }
@@ -305,22 +354,22 @@ internal sealed class RecipientInfo
     //     keyInfo AlgorithmIdentifier,
     //     entityUInfo [0] EXPLICIT OCTET STRING OPTIONAL,
     //     suppPubInfo [2] EXPLICIT OCTET STRING }  -- KEK length in bits, 32-bit big-endian
-    private static byte[] EccCmsSharedInfo(AlgorithmIdentifier wrap, ReadOnlyMemory<byte>? ukm, int kekLength)
+    private static byte[] EccCmsSharedInfo(string wrapOid, ReadOnlyMemory<byte>? wrapParameters, ReadOnlyMemory<byte>? entityUInfo, int kekLength)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
         writer.PushSequence();
-        writer.WriteObjectIdentifier(wrap.Oid);
-        if (wrap.Parameters is { } parameters)
+        writer.WriteObjectIdentifier(wrapOid);
+        if (wrapParameters is { } parameters)
         {
             writer.WriteEncodedValue(parameters.Span);
         }
 
         writer.PopSequence();
-        if (ukm is { } entityUInfo)
+        if (entityUInfo is { } ukm)
         {
             writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
-            writer.WriteOctetString(entityUInfo.Span);
+            writer.WriteOctetString(ukm.Span);
             writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
         }
 

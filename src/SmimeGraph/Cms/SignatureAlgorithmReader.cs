@@ -51,8 +51,12 @@ internal static class SignatureAlgorithmReader
         }
     }
 
-    /// <summary>Checks <paramref name="signature"/> over <paramref name="digest"/>; returns the problem, or null when it verifies.</summary>
-    public static string? Verify(X509Certificate2 certificate, AlgorithmIdentifier signatureAlgorithm, AlgorithmIdentifier digestAlgorithm, HashAlgorithmName hash, byte[] digest, ReadOnlySpan<byte> signature)
+    /// <summary>
+    /// Checks <paramref name="signature"/> over <paramref name="digest"/>; returns the problem, or
+    /// null when it verifies. An RSA key whose public exponent is wider than
+    /// <paramref name="maxRsaPublicExponentBits"/> is refused before any arithmetic.
+    /// </summary>
+    public static string? Verify(X509Certificate2 certificate, AlgorithmIdentifier signatureAlgorithm, AlgorithmIdentifier digestAlgorithm, HashAlgorithmName hash, byte[] digest, ReadOnlySpan<byte> signature, int maxRsaPublicExponentBits = CmsReadBudget.DefaultMaxRsaPublicExponentBits)
     {
         (Family family, string? impliedDigest) = Classify(signatureAlgorithm.Oid);
         if (impliedDigest is not null && impliedDigest != digestAlgorithm.Oid)
@@ -70,6 +74,11 @@ internal static class SignatureAlgorithmReader
                         return "the signature algorithm is RSA but the certificate's key is not";
                     }
 
+                    if (ExponentProblem(rsa, maxRsaPublicExponentBits) is { } exponentProblem)
+                    {
+                        return exponentProblem;
+                    }
+
                     // The platform verifies the common case; BouncyCastle takes SHA-224, which the
                     // platform lacks, and the DigestInfo that leaves the NULL parameters out (RFC 4055
                     // §2.1 / RFC 5754 §2: some signers omit them), which it refuses.
@@ -84,6 +93,11 @@ internal static class SignatureAlgorithmReader
                     if (rsa is null)
                     {
                         return "the signature algorithm is RSASSA-PSS but the certificate's key is not RSA";
+                    }
+
+                    if (ExponentProblem(rsa, maxRsaPublicExponentBits) is { } exponentProblem)
+                    {
+                        return exponentProblem;
                     }
 
                     PssParameters p;
@@ -147,6 +161,18 @@ internal static class SignatureAlgorithmReader
             default:
                 return $"the signature algorithm {signatureAlgorithm.Oid} is not supported";
         }
+    }
+
+    // RFC 8017 §3.1 bounds the exponent only by the modulus; checking a signature costs one
+    // modular squaring per exponent bit, so a huge exponent is refused unused.
+    private static string? ExponentProblem(RSA rsa, int maxBits)
+    {
+        RSAParameters parameters = rsa.ExportParameters(false);
+        int start = parameters.Exponent.AsSpan().IndexOfAnyExcept((byte)0);
+        int bits = start < 0 ? 0 : ((parameters.Exponent!.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount(parameters.Exponent[start]));
+        return bits > maxBits
+            ? $"the RSA public exponent has {bits} bits, more than the limit of {maxBits}; the signature is not checked"
+            : null;
     }
 
     /// <summary>The digest a signature algorithm implies (its own hash, or the PSS parameters' hash); null when it names none.</summary>

@@ -10,7 +10,10 @@ namespace SmimeGraph.Cms;
 /// </summary>
 internal sealed class SignedDataReader
 {
+    private readonly CmsReadBudget _budget;
+
     private SignedDataReader(
+        CmsReadBudget budget,
         int version,
         IReadOnlyList<AlgorithmIdentifier> digestAlgorithms,
         string eContentType,
@@ -19,6 +22,7 @@ internal sealed class SignedDataReader
         IReadOnlyList<ReadOnlyMemory<byte>> crls,
         IReadOnlyList<SignerInfo> signerInfos)
     {
+        _budget = budget;
         Version = version;
         DigestAlgorithms = digestAlgorithms;
         EncapsulatedContentType = eContentType;
@@ -49,13 +53,18 @@ internal sealed class SignedDataReader
     /// <summary>True when the bytes start like a ContentInfo whose contentType is id-signedData.</summary>
     public static bool IsSignedData(ReadOnlyMemory<byte> encoded) => ContentInfoReader.TryPeekContentType(encoded) == Oids.ContentTypeSignedData;
 
-    /// <summary>Decodes a ContentInfo(SignedData). Throws <see cref="CmsFormatException"/> on anything malformed.</summary>
-    public static SignedDataReader Decode(ReadOnlyMemory<byte> contentInfo)
+    /// <summary>
+    /// Decodes a ContentInfo(SignedData), counting its SignerInfos, attributes and certificates
+    /// against <paramref name="budget"/> (the message's; a fresh default one when null). Throws
+    /// <see cref="CmsFormatException"/> on anything malformed and
+    /// <see cref="ReaderLimitExceededException"/> past a limit.
+    /// </summary>
+    public static SignedDataReader Decode(ReadOnlyMemory<byte> contentInfo, CmsReadBudget? budget = null)
     {
         try
         {
             ReadOnlyMemory<byte> content = ContentInfoReader.ReadContent(contentInfo, Oids.ContentTypeSignedData);
-            return DecodeSignedData(content);
+            return DecodeSignedData(content, budget ?? new CmsReadBudget());
         }
         catch (AsnContentException ex)
         {
@@ -79,7 +88,7 @@ internal sealed class SignedDataReader
     //     certificates [0] IMPLICIT CertificateSet OPTIONAL,
     //     crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
     //     signerInfos SignerInfos }
-    private static SignedDataReader DecodeSignedData(ReadOnlyMemory<byte> encoded)
+    private static SignedDataReader DecodeSignedData(ReadOnlyMemory<byte> encoded, CmsReadBudget budget)
     {
         var outer = new AsnReader(encoded, AsnEncodingRules.BER);
         AsnReader signedData = outer.ReadSequence();
@@ -131,6 +140,7 @@ internal sealed class SignedDataReader
             {
                 Asn1Tag tag = set.PeekTag();
                 ReadOnlyMemory<byte> value = set.ReadEncodedValue();
+                budget.CountCertificate();
                 if (tag == Asn1Tag.Sequence)
                 {
                     try
@@ -165,11 +175,12 @@ internal sealed class SignedDataReader
         AsnReader signerSet = signedData.ReadSetOf(skipSortOrderValidation: true);
         while (signerSet.HasData)
         {
-            signerInfos.Add(SignerInfo.Read(signerSet));
+            budget.CountSignerInfo();
+            signerInfos.Add(SignerInfo.Read(signerSet, budget));
         }
 
         signedData.ThrowIfNotEmpty();
-        return new SignedDataReader(version, digestAlgorithms, eContentType, eContent, certificates, crls, signerInfos);
+        return new SignedDataReader(budget, version, digestAlgorithms, eContentType, eContent, certificates, crls, signerInfos);
     }
 
     /// <summary>
@@ -293,10 +304,11 @@ internal sealed class SignedDataReader
 
         try
         {
-            string? signatureProblem = SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, signedBytesDigest, signer.Signature.Span);
+            int maxExponentBits = _budget.MaxRsaPublicExponentBits;
+            string? signatureProblem = SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, signedBytesDigest, signer.Signature.Span, maxExponentBits);
             if (signatureProblem is not null && alternativeDigest is not null)
             {
-                if (SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, alternativeDigest, signer.Signature.Span) is null)
+                if (SignatureAlgorithmReader.Verify(certificate, signer.SignatureAlgorithm, signer.DigestAlgorithm, hash, alternativeDigest, signer.Signature.Span, maxExponentBits) is null)
                 {
                     return null;
                 }

@@ -57,7 +57,7 @@ internal sealed class SignerInfo
     //     unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
     //   SignedAttributes ::= SET SIZE (1..MAX) OF Attribute
     //   Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
-    public static SignerInfo Read(AsnReader reader)
+    public static SignerInfo Read(AsnReader reader, CmsReadBudget budget)
     {
         AsnReader sequence = reader.ReadSequence();
         int version = SignedDataReader.ReadSmallInteger(sequence);
@@ -70,6 +70,8 @@ internal sealed class SignerInfo
         {
             signedAttributes = sequence.PeekEncodedValue();
             AsnReader set = sequence.ReadSetOf(skipSortOrderValidation: true, signedAttributesTag);
+            // Each attribute counts once per value, and once when it has none.
+            int valueCount = 0;
             while (set.HasData)
             {
                 AsnReader attribute = set.ReadSequence();
@@ -78,9 +80,11 @@ internal sealed class SignerInfo
                 var list = new List<ReadOnlyMemory<byte>>();
                 while (values.HasData)
                 {
+                    budget.CheckAttributeCount(++valueCount);
                     list.Add(values.ReadEncodedValue());
                 }
 
+                budget.CheckAttributeCount(list.Count == 0 ? ++valueCount : valueCount);
                 attribute.ThrowIfNotEmpty();
                 attributes.Add((type, list));
             }
@@ -95,6 +99,7 @@ internal sealed class SignerInfo
             AsnReader set = sequence.ReadSetOf(skipSortOrderValidation: true, unsignedAttributesTag);
             while (set.HasData)
             {
+                budget.CheckAttributeCount(unsignedTypes.Count + 1);
                 AsnReader attribute = set.ReadSequence();
                 unsignedTypes.Add(attribute.ReadObjectIdentifier());
             }
@@ -239,34 +244,138 @@ internal sealed class SignerInfo
         return null;
     }
 
-    /// <summary>The signed attributes re-encoded as a DER SET OF (RFC 5652 §5.4); null when they cannot be.</summary>
+    /// <summary>
+    /// The signed attributes re-encoded as a DER SET OF (RFC 5652 §5.4); null when they cannot be.
+    /// Each Attribute is written once into an array of its exact size, with its values in DER
+    /// order, and the attributes are sorted by their encodings (X.690 §11.6): n log n comparisons
+    /// and one copy, whatever the count.
+    /// </summary>
     public byte[]? ReencodeSignedAttributes()
     {
-        try
+        var encoded = new byte[AttributeList.Count][];
+        var oids = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        int total = 0;
+        for (int i = 0; i < AttributeList.Count; i++)
         {
-            var writer = new AsnWriter(AsnEncodingRules.DER);
-            writer.PushSetOf();
-            foreach ((string type, IReadOnlyList<ReadOnlyMemory<byte>> values) in AttributeList)
+            (string type, IReadOnlyList<ReadOnlyMemory<byte>> values) = AttributeList[i];
+            foreach (ReadOnlyMemory<byte> value in values)
             {
-                writer.PushSequence();
-                writer.WriteObjectIdentifier(type);
-                writer.PushSetOf();
-                foreach (ReadOnlyMemory<byte> value in values)
+                // The values are copied as transmitted, so each must already be a DER TLV.
+                try
                 {
-                    writer.WriteEncodedValue(value.Span);
+                    AsnDecoder.ReadEncodedValue(value.Span, AsnEncodingRules.DER, out _, out _, out int consumed);
+                    if (consumed != value.Length)
+                    {
+                        return null;
+                    }
                 }
-
-                writer.PopSetOf();
-                writer.PopSequence();
+                catch (AsnContentException)
+                {
+                    return null;
+                }
             }
 
-            writer.PopSetOf();
-            return writer.Encode();
+            if (!oids.TryGetValue(type, out byte[]? oid))
+            {
+                var oidWriter = new AsnWriter(AsnEncodingRules.DER);
+                oidWriter.WriteObjectIdentifier(type);
+                oids[type] = oid = oidWriter.Encode();
+            }
+
+            encoded[i] = EncodeAttribute(oid, values);
+            total += encoded[i].Length;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AsnContentException or CryptographicException)
+
+        Array.Sort(encoded, DerSetOfOrder.Instance);
+        byte[] set = new byte[1 + DerLengthSize(total) + total];
+        set[0] = 0x31;
+        int offset = 1 + WriteDerLength(set.AsSpan(1), total);
+        foreach (byte[] attribute in encoded)
         {
-            return null;
+            attribute.CopyTo(set, offset);
+            offset += attribute.Length;
         }
+
+        return set;
+    }
+
+    // Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
+    private static byte[] EncodeAttribute(byte[] oid, IReadOnlyList<ReadOnlyMemory<byte>> values)
+    {
+        ReadOnlyMemory<byte>[] sorted = [.. values];
+        if (sorted.Length > 1)
+        {
+            Array.Sort(sorted, (a, b) => DerSetOfOrder.Compare(a.Span, b.Span));
+        }
+
+        int valuesLength = 0;
+        foreach (ReadOnlyMemory<byte> value in sorted)
+        {
+            valuesLength += value.Length;
+        }
+
+        int setLength = 1 + DerLengthSize(valuesLength) + valuesLength;
+        int contentLength = oid.Length + setLength;
+        byte[] attribute = new byte[1 + DerLengthSize(contentLength) + contentLength];
+        attribute[0] = 0x30;
+        int offset = 1 + WriteDerLength(attribute.AsSpan(1), contentLength);
+        oid.CopyTo(attribute, offset);
+        offset += oid.Length;
+        attribute[offset++] = 0x31;
+        offset += WriteDerLength(attribute.AsSpan(offset), valuesLength);
+        foreach (ReadOnlyMemory<byte> value in sorted)
+        {
+            value.Span.CopyTo(attribute.AsSpan(offset));
+            offset += value.Length;
+        }
+
+        return attribute;
+    }
+
+    // X.690 §10.1: definite length, short form under 128, else the fewest octets.
+    private static int DerLengthSize(int length) => length < 0x80 ? 1 : length <= 0xFF ? 2 : length <= 0xFFFF ? 3 : length <= 0xFFFFFF ? 4 : 5;
+
+    private static int WriteDerLength(Span<byte> destination, int length)
+    {
+        int size = DerLengthSize(length);
+        if (size == 1)
+        {
+            destination[0] = (byte)length;
+            return 1;
+        }
+
+        destination[0] = (byte)(0x80 | (size - 1));
+        for (int i = size - 1; i >= 1; i--)
+        {
+            destination[i] = (byte)length;
+            length >>= 8;
+        }
+
+        return size;
+    }
+
+    // X.690 §11.6: SET OF components in ascending order of their encodings compared as octet
+    // strings, the shorter one padded at its end with zero octets.
+    private sealed class DerSetOfOrder : IComparer<byte[]>
+    {
+        public static readonly DerSetOfOrder Instance = new();
+
+        public static int Compare(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)
+        {
+            int common = Math.Min(x.Length, y.Length);
+            int prefix = x[..common].SequenceCompareTo(y[..common]);
+            if (prefix != 0)
+            {
+                return prefix;
+            }
+
+            // Equal up to the shorter length: the longer one is greater only if a non-zero octet follows.
+            return x.Length > common ? (x[common..].IndexOfAnyExcept((byte)0) >= 0 ? 1 : 0)
+                : y.Length > common ? (y[common..].IndexOfAnyExcept((byte)0) >= 0 ? -1 : 0)
+                : 0;
+        }
+
+        int IComparer<byte[]>.Compare(byte[]? x, byte[]? y) => Compare(x, y);
     }
 }
 

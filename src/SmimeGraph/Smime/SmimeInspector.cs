@@ -108,9 +108,15 @@ public static partial class SmimeInspector
 
         private readonly DateTimeOffset? _messageDate;
 
+        // One count of the CMS work for the whole message (SignerInfos, RecipientInfos, key
+        // operations...), and of the CMS objects read.
+        private readonly CmsReadBudget _budget;
+        private int _pkcs7Parts;
+
         public Session(SmimeInspectorOptions options, List<string> senders, DateTimeOffset? messageDate)
         {
             _options = options;
+            _budget = options.Limits.NewBudget();
             _messageDate = messageDate;
             Senders = senders;
             At = options.ValidationTime ?? DateTimeOffset.UtcNow;
@@ -143,7 +149,18 @@ public static partial class SmimeInspector
         public void Walk(MimeEntity entity, int depth, string path, bool partial, bool mainPath)
         {
             string mediaType = entity.MediaType;
-            if (mediaType == "multipart/signed")
+            bool signed = mediaType == "multipart/signed";
+            if ((signed || IsCmsEntity(entity)) && !CountPkcs7Part(entity, depth, path, partial))
+            {
+                if (mainPath)
+                {
+                    Content = entity;
+                }
+
+                return;
+            }
+
+            if (signed)
             {
                 WalkDetached(entity, depth, path, partial, mainPath);
                 return;
@@ -166,15 +183,37 @@ public static partial class SmimeInspector
             }
         }
 
+        // False once the message has more CMS objects than the limit: the first one over it is
+        // reported as a layer, the rest are left unread and unreported.
+        private bool CountPkcs7Part(MimeEntity entity, int depth, string path, bool partial)
+        {
+            int limit = _options.Limits.MaxPkcs7Parts;
+            if (++_pkcs7Parts <= limit)
+            {
+                return true;
+            }
+
+            if (_pkcs7Parts == limit + 1)
+            {
+                Layers.Add(new EncryptionLayer(depth, path, entity)
+                {
+                    IsPartial = partial,
+                    Problems = [$"More than {limit} pkcs7 parts in one message; this part and the ones after it are not read."],
+                });
+            }
+
+            return false;
+        }
+
         // RFC 8551 §3.5.3 / RFC 1847 §2.1: multipart/signed = the content, then the signature.
         private void WalkDetached(MimeEntity entity, int depth, string path, bool partial, bool mainPath)
         {
             var layer = new SignatureLayer(depth, path, entity, SignatureForm.Detached) { IsPartial = partial, MicAlg = entity.GetContentTypeParameter("micalg") };
             Layers.Add(layer);
             var problems = new List<string>();
-            if (depth >= _options.MaxLayers)
+            if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
                 return;
             }
 
@@ -202,7 +241,7 @@ public static partial class SmimeInspector
 
                 try
                 {
-                    SignedDataReader reader = SignedDataReader.Decode(signaturePart.DecodeContent());
+                    SignedDataReader reader = SignedDataReader.Decode(signaturePart.DecodeContent(), _budget);
                     IReadOnlyList<SignatureVerdict> verdicts = reader.Verify(content.RawEntity, _options.ExtraCertificates);
                     if (!verdicts.All(v => v.IsSignatureValid) && HasBareLineFeed(content.RawEntity.Span))
                     {
@@ -223,6 +262,10 @@ public static partial class SmimeInspector
                 catch (CmsFormatException ex)
                 {
                     problems.Add("the signature is unreadable: " + ex.Message);
+                }
+                catch (ReaderLimitExceededException ex)
+                {
+                    problems.Add(ex.Message);
                 }
                 catch (MimeFormatException ex)
                 {
@@ -284,16 +327,16 @@ public static partial class SmimeInspector
                 layer.Notes = [$"smime-type says {declared} but the content is signed-data"];
             }
 
-            if (depth >= _options.MaxLayers)
+            if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
                 return;
             }
 
             MimeEntity? inner = null;
             try
             {
-                SignedDataReader reader = SignedDataReader.Decode(encoded);
+                SignedDataReader reader = SignedDataReader.Decode(encoded, _budget);
                 if (reader.EncapsulatedContent is not { } eContent)
                 {
                     problems.Add(reader.SignerInfos.Count == 0 ? "the signed-data carries only certificates" : "the signed-data has no encapsulated content");
@@ -311,6 +354,10 @@ public static partial class SmimeInspector
             catch (CmsFormatException ex)
             {
                 problems.Add("the signed-data is unreadable: " + ex.Message);
+            }
+            catch (ReaderLimitExceededException ex)
+            {
+                problems.Add(ex.Message);
             }
             catch (MimeFormatException ex)
             {
@@ -338,9 +385,9 @@ public static partial class SmimeInspector
                 layer.Notes = [$"smime-type says {declared} but the content is {expected}"];
             }
 
-            if (depth >= _options.MaxLayers)
+            if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
                 return;
             }
 
@@ -348,7 +395,7 @@ public static partial class SmimeInspector
             MimeEntity? inner = null;
             try
             {
-                EnvelopedDataReader reader = EnvelopedDataReader.Decode(encoded);
+                EnvelopedDataReader reader = EnvelopedDataReader.Decode(encoded, _budget);
                 layer.ContentEncryptionAlgorithm = reader.ContentEncryptionAlgorithmName;
                 layer.IsAuthenticated = reader.IsAuthenticated;
                 layer.IsWeak = reader.IsWeak;
@@ -367,6 +414,10 @@ public static partial class SmimeInspector
             catch (CmsFormatException ex)
             {
                 problems.Add("the enveloped-data is unreadable: " + ex.Message);
+            }
+            catch (ReaderLimitExceededException ex)
+            {
+                problems.Add(ex.Message);
             }
             catch (DecryptionFailedException ex)
             {

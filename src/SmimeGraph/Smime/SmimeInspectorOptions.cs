@@ -27,6 +27,6 @@ public sealed class SmimeInspectorOptions
     /// <summary>Limits for parsing the message and every decrypted or unwrapped layer.</summary>
     public MimeParserOptions? ParserOptions { get; set; }
 
-    /// <summary>The most CMS layers (signed or enveloped) unwrapped one inside another; 16 by default.</summary>
-    public int MaxLayers { get; set; } = 16;
+    /// <summary>How much work one message may ask for: layers, parts, SignerInfos, attributes, RecipientInfos, certificates, key operations.</summary>
+    public InspectionLimits Limits { get; set; } = new();
 }

@@ -183,7 +183,7 @@ public class InspectorBehaviourTests
     public void Nesting_beyond_the_layer_limit_stops()
     {
         var options = InspectorThunderbirdTests.NssOptions();
-        options.MaxLayers = 1;
+        options.Limits = new InspectionLimits { MaxLayers = 1 };
         InspectionResult result = SmimeInspector.Inspect(Nss("alice.sig.SHA256.opaque.env.eml"), options);
         Assert.Equal(2, result.Layers.Count);
         Assert.Contains("nested", Assert.Single(result.Layers[1].Problems));

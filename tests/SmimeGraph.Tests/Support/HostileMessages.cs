@@ -103,6 +103,35 @@ internal static class HostileMessages
     }
 
     /// <summary>
+    /// An EnvelopedData (a ContentInfo, no MIME) with <paramref name="wrongCount"/> RecipientInfos
+    /// addressed to <see cref="HostilePki.Recipient"/> that do not open the content, then one that
+    /// does. <paramref name="wrong"/> says what the wrong ones carry.
+    /// </summary>
+    public static byte[] EnvelopeWithWrongKeys(int wrongCount, WrongKeys wrong)
+    {
+        byte[] cek = RandomNumberGenerator.GetBytes(32);
+        byte[] iv = RandomNumberGenerator.GetBytes(16);
+        byte[] content = TextEntity(4096);
+        byte[] lastBlocks = Encrypt(cek, iv, content)[^32..];
+        using RSA recipientKey = Pki.Recipient.GetRSAPublicKey()!;
+        byte[] repeated = recipientKey.Encrypt(WrongKey(lastBlocks), RSAEncryptionPadding.Pkcs1);
+        var recipients = new List<byte[]>(wrongCount + 1);
+        for (int i = 0; i < wrongCount; i++)
+        {
+            byte[] encryptedKey = wrong switch
+            {
+                WrongKeys.Distinct => recipientKey.Encrypt(WrongKey(lastBlocks), RSAEncryptionPadding.Pkcs1),
+                WrongKeys.Repeated => repeated,
+                _ => RandomNumberGenerator.GetBytes(256),
+            };
+            recipients.Add(KeyTransRecipientInfo(Pki.Recipient, encryptedKey));
+        }
+
+        recipients.Add(KeyTransRecipientInfo(Pki.Recipient, recipientKey.Encrypt(cek, RSAEncryptionPadding.Pkcs1)));
+        return EnvelopedData(recipients, cek, iv, content);
+    }
+
+    /// <summary>
     /// multipart/mixed with <paramref name="parts"/> copies of one small enveloped-data addressed
     /// to a certificate none of the reader's keys belongs to, so every key is tried on every part.
     /// The encrypted key is 256 random bytes (a 2048-bit key's length: one private-key operation
@@ -179,18 +208,25 @@ internal static class HostileMessages
     // SET OF is DER. The SignerInfo carries it under [0] IMPLICIT.
     private static byte[] SignedAttributes(byte[] digest, int extraCopies)
     {
-        var writer = new AsnWriter(AsnEncodingRules.BER);
-        writer.PushSetOf();
-        byte[] copy = DuplicatedAttribute;
+        byte[] contentType = AttributeBytes(ContentTypeAttribute, w => w.WriteObjectIdentifier(IdData));
+        byte[] messageDigest = AttributeBytes(MessageDigestAttribute, w => w.WriteOctetString(digest));
+        int length = (extraCopies * DuplicatedAttribute.Length) + contentType.Length + messageDigest.Length;
+
+        // The SET OF header by hand: an AsnWriter grows 1 KiB at a time, quadratic for megabytes.
+        var header = new AsnWriter(AsnEncodingRules.DER);
+        header.WriteOctetString(new byte[length]);
+        byte[] lengthOctets = header.Encode()[1..^length];
+        using var set = new MemoryStream(1 + lengthOctets.Length + length);
+        set.WriteByte(0x31);
+        set.Write(lengthOctets);
         for (int i = 0; i < extraCopies; i++)
         {
-            writer.WriteEncodedValue(copy);
+            set.Write(DuplicatedAttribute);
         }
 
-        WriteAttribute(writer, ContentTypeAttribute, w => w.WriteObjectIdentifier(IdData));
-        WriteAttribute(writer, MessageDigestAttribute, w => w.WriteOctetString(digest));
-        writer.PopSetOf();
-        return writer.Encode();
+        set.Write(contentType);
+        set.Write(messageDigest);
+        return set.ToArray();
     }
 
     // smimeCapabilities (RFC 8551 §2.5.2) with an empty SMIMECapabilities SEQUENCE.
@@ -414,6 +450,19 @@ internal static class HostileMessages
 
         return lines.ToString();
     }
+}
+
+/// <summary>What the wrong RecipientInfos of <see cref="HostileMessages.EnvelopeWithWrongKeys"/> carry.</summary>
+internal enum WrongKeys
+{
+    /// <summary>Each a different content-encryption key, each well-formed PKCS #1 for the recipient.</summary>
+    Distinct,
+
+    /// <summary>The same wrong content-encryption key, encrypted once and repeated.</summary>
+    Repeated,
+
+    /// <summary>Random bytes where the encrypted key should be: the key recovery itself fails.</summary>
+    Garbage,
 }
 
 /// <summary>
