@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
-using SmimeGraph.Smime;
 using SmimeGraph.Cms;
+using SmimeGraph.Smime;
 using SmimeGraph.Tests.Support;
 
 namespace SmimeGraph.Tests.Cms;
