@@ -11,6 +11,7 @@ namespace SmimeGraph.Benchmarks;
 /// <list type="bullet">
 /// <item><c>--quick</c>: the head-to-head at 4 KiB and the largest size, short job, then the ratio table (under 3 minutes on 2 cores).</item>
 /// <item><c>--dry</c>: the same cases once each, to check they run (seconds).</item>
+/// <item><c>--reading</c> (with <c>--quick</c> or <c>--dry</c>): the reading side instead, <see cref="ReadingBenchmarks"/> (decrypt, verify, chain).</item>
 /// <item><c>--sizes</c>: the fixture's layer sizes and the largest attachment under the ceiling; measures nothing.</item>
 /// <item><c>--hostile [NAME]...</c>: inspects each hostile input once (or only those named) and prints time, allocation and the problem reported.</item>
 /// <item><c>--emit DIR</c>: writes the 4 KiB message as each reference contender composes it, and the certificates, for a peer to check.</item>
@@ -27,6 +28,7 @@ internal static class Program
     {
         bool quick = args.Contains("--quick");
         bool dry = args.Contains("--dry");
+        bool reading = args.Contains("--reading");
         bool json = args.Contains("--json");
         if (args.Contains("--sizes"))
         {
@@ -71,20 +73,30 @@ internal static class Program
         {
             if (quick)
             {
-                QuickWarmup.Run(Console.Out);
+                if (reading)
+                {
+                    QuickWarmup.RunReading(Console.Out);
+                }
+                else
+                {
+                    QuickWarmup.Run(Console.Out);
+                }
             }
 
-            summaries = [BenchmarkRunner.Run<PipelineBenchmarks>(BenchmarkConfigs.Quick(dry, json))];
+            summaries = reading
+                ? [BenchmarkRunner.Run<ReadingBenchmarks>(BenchmarkConfigs.Quick(dry, json))]
+                : [BenchmarkRunner.Run<PipelineBenchmarks>(BenchmarkConfigs.Quick(dry, json))];
         }
         else
         {
-            string[] rest = args.Where(a => a is not "--json").ToArray();
+            string[] rest = args.Where(a => a is not "--json" and not "--reading").ToArray();
             summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, BenchmarkConfigs.Full(json)).ToList();
         }
 
         Console.WriteLine();
         Console.WriteLine($"Certificates: {TestCertificates.Shared.Source}");
         RatioTable.Report(summaries, Console.Out);
+        ReadingRatioTable.Report(summaries, Console.Out);
         bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
         return failed ? 1 : 0;
     }
