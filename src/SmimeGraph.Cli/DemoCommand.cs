@@ -190,7 +190,7 @@ internal static class DemoCommand
 
     private static string Where(InspectionLayer layer) => layer.Path.Length == 0 ? "message" : "part " + layer.Path;
 
-    private static string Problems(InspectionLayer layer) => layer.Problems.Count == 0 ? string.Empty : " — " + string.Join("; ", layer.Problems);
+    private static string Problems(InspectionLayer layer) => layer.Problems.Count == 0 ? string.Empty : " — " + string.Join("; ", layer.Problems.Select(p => p.Message));
 
     private static X509Certificate2 LoadPfx(string directory, string name) =>
         X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory, name + ".pfx"), TestPkiGenerator.PfxPassword);

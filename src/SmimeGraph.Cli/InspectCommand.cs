@@ -10,9 +10,10 @@ namespace SmimeGraph.Cli;
 
 /// <summary>
 /// <c>smimegraph inspect FILE.eml [--key PFX[:password]]... [--trust CA.pem]... [--at TIME] [--json]</c>:
-/// decrypts and verifies every layer. Exit 0 only when every layer decrypts and every signature
-/// is valid and trusted (and covers the whole message, made by its sender); 1 otherwise; 2 when
-/// the input or an option cannot be read.
+/// decrypts and verifies every layer. Exit 0 only when a valid, trusted signature made by the From
+/// address covers the whole displayed content inside every encryption layer (encryption alone is
+/// never valid); 1 otherwise, with every problem listed by its code; 2 when the input or an option
+/// cannot be read.
 /// </summary>
 internal static class InspectCommand
 {
@@ -131,6 +132,17 @@ internal static class InspectCommand
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{file}: {(result.IsValid ? "VALID" : "NOT VALID")} (validated at {result.ValidationTime.UtcDateTime:u})\n");
+        text.Append(CultureInfo.InvariantCulture, $"  authenticity: {result.Authenticity.Summary}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  confidentiality: {result.Confidentiality.Summary}\n");
+        if (result.Problems.Count > 0)
+        {
+            text.Append("  problems:\n");
+            foreach (InspectionProblem problem in result.Problems)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    [{problem.Code}] {problem}\n");
+            }
+        }
+
         if (result.Layers.Count == 0)
         {
             text.Append("  no S/MIME layer: the message is neither signed nor encrypted\n");
@@ -161,9 +173,9 @@ internal static class InspectCommand
                             text.Append(CultureInfo.InvariantCulture, $"{indent}    weak: {w}\n");
                         }
 
-                        foreach (string p in v.Chain?.Problems ?? [])
+                        foreach (InspectionProblem p in v.Chain?.Problems ?? [])
                         {
-                            text.Append(CultureInfo.InvariantCulture, $"{indent}    chain: {p}\n");
+                            text.Append(CultureInfo.InvariantCulture, $"{indent}    chain: {p.Message}\n");
                         }
 
                         if (v.SignerMatchesSender == false)
@@ -175,20 +187,15 @@ internal static class InspectCommand
                     break;
             }
 
-            foreach (string problem in layer.Problems)
+            foreach (InspectionProblem problem in layer.Problems)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{indent}  problem: {problem}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}  problem: {problem.Message}\n");
             }
 
             foreach (string note in layer.Notes)
             {
                 text.Append(CultureInfo.InvariantCulture, $"{indent}  note: {note}\n");
             }
-        }
-
-        if (result.SenderIsVouchedFor == false)
-        {
-            text.Append("  no valid signature was made by the From/Sender address\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"  content: {result.Content.MediaType}\n");
@@ -209,6 +216,20 @@ internal static class InspectCommand
             WriteNullableBoolean(json, "senderVouchedFor", result.SenderIsVouchedFor);
             WriteStrings(json, "senderAddresses", result.SenderAddresses);
             json.WriteString("validationTime", result.ValidationTime);
+            WriteProblems(json, "problems", result.Problems);
+            json.WriteStartObject("authenticity");
+            json.WriteBoolean("authentic", result.Authenticity.IsAuthentic);
+            json.WriteString("summary", result.Authenticity.Summary);
+            WriteStrings(json, "fromAddresses", result.Authenticity.FromAddresses);
+            WriteStrings(json, "signerAddresses", result.Authenticity.SignerAddresses);
+            json.WriteEndObject();
+            json.WriteStartObject("confidentiality");
+            json.WriteBoolean("encrypted", result.Confidentiality.IsEncrypted);
+            json.WriteBoolean("decrypted", result.Confidentiality.IsDecrypted);
+            json.WriteBoolean("integrityProtected", result.Confidentiality.IsIntegrityProtected);
+            WriteStrings(json, "contentEncryptionAlgorithms", result.Confidentiality.ContentEncryptionAlgorithms);
+            json.WriteString("summary", result.Confidentiality.Summary);
+            json.WriteEndObject();
             json.WriteStartObject("content");
             json.WriteString("mediaType", result.Content.MediaType);
             json.WriteString("fileName", result.Content.FileName);
@@ -248,7 +269,7 @@ internal static class InspectCommand
                     json.WriteString("recipient", e.RecipientCertificate?.Subject);
                 }
 
-                WriteStrings(json, "problems", layer.Problems);
+                WriteProblems(json, "problems", layer.Problems);
                 WriteStrings(json, "notes", layer.Notes);
                 json.WriteEndObject();
             }
@@ -286,7 +307,7 @@ internal static class InspectCommand
         {
             json.WriteStartObject("chain");
             json.WriteBoolean("trusted", chain.IsTrusted);
-            WriteStrings(json, "problems", chain.Problems);
+            WriteProblems(json, "problems", chain.Problems);
             WriteStrings(json, "certificates", chain.Chain.Select(c => c.Subject).ToList());
             json.WriteEndObject();
         }
@@ -299,6 +320,21 @@ internal static class InspectCommand
         WriteNullableBoolean(json, "signerMatchesSender", v.SignerMatchesSender);
         json.WriteBoolean("validAndTrusted", v.IsValidAndTrusted);
         json.WriteEndObject();
+    }
+
+    private static void WriteProblems(Utf8JsonWriter json, string name, IReadOnlyList<InspectionProblem> problems)
+    {
+        json.WriteStartArray(name);
+        foreach (InspectionProblem problem in problems)
+        {
+            json.WriteStartObject();
+            json.WriteString("code", problem.Code);
+            json.WriteString("message", problem.Message);
+            json.WriteString("location", problem.Location);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)

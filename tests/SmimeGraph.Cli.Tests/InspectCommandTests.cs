@@ -52,10 +52,52 @@ public class InspectCommandTests
     [Fact]
     public async Task Encrypted_message_needs_the_key()
     {
-        Assert.Equal(CommandLine.Success, (await Run(Data("alice.env.eml"), "--key", Data("Bob.p12") + ":nss", "--at", At)).Code);
         (int code, string output, _) = await Run(Data("alice.env.eml"), "--at", At);
         Assert.Equal(CommandLine.Invalid, code);
         Assert.Contains("NOT decrypted", output);
+        Assert.Contains("[decryption-failed]", output);
+    }
+
+    [Fact]
+    public async Task Encrypted_only_message_is_not_valid_even_when_it_decrypts()
+    {
+        // Anyone holding Bob's certificate can encrypt to him under any From: confidentiality, not authenticity.
+        (int code, string output, _) = await Run(Data("alice.env.eml"), "--key", Data("Bob.p12") + ":nss", "--at", At);
+        Assert.Equal(CommandLine.Invalid, code);
+        Assert.Contains("NOT VALID", output);
+        Assert.Contains("decrypted with", output);
+        Assert.Contains("  authenticity: encrypted, not signed\n", output);
+        Assert.Contains("  confidentiality: encrypted (AES-128-CBC; not integrity protected)\n", output);
+        Assert.Contains("    [encrypted-not-signed] encrypted, not signed", output);
+    }
+
+    [Fact]
+    public async Task Text_report_lists_every_problem_with_its_code()
+    {
+        // Without --trust the NSS test CA anchors nothing: the reason is named at the top.
+        (int code, string output, _) = await Run(Data("alice.dsig.SHA256.multipart.eml"), "--at", At);
+        Assert.Equal(CommandLine.Invalid, code);
+        Assert.Contains("  problems:\n", output);
+        Assert.Contains("[no-trust-anchor] signature layer 1: the certificate of", output);
+    }
+
+    [Fact]
+    public async Task Json_has_the_findings_and_the_problem_list()
+    {
+        (int code, string output, _) = await Run(Data("alice.env.eml"), "--key", Data("Bob.p12") + ":nss", "--at", At, "--json");
+        Assert.Equal(CommandLine.Invalid, code);
+        using JsonDocument document = JsonDocument.Parse(output);
+        JsonElement root = document.RootElement;
+        Assert.False(root.GetProperty("valid").GetBoolean());
+        JsonElement problem = Assert.Single(root.GetProperty("problems").EnumerateArray().ToArray());
+        Assert.Equal("encrypted-not-signed", problem.GetProperty("code").GetString());
+        Assert.StartsWith("encrypted, not signed", problem.GetProperty("message").GetString());
+        Assert.False(root.GetProperty("authenticity").GetProperty("authentic").GetBoolean());
+        Assert.Equal("encrypted, not signed", root.GetProperty("authenticity").GetProperty("summary").GetString());
+        JsonElement confidentiality = root.GetProperty("confidentiality");
+        Assert.True(confidentiality.GetProperty("encrypted").GetBoolean());
+        Assert.True(confidentiality.GetProperty("decrypted").GetBoolean());
+        Assert.False(confidentiality.GetProperty("integrityProtected").GetBoolean());
     }
 
     [Fact]
@@ -66,6 +108,9 @@ public class InspectCommandTests
         using JsonDocument document = JsonDocument.Parse(output);
         JsonElement root = document.RootElement;
         Assert.True(root.GetProperty("valid").GetBoolean());
+        Assert.Empty(root.GetProperty("problems").EnumerateArray());
+        Assert.True(root.GetProperty("authenticity").GetProperty("authentic").GetBoolean());
+        Assert.Equal(["Alice@example.com"], root.GetProperty("authenticity").GetProperty("fromAddresses").EnumerateArray().Select(a => a.GetString()));
         Assert.True(root.GetProperty("encrypted").GetBoolean());
         Assert.True(root.GetProperty("signed").GetBoolean());
         JsonElement[] layers = root.GetProperty("layers").EnumerateArray().ToArray();

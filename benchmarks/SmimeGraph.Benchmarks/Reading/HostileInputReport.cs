@@ -36,7 +36,7 @@ internal static class HostileInputReport
             try
             {
                 InspectionResult result = SmimeInspector.Inspect(message, options);
-                outcome = result.Layers.SelectMany(l => l.Problems.Concat(l is SignatureLayer s ? s.Signatures.Select(v => v.Failure).OfType<string>() : [])).FirstOrDefault() ?? "(none)";
+                outcome = result.Layers.SelectMany(l => l.Problems.Select(p => p.Message).Concat(l is SignatureLayer s ? s.Signatures.Select(v => v.Failure).OfType<string>() : [])).FirstOrDefault() ?? "(none)";
             }
             catch (SmimeGraphException ex)
             {

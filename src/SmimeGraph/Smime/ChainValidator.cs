@@ -17,7 +17,7 @@ internal static class ChainValidator
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(options);
         DateTimeOffset at = options.ValidationTime ?? DateTimeOffset.UtcNow;
-        var problems = new List<string>();
+        var problems = new List<InspectionProblem>();
         var elements = new List<X509Certificate2>();
         using (var chain = new X509Chain())
         {
@@ -48,7 +48,7 @@ internal static class ChainValidator
             catch (CryptographicException ex)
             {
                 built = false;
-                problems.Add("the chain could not be built: " + ex.Message);
+                problems.Add(new(InspectionProblemCodes.CertificateUnreadable, "the chain could not be built: " + ex.Message));
             }
 
             foreach (X509ChainElement element in chain.ChainElements)
@@ -60,13 +60,13 @@ internal static class ChainValidator
             {
                 if (status.Status != X509ChainStatusFlags.NoError)
                 {
-                    problems.Add($"{status.Status}: {status.StatusInformation.Trim()}");
+                    problems.Add(new(CodeOf(status.Status), $"{status.Status}: {status.StatusInformation.Trim()}"));
                 }
             }
 
             if (!built && problems.Count == 0)
             {
-                problems.Add("no chain to a trust anchor could be built");
+                problems.Add(new(InspectionProblemCodes.NoTrustAnchor, "no chain to a trust anchor could be built"));
             }
         }
 
@@ -74,12 +74,12 @@ internal static class ChainValidator
         {
             foreach (string problem in CertificatePolicy.Evaluate(certificate, purpose, at))
             {
-                problems.Add("certificate policy: " + problem);
+                problems.Add(new(InspectionProblemCodes.CertificatePolicy, "certificate policy: " + problem));
             }
         }
         catch (CryptographicException ex)
         {
-            problems.Add("certificate policy: the certificate cannot be read: " + ex.Message);
+            problems.Add(new(InspectionProblemCodes.CertificateUnreadable, "certificate policy: the certificate cannot be read: " + ex.Message));
         }
 
         if (options.CertificateRevocationLists.Count > 0)
@@ -90,11 +90,20 @@ internal static class ChainValidator
         return new ChainValidationResult(problems.Count == 0, problems, elements, at);
     }
 
+    // RFC 5280 §6.1.3: which check an X509Chain status flag stands for.
+    private static string CodeOf(X509ChainStatusFlags status) => status switch
+    {
+        X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot => InspectionProblemCodes.NoTrustAnchor,
+        X509ChainStatusFlags.NotTimeValid or X509ChainStatusFlags.NotTimeNested => InspectionProblemCodes.CertificateExpired,
+        X509ChainStatusFlags.Revoked => InspectionProblemCodes.CertificateRevoked,
+        _ => InspectionProblemCodes.CertificateChainInvalid,
+    };
+
     // X509Chain on Linux reads CRLs only from its cache or the network; offline CRLs are checked
     // here: a CRL counts only when its issuer's key (the next chain element) verifies it.
-    private static IEnumerable<string> CheckRevocation(List<X509Certificate2> chain, IList<byte[]> crls, DateTimeOffset at)
+    private static IEnumerable<InspectionProblem> CheckRevocation(List<X509Certificate2> chain, IList<byte[]> crls, DateTimeOffset at)
     {
-        var problems = new List<string>();
+        var problems = new List<InspectionProblem>();
         for (int i = 0; i + 1 < chain.Count; i++)
         {
             X509Certificate2 subject = chain[i];
@@ -108,7 +117,7 @@ internal static class ChainValidator
                     {
                         if (revokedSerial == serial && date <= at)
                         {
-                            problems.Add($"Revoked: {subject.Subject} was revoked on {date.UtcDateTime:u}");
+                            problems.Add(new(InspectionProblemCodes.CertificateRevoked, $"Revoked: {subject.Subject} was revoked on {date.UtcDateTime:u}"));
                         }
                     }
                 }

@@ -33,8 +33,8 @@ public abstract class InspectionLayer
     /// </summary>
     public bool IsPartial { get; internal init; }
 
-    /// <summary>Everything that went wrong in or about this layer; empty when nothing did.</summary>
-    public IReadOnlyList<string> Problems { get; internal set; } = [];
+    /// <summary>Everything that went wrong in or about this layer; empty when nothing did. Each one is also in <see cref="InspectionResult.Problems"/>.</summary>
+    public IReadOnlyList<InspectionProblem> Problems { get; internal set; } = [];
 
     /// <summary>Observations that do not make the layer fail (an smime-type parameter that names another CMS type than the content has).</summary>
     public IReadOnlyList<string> Notes { get; internal set; } = [];

@@ -5,17 +5,29 @@ namespace SmimeGraph.Smime;
 /// <summary>
 /// Everything <see cref="SmimeInspector"/> found in a message: the S/MIME layers in order
 /// (outermost first), what each signature covers and whether it holds, what each encryption
-/// layer used, and the innermost content.
+/// layer used, the innermost content, the authenticity and confidentiality findings, and every
+/// reason the message is not valid.
 /// </summary>
 public sealed class InspectionResult
 {
-    internal InspectionResult(MimeEntity message, MimeEntity content, IReadOnlyList<InspectionLayer> layers, IReadOnlyList<string> senderAddresses, DateTimeOffset validationTime)
+    internal InspectionResult(
+        MimeEntity message,
+        MimeEntity content,
+        IReadOnlyList<InspectionLayer> layers,
+        IReadOnlyList<string> senderAddresses,
+        DateTimeOffset validationTime,
+        AuthenticityFinding authenticity,
+        ConfidentialityFinding confidentiality,
+        IReadOnlyList<InspectionProblem> problems)
     {
         Message = message;
         Content = content;
         Layers = layers;
         SenderAddresses = senderAddresses;
         ValidationTime = validationTime;
+        Authenticity = authenticity;
+        Confidentiality = confidentiality;
+        Problems = problems;
     }
 
     /// <summary>The message as parsed.</summary>
@@ -33,6 +45,19 @@ public sealed class InspectionResult
     /// <summary>The time certificates were validated at.</summary>
     public DateTimeOffset ValidationTime { get; }
 
+    /// <summary>Who vouches for the displayed content: the covering signatures and the From binding.</summary>
+    public AuthenticityFinding Authenticity { get; }
+
+    /// <summary>Whether the message was encrypted, opened, and integrity protected.</summary>
+    public ConfidentialityFinding Confidentiality { get; }
+
+    /// <summary>
+    /// Every reason the message is not valid, each once, with a stable code: the problems of every
+    /// layer, of every signature and certificate chain (a missing trust anchor included), of the
+    /// sender binding and of the message as a whole. Empty exactly when <see cref="IsValid"/>.
+    /// </summary>
+    public IReadOnlyList<InspectionProblem> Problems { get; }
+
     /// <summary>True when an encryption layer covers the whole message.</summary>
     public bool IsEncrypted => Layers.OfType<EncryptionLayer>().Any(l => !l.IsPartial);
 
@@ -43,30 +68,20 @@ public sealed class InspectionResult
     public bool HasPartialSignatures => Layers.OfType<SignatureLayer>().Any(l => l.IsPartial);
 
     /// <summary>
-    /// Whether a valid, trusted signature covering the whole message was made by the From or
-    /// Sender address (RFC 8550 §3). Null when no such signature or no sender address exists to
-    /// compare. With nested signatures (one party signing over another's signed message) one
-    /// match suffices: the inner signer need not be the sender.
+    /// Whether every From address is the address of a valid, trusted signature covering the
+    /// displayed content (RFC 8550 §3). Null when no such signature or no From address exists to
+    /// compare. With nested signatures (one party signing over another's signed message) the
+    /// signers together must cover the From addresses: the inner signer need not be the author.
     /// </summary>
-    public bool? SenderIsVouchedFor
-    {
-        get
-        {
-            var candidates = Layers.OfType<SignatureLayer>().Where(l => !l.IsPartial).SelectMany(l => l.Signatures).Where(s => s.IsValidAndTrusted).ToList();
-            if (candidates.Count == 0 || SenderAddresses.Count == 0)
-            {
-                return null;
-            }
-
-            return candidates.Any(s => s.SignerMatchesSender == true);
-        }
-    }
+    public bool? SenderIsVouchedFor =>
+        Authenticity.SignerAddresses.Count == 0 || Authenticity.FromAddresses.Count == 0
+            ? null
+            : Authenticity.FromAddresses.All(f => Authenticity.SignerAddresses.Contains(f, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
-    /// True when the message is signed or encrypted, every layer succeeded (each decrypts; each
-    /// signature is valid, strong and trusted), the sender is vouched for when the message is
-    /// signed, and no signature is partial. A message with no S/MIME layer is not valid: a
-    /// stripped signature must not pass for a good one.
+    /// VALID: a valid, trusted signature made by the From address covers the whole displayed
+    /// content, inside every encryption layer, and nothing else went wrong. Encryption alone is
+    /// never valid. True exactly when <see cref="Problems"/> is empty.
     /// </summary>
-    public bool IsValid => (IsSigned || IsEncrypted) && Layers.All(l => l.Succeeded) && !HasPartialSignatures && SenderIsVouchedFor != false;
+    public bool IsValid => Problems.Count == 0;
 }

@@ -35,27 +35,9 @@ public static partial class SmimeInspector
 
     private static InspectionResult Inspect(MimeEntity root, SmimeInspectorOptions options)
     {
-        var session = new Session(options, SenderAddresses(root), MessageDate(root.GetHeader("Date")));
+        var session = new Session(options, MessageDate(root.GetHeader("Date")));
         session.Walk(root, depth: 0, path: string.Empty, partial: false, mainPath: true);
-        return new InspectionResult(root, session.Content ?? root, session.Layers, session.Senders, session.At);
-    }
-
-    private static List<string> SenderAddresses(MimeEntity root)
-    {
-        // RFC 5322 §3.4 through the one address grammar: the raw value is parsed, so an RFC 2047
-        // display name, a comment or a quoted-string may spell out any address (§3.2.2, §3.2.4)
-        // without becoming one; only addr-specs count.
-        var addresses = new List<string>();
-        foreach (string field in new[] { "From", "Sender" })
-        {
-            MimeHeaderField? header = root.Headers.FirstOrDefault(h => string.Equals(h.Name, field, StringComparison.OrdinalIgnoreCase));
-            if (header is not null)
-            {
-                addresses.AddRange(AddressParser.ParseAddressList(header.RawValue).Mailboxes.Select(m => m.Address));
-            }
-        }
-
-        return addresses;
+        return Judge(root, session.Content ?? root, session.Layers, session.At);
     }
 
     // RFC 5322 §3.3 date-time, without the optional day name: "26 Jan 2026 14:38:03 +0000".
@@ -113,12 +95,11 @@ public static partial class SmimeInspector
         private readonly CmsReadBudget _budget;
         private int _pkcs7Parts;
 
-        public Session(SmimeInspectorOptions options, List<string> senders, DateTimeOffset? messageDate)
+        public Session(SmimeInspectorOptions options, DateTimeOffset? messageDate)
         {
             _options = options;
             _budget = options.Limits.NewBudget();
             _messageDate = messageDate;
-            Senders = senders;
             At = options.ValidationTime ?? DateTimeOffset.UtcNow;
             _chainOptions = new ChainValidationOptions { ValidationTime = At };
             foreach (X509Certificate2 anchor in options.TrustAnchors)
@@ -138,8 +119,6 @@ public static partial class SmimeInspector
         }
 
         public List<InspectionLayer> Layers { get; } = [];
-
-        public List<string> Senders { get; }
 
         public DateTimeOffset At { get; }
 
@@ -198,7 +177,7 @@ public static partial class SmimeInspector
                 Layers.Add(new EncryptionLayer(depth, path, entity)
                 {
                     IsPartial = partial,
-                    Problems = [$"More than {limit} pkcs7 parts in one message; this part and the ones after it are not read."],
+                    Problems = [new(InspectionProblemCodes.LimitExceeded, $"More than {limit} pkcs7 parts in one message; this part and the ones after it are not read.")],
                 });
             }
 
@@ -210,16 +189,16 @@ public static partial class SmimeInspector
         {
             var layer = new SignatureLayer(depth, path, entity, SignatureForm.Detached) { IsPartial = partial, MicAlg = entity.GetContentTypeParameter("micalg") };
             Layers.Add(layer);
-            var problems = new List<string>();
+            var problems = new List<InspectionProblem>();
             if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [new(InspectionProblemCodes.LayerLimit, $"more than {_options.Limits.MaxLayers} nested S/MIME layers")];
                 return;
             }
 
             if (entity.Children.Count != 2)
             {
-                problems.Add($"a multipart/signed must have exactly two parts; this one has {entity.Children.Count}");
+                problems.Add(new(InspectionProblemCodes.MultipartSignedMalformed, $"a multipart/signed must have exactly two parts; this one has {entity.Children.Count}"));
             }
 
             if (entity.Children.Count == 0)
@@ -236,7 +215,7 @@ public static partial class SmimeInspector
                 MimeEntity signaturePart = entity.Children[1];
                 if (signaturePart.MediaType is not ("application/pkcs7-signature" or "application/x-pkcs7-signature"))
                 {
-                    problems.Add($"the signature part is {signaturePart.MediaType}, not application/pkcs7-signature");
+                    problems.Add(new(InspectionProblemCodes.MultipartSignedMalformed, $"the signature part is {signaturePart.MediaType}, not application/pkcs7-signature"));
                 }
 
                 try
@@ -261,15 +240,15 @@ public static partial class SmimeInspector
                 }
                 catch (CmsFormatException ex)
                 {
-                    problems.Add("the signature is unreadable: " + ex.Message);
+                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature is unreadable: " + ex.Message));
                 }
                 catch (ReaderLimitExceededException ex)
                 {
-                    problems.Add(ex.Message);
+                    problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
                 }
                 catch (MimeFormatException ex)
                 {
-                    problems.Add("the signature part cannot be decoded: " + ex.Message);
+                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature part cannot be decoded: " + ex.Message));
                 }
             }
 
@@ -286,7 +265,7 @@ public static partial class SmimeInspector
             }
             catch (MimeFormatException ex)
             {
-                var broken = new EncryptionLayer(depth, path, entity) { IsPartial = partial, Problems = ["the S/MIME part cannot be decoded: " + ex.Message] };
+                var broken = new EncryptionLayer(depth, path, entity) { IsPartial = partial, Problems = [new(InspectionProblemCodes.ContentUnreadable, "the S/MIME part cannot be decoded: " + ex.Message)] };
                 Layers.Add(broken);
                 return;
             }
@@ -307,7 +286,7 @@ public static partial class SmimeInspector
                 var unreadable = new EncryptionLayer(depth, path, entity)
                 {
                     IsPartial = partial,
-                    Problems = [actual is null ? "the S/MIME part is not a CMS ContentInfo" : $"the CMS content type {actual} is not supported"],
+                    Problems = [new(InspectionProblemCodes.UnsupportedCms, actual is null ? "the S/MIME part is not a CMS ContentInfo" : $"the CMS content type {actual} is not supported")],
                 };
                 Layers.Add(unreadable);
                 if (mainPath)
@@ -321,7 +300,7 @@ public static partial class SmimeInspector
         {
             var layer = new SignatureLayer(depth, path, entity, SignatureForm.Opaque) { IsPartial = partial };
             Layers.Add(layer);
-            var problems = new List<string>();
+            var problems = new List<InspectionProblem>();
             if (declared is not null and not "signed-data")
             {
                 layer.Notes = [$"smime-type says {declared} but the content is signed-data"];
@@ -329,7 +308,7 @@ public static partial class SmimeInspector
 
             if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [new(InspectionProblemCodes.LayerLimit, $"more than {_options.Limits.MaxLayers} nested S/MIME layers")];
                 return;
             }
 
@@ -339,7 +318,7 @@ public static partial class SmimeInspector
                 SignedDataReader reader = SignedDataReader.Decode(encoded, _budget);
                 if (reader.EncapsulatedContent is not { } eContent)
                 {
-                    problems.Add(reader.SignerInfos.Count == 0 ? "the signed-data carries only certificates" : "the signed-data has no encapsulated content");
+                    problems.Add(new(InspectionProblemCodes.NothingSigned, reader.SignerInfos.Count == 0 ? "the signed-data carries only certificates" : "the signed-data has no encapsulated content"));
                     layer.Problems = problems;
                     return;
                 }
@@ -353,15 +332,15 @@ public static partial class SmimeInspector
             }
             catch (CmsFormatException ex)
             {
-                problems.Add("the signed-data is unreadable: " + ex.Message);
+                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signed-data is unreadable: " + ex.Message));
             }
             catch (ReaderLimitExceededException ex)
             {
-                problems.Add(ex.Message);
+                problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
             }
             catch (MimeFormatException ex)
             {
-                problems.Add("the signed content is not readable MIME: " + ex.Message);
+                problems.Add(new(InspectionProblemCodes.ContentUnreadable, "the signed content is not readable MIME: " + ex.Message));
             }
 
             layer.Problems = problems;
@@ -387,11 +366,11 @@ public static partial class SmimeInspector
 
             if (depth >= _options.Limits.MaxLayers)
             {
-                layer.Problems = [$"more than {_options.Limits.MaxLayers} nested S/MIME layers"];
+                layer.Problems = [new(InspectionProblemCodes.LayerLimit, $"more than {_options.Limits.MaxLayers} nested S/MIME layers")];
                 return;
             }
 
-            var problems = new List<string>();
+            var problems = new List<InspectionProblem>();
             MimeEntity? inner = null;
             try
             {
@@ -401,7 +380,7 @@ public static partial class SmimeInspector
                 layer.IsWeak = reader.IsWeak;
                 if (reader.IsWeak)
                 {
-                    problems.Add($"the content encryption {reader.ContentEncryptionAlgorithmName} is weak");
+                    problems.Add(new(InspectionProblemCodes.WeakAlgorithm, $"the content encryption {reader.ContentEncryptionAlgorithmName} is weak"));
                 }
 
                 DecryptedContent decrypted = reader.Decrypt(_options.DecryptionCertificates);
@@ -410,22 +389,28 @@ public static partial class SmimeInspector
                 layer.RecipientCertificate = decrypted.RecipientCertificate;
                 inner = MimeParser.Parse(decrypted.Content, _options.ParserOptions);
                 layer.DecryptedEntity = inner;
+                if (DecryptedEntityDefect(inner) is { } defect)
+                {
+                    // CBC ciphertext can be altered without detection; a garbled first block shows
+                    // as an entity no sender writes (RFC 8551 §3.1: the content is a MIME entity).
+                    problems.Add(new(InspectionProblemCodes.DecryptedContentMalformed, $"the decrypted content is not a well-formed MIME entity ({defect}): the ciphertext may have been altered"));
+                }
             }
             catch (CmsFormatException ex)
             {
-                problems.Add("the enveloped-data is unreadable: " + ex.Message);
+                problems.Add(new(InspectionProblemCodes.EncryptionUnreadable, "the enveloped-data is unreadable: " + ex.Message));
             }
             catch (ReaderLimitExceededException ex)
             {
-                problems.Add(ex.Message);
+                problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
             }
             catch (DecryptionFailedException ex)
             {
-                problems.Add(ex.Message);
+                problems.Add(new(InspectionProblemCodes.DecryptionFailed, ex.Message));
             }
             catch (MimeFormatException ex)
             {
-                problems.Add("the decrypted content is not readable MIME: " + ex.Message);
+                problems.Add(new(InspectionProblemCodes.DecryptedContentMalformed, "the decrypted content is not readable MIME: " + ex.Message));
             }
 
             layer.Problems = problems;
@@ -441,11 +426,11 @@ public static partial class SmimeInspector
         }
 
         // Chain, signing time and sender address for every verdict.
-        private void Complete(IReadOnlyList<SignatureVerdict> verdicts, SignedDataReader reader, List<string> problems, bool partial)
+        private void Complete(IReadOnlyList<SignatureVerdict> verdicts, SignedDataReader reader, List<InspectionProblem> problems, bool partial)
         {
             if (verdicts.Count == 0)
             {
-                problems.Add("the signed-data has no SignerInfo: nothing is signed");
+                problems.Add(new(InspectionProblemCodes.NothingSigned, "the signed-data has no SignerInfo: nothing is signed"));
             }
 
             foreach (SignatureVerdict verdict in verdicts)
@@ -459,7 +444,7 @@ public static partial class SmimeInspector
                 // under a new Date shows as a signing time far from it.
                 if (!partial && verdict.SigningTime is { } signed && _messageDate is { } date && (date - signed).Duration() > MessageDateSkew)
                 {
-                    problems.Add($"the message Date ({date:u}) is {(date - signed).Duration().TotalHours:0.#} hours away from the signingTime ({signed.UtcDateTime:u})");
+                    problems.Add(new(InspectionProblemCodes.DateFarFromSigningTime, $"the message Date ({date:u}) is {(date - signed).Duration().TotalHours:0.#} hours away from the signingTime ({signed.UtcDateTime:u})"));
                 }
 
                 if (verdict.SignerCertificate is not { } certificate)
@@ -469,15 +454,11 @@ public static partial class SmimeInspector
 
                 verdict.Chain = ChainValidator.Validate(certificate, reader.Certificates, _chainOptions, CertificatePurpose.Signing);
                 verdict.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
-                if (Senders.Count > 0)
-                {
-                    verdict.SignerMatchesSender = verdict.SignerAddresses.Any(a => Senders.Contains(a, StringComparer.OrdinalIgnoreCase));
-                }
             }
         }
 
         // RFC 8551 §3.5.3.2: micalg names the digest; "sha-256" (and legacy "sha256", "sha1").
-        private static void CheckMicAlg(string? micAlg, IReadOnlyList<SignatureVerdict> verdicts, List<string> problems)
+        private static void CheckMicAlg(string? micAlg, IReadOnlyList<SignatureVerdict> verdicts, List<InspectionProblem> problems)
         {
             if (micAlg is null || verdicts.Count == 0)
             {
@@ -492,7 +473,7 @@ public static partial class SmimeInspector
                 string digest = verdict.DigestAlgorithm.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
                 if (!named.Contains(digest) && !named.Contains("unknown"))
                 {
-                    problems.Add($"micalg={micAlg} does not name the signer's digest {verdict.DigestAlgorithm}");
+                    problems.Add(new(InspectionProblemCodes.MicAlgMismatch, $"micalg={micAlg} does not name the signer's digest {verdict.DigestAlgorithm}"));
                 }
             }
         }

@@ -33,8 +33,8 @@ public class ChainValidatorTests
     {
         ChainValidationResult result = ChainValidator.Validate(Alice(), [], Options(new DateTimeOffset(2032, 1, 1, 0, 0, 0, TimeSpan.Zero), ReaderVectors.TestCa()), CertificatePurpose.Signing);
         Assert.False(result.IsTrusted);
-        Assert.Contains(result.Problems, p => p.Contains("NotTimeValid", StringComparison.Ordinal));
-        Assert.Contains(result.Problems, p => p.Contains("expired", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Code == InspectionProblemCodes.CertificateExpired && p.Message.Contains("NotTimeValid", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Message.Contains("expired", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,16 +56,16 @@ public class ChainValidatorTests
         revoking.CertificateRevocationLists.Add(ReaderVectors.Bytes("rfc4134", "CarlRSACRLForAll.crl"));
         ChainValidationResult revoked = ChainValidator.Validate(bob, [], revoking, CertificatePurpose.Signing);
         Assert.False(revoked.IsTrusted);
-        Assert.Contains(revoked.Problems, p => p.StartsWith("Revoked: CN=BobRSA", StringComparison.Ordinal));
+        Assert.Contains(revoked.Problems, p => p.Code == InspectionProblemCodes.CertificateRevoked && p.Message.StartsWith("Revoked: CN=BobRSA", StringComparison.Ordinal));
 
         ChainValidationOptions empty = Options(at, carl);
         empty.CertificateRevocationLists.Add(ReaderVectors.Bytes("rfc4134", "CarlRSACRLEmpty.crl"));
-        Assert.DoesNotContain(ChainValidator.Validate(bob, [], empty, CertificatePurpose.Signing).Problems, p => p.StartsWith("Revoked", StringComparison.Ordinal));
+        Assert.DoesNotContain(ChainValidator.Validate(bob, [], empty, CertificatePurpose.Signing).Problems, p => p.Code == InspectionProblemCodes.CertificateRevoked);
 
         // A CRL from another issuer (the DSA Carl) is not taken as evidence.
         ChainValidationOptions foreign = Options(at, carl);
         foreign.CertificateRevocationLists.Add(ReaderVectors.Bytes("rfc4134", "CarlDSSCRLForAll.crl"));
-        Assert.DoesNotContain(ChainValidator.Validate(bob, [], foreign, CertificatePurpose.Signing).Problems, p => p.StartsWith("Revoked", StringComparison.Ordinal));
+        Assert.DoesNotContain(ChainValidator.Validate(bob, [], foreign, CertificatePurpose.Signing).Problems, p => p.Code == InspectionProblemCodes.CertificateRevoked);
     }
 
     [Fact]
@@ -75,6 +75,6 @@ public class ChainValidatorTests
         X509Certificate2 alice = X509CertificateLoader.LoadCertificateFromFile(ReaderVectors.Path("rfc4134", "AliceRSASignByCarl.cer"));
         ChainValidationResult result = ChainValidator.Validate(alice, [], Options(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), carl), CertificatePurpose.Signing);
         Assert.False(result.IsTrusted);
-        Assert.Contains(result.Problems, p => p.Contains("under the minimum of 2048", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Code == InspectionProblemCodes.CertificatePolicy && p.Message.Contains("under the minimum of 2048", StringComparison.Ordinal));
     }
 }

@@ -164,7 +164,7 @@ public class InspectorInteropTests
         Assert.Equal("AES-256-GCM", encryption.ContentEncryptionAlgorithm);
         SignatureLayer signature = Assert.IsType<SignatureLayer>(result.Layers[1]);
         Assert.Equal(SignatureForm.Detached, signature.Form);
-        Assert.True(result.IsValid, string.Join("; ", result.Layers.SelectMany(l => l.Problems).Concat(signature.Signatures.Select(s => $"{s.Failure} {string.Join(",", s.Chain?.Problems ?? [])} {s.SignerMatchesSender}"))));
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Contains("Hello from OpenSSL", result.Content.DecodeText());
     }
 
@@ -197,7 +197,7 @@ public class InspectorInteropTests
         InspectionResult result = SmimeInspector.Inspect(File.ReadAllBytes(ReaderVectors.Path("pyca-cryptography", "signed-opaque.msg")), new SmimeInspectorOptions());
         SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
         Assert.Equal(SignatureForm.Opaque, layer.Form);
-        Assert.Equal("the signed-data has no encapsulated content", Assert.Single(layer.Problems));
+        Assert.Equal("the signed-data has no encapsulated content", Assert.Single(layer.Problems).Message);
         Assert.Empty(layer.Signatures);
         Assert.False(result.IsValid);
     }

@@ -57,7 +57,7 @@ public class InspectorLimitTests
         Assert.False(result.IsValid);
         EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
         Assert.False(layer.IsDecrypted);
-        Assert.Contains(layer.Problems, p => p.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded && p.Message.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -88,5 +88,5 @@ public class InspectorLimitTests
     }
 
     private static List<string> Problems(InspectionResult result) =>
-        [.. result.Layers.SelectMany(l => l.Problems.Concat(l is SignatureLayer s ? s.Signatures.Select(v => v.Failure ?? string.Empty) : []))];
+        [.. result.Layers.SelectMany(l => l.Problems.Select(p => p.Message).Concat(l is SignatureLayer s ? s.Signatures.Select(v => v.Failure ?? string.Empty) : []))];
 }

@@ -80,7 +80,7 @@ public class InspectorThunderbirdTests
     [Fact]
     public void Triple_wrapped_message_reports_every_layer_in_order()
     {
-        // Dave signs (opaque) Alice's sign-then-encrypt message: signed / signed / enveloped.
+        // Dave signs (opaque) over Alice's signature over an encrypted message: signed / signed / enveloped.
         InspectionResult result = SmimeInspector.Inspect(File.ReadAllBytes(ReaderVectors.Path(Folder, "smime", "alice.env.sig.SHA256.opaque.dave.sig.SHA256.opaque.eml")), NssOptions());
         Assert.Collection(
             result.Layers,
@@ -90,9 +90,15 @@ public class InspectorThunderbirdTests
         Assert.Equal([0, 1, 2], result.Layers.Select(l => l.Depth));
         SignatureLayer alice = (SignatureLayer)result.Layers[1];
         Assert.False(alice.Signatures[0].SignerMatchesSender); // From is Dave
-        Assert.True(result.SenderIsVouchedFor);
-        Assert.True(result.IsValid);
+        Assert.True(result.Layers.All(l => l.Succeeded));
         Assert.Equal("text/plain", result.Content.MediaType);
+
+        // Both signatures lie outside the encryption: they cover ciphertext, and neither signer
+        // need have seen the text (encrypt-then-sign). Nothing vouches for what is displayed.
+        Assert.Equal(InspectionProblemCodes.SignedOutsideEncryption, Assert.Single(result.Problems).Code);
+        Assert.Empty(result.Authenticity.Signatures);
+        Assert.Null(result.SenderIsVouchedFor);
+        Assert.False(result.IsValid);
     }
 
     [Fact]
@@ -101,7 +107,7 @@ public class InspectorThunderbirdTests
         InspectionResult result = SmimeInspector.Inspect(File.ReadAllBytes(ReaderVectors.Path(Folder, "smime", "alice.future.dsig.SHA256.multipart.eml")), NssOptions());
         SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
         Assert.True(layer.Signatures[0].IsValidAndTrusted);
-        Assert.Contains(layer.Problems, p => p.Contains("away from the signingTime", StringComparison.Ordinal));
+        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.DateFarFromSigningTime && p.Message.Contains("away from the signingTime", StringComparison.Ordinal));
         Assert.False(result.IsValid);
     }
 
