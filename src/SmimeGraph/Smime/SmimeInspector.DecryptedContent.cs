@@ -1,3 +1,5 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
 using SmimeGraph.Mime;
 
 namespace SmimeGraph.Smime;
@@ -51,4 +53,13 @@ public static partial class SmimeInspector
 
         return null;
     }
+
+    /// <summary>
+    /// The exceptions .NET raises while decoding attacker-supplied certificates and structures
+    /// (an overlong OID in an extension, a malformed name or key): turned into problems, never
+    /// thrown out of the inspector.
+    /// </summary>
+    internal static bool IsDecodingFailure(Exception exception) =>
+        exception is CryptographicException or AsnContentException or FormatException or OverflowException
+            or ArgumentException or NotSupportedException or InvalidOperationException;
 }

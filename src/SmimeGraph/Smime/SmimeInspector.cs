@@ -250,6 +250,10 @@ public static partial class SmimeInspector
                 {
                     problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature part cannot be decoded: " + ex.Message));
                 }
+                catch (Exception ex) when (IsDecodingFailure(ex))
+                {
+                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature cannot be decoded: " + ex.Message));
+                }
             }
 
             layer.Problems = problems;
@@ -342,6 +346,10 @@ public static partial class SmimeInspector
             {
                 problems.Add(new(InspectionProblemCodes.ContentUnreadable, "the signed content is not readable MIME: " + ex.Message));
             }
+            catch (Exception ex) when (IsDecodingFailure(ex))
+            {
+                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signed-data cannot be decoded: " + ex.Message));
+            }
 
             layer.Problems = problems;
             if (inner is not null)
@@ -412,6 +420,10 @@ public static partial class SmimeInspector
             {
                 problems.Add(new(InspectionProblemCodes.DecryptedContentMalformed, "the decrypted content is not readable MIME: " + ex.Message));
             }
+            catch (Exception ex) when (IsDecodingFailure(ex))
+            {
+                problems.Add(new(InspectionProblemCodes.EncryptionUnreadable, "the enveloped-data cannot be decoded: " + ex.Message));
+            }
 
             layer.Problems = problems;
             if (inner is not null)
@@ -452,8 +464,27 @@ public static partial class SmimeInspector
                     continue;
                 }
 
-                verdict.Chain = ChainValidator.Validate(certificate, reader.Certificates, _chainOptions, CertificatePurpose.Signing);
-                verdict.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
+                // A certificate is attacker-supplied bytes: one that .NET cannot decode (an
+                // extension with an overlong OID, a broken name) is a problem of this signature,
+                // never an exception out of the inspector.
+                try
+                {
+                    verdict.Chain = ChainValidator.Validate(certificate, reader.Certificates, _chainOptions, CertificatePurpose.Signing);
+                    verdict.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
+                }
+                catch (Exception ex) when (IsDecodingFailure(ex))
+                {
+                    // Reported once: as the chain's problem, or as the layer's when the chain was checked.
+                    var unreadable = new InspectionProblem(InspectionProblemCodes.CertificateUnreadable, "the signer certificate cannot be decoded: " + ex.Message);
+                    if (verdict.Chain is null)
+                    {
+                        verdict.Chain = new ChainValidationResult(false, [unreadable], [certificate], At);
+                    }
+                    else if (!verdict.Chain.Problems.Any(p => p.Code == InspectionProblemCodes.CertificateUnreadable))
+                    {
+                        problems.Add(unreadable);
+                    }
+                }
             }
         }
 
