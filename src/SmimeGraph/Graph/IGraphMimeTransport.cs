@@ -46,4 +46,18 @@ public interface IGraphMimeTransport
     /// stream: until then it holds one of the mailbox's concurrent request slots.
     /// </summary>
     Task<Stream> GetMimeAsync(GraphMailbox mailbox, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds a message by its Message-ID in a folder, polling until it appears or
+    /// <paramref name="wait"/> has passed: <c>GET /{mailbox}/mailFolders/{folder}/messages?$filter=internetMessageId eq '…'</c>.
+    /// After a send, Graph moves the message to Sent Items under a new id, after a delay; this is
+    /// how to find the sent copy.
+    /// </summary>
+    /// <param name="mailbox">The mailbox.</param>
+    /// <param name="folder">A folder id or well-known name: <c>sentitems</c>, <c>drafts</c>, <c>inbox</c>.</param>
+    /// <param name="internetMessageId">The Message-ID, with or without angle brackets (<see cref="GraphPayload.InternetMessageId"/>).</param>
+    /// <param name="wait">How long to keep looking; <see cref="TimeSpan.Zero"/> looks once.</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    /// <returns>The message, or null when it did not appear within <paramref name="wait"/>.</returns>
+    Task<GraphMessage?> FindByInternetMessageIdAsync(GraphMailbox mailbox, string folder, string internetMessageId, TimeSpan wait, CancellationToken cancellationToken = default);
 }

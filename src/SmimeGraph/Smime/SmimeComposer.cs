@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SmimeGraph.Buffers;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
@@ -38,21 +39,33 @@ public sealed class SmimeComposer
     /// <exception cref="SmimeGraphException">The signer's private key could not sign (the platform refused the operation).</exception>
     public async Task<GraphPayload> ComposeAsync(MessageSpec spec, SmimeOptions options, CancellationToken cancellationToken = default)
     {
-        MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
-        ThrowIfPredictedOverCeiling(plan, options.Ceiling);
-
-        var body = new PooledSegmentBuffer(options.Ceiling);
+        using Activity? activity = SmimeGraphDiagnostics.ActivitySource.StartActivity("Compose");
+        long start = Stopwatch.GetTimestamp();
+        PooledSegmentBuffer? body = null;
         try
         {
+            ArgumentNullException.ThrowIfNull(options);
+            activity?.SetTag("smimegraph.signed", options.Signer is not null);
+            activity?.SetTag("smimegraph.encrypted", options.Encryption is not null);
+            MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
+            ThrowIfPredictedOverCeiling(plan, options.Ceiling);
+
+            body = new PooledSegmentBuffer(options.Ceiling);
             var encoder = new GraphBodyStream(body);
             await plan.WriteAsync(encoder, cancellationToken, SecondCore).ConfigureAwait(false);
             encoder.Complete();
             EnsurePredictionHeld(plan, encoder.BytesIn);
-            return GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
+            GraphPayload payload = GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
+            activity?.SetTag("smimegraph.body.size", payload.Length);
+            SmimeGraphDiagnostics.ComposeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            SmimeGraphDiagnostics.ComposeBodySize.Record(payload.Length);
+            return payload;
         }
-        catch
+        catch (Exception ex)
         {
-            body.Dispose();
+            body?.Dispose();
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }
     }
