@@ -87,8 +87,9 @@ public class AmbiguousSendTests
 
         GraphMessage draft = await session.Transport.CreateDraftAsync(GraphMailbox.Me, payload);
 
-        // The dropped create, the lookup (nothing: the emulator drops before acting), the create again.
-        Assert.Equal(3, session.Host.RequestCount);
+        // The dropped create, the lookups while a retry would wait (at its start and its end; they
+        // find nothing: the emulator drops before acting), the create again.
+        Assert.InRange(session.Host.RequestCount, 3, 4);
         Assert.Equal(draft.Id, Assert.Single(session.Host.GetMessages("me", "drafts")).Id);
     }
 
