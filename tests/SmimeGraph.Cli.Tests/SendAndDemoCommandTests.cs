@@ -18,7 +18,9 @@ public sealed class SendAndDemoCommandTests
 
         Assert.True(code == CommandLine.Success, stdout + "\n" + stderr);
         string report = stdout.ToString();
-        Assert.Contains("byte for byte as uploaded", report, StringComparison.Ordinal);
+        // Meaning, not bytes: Graph regenerates a sent message's MIME.
+        Assert.Contains("content             text as composed, HTML as composed, attachment bytes as composed", report, StringComparison.Ordinal);
+        Assert.Contains("sent copy found in Sent Items by internetMessageId", report, StringComparison.Ordinal);
         Assert.Contains("encrypted, AES-256-CBC", report, StringComparison.Ordinal);
         Assert.Contains("alice@example.com: valid and trusted", report, StringComparison.Ordinal);
         Assert.Contains("verdict             VALID", report, StringComparison.Ordinal);
