@@ -389,12 +389,14 @@ internal static class HeaderWriter
     private sealed class FoldedLine
     {
         private readonly StringBuilder _text = new(128);
+        private readonly string _name;
         private int _lineStart;
         private bool _hasContent;
 
         public FoldedLine(string name)
         {
             HeaderValueGuard.ThrowIfBadFieldName(name);
+            _name = name;
             if (name.Length > MaxFieldNameLength)
             {
                 throw new HeaderInjectionException("headerName", $"The header field name '{name}' is longer than {MaxFieldNameLength} characters.");
@@ -434,6 +436,18 @@ internal static class HeaderWriter
             }
 
             int count = Encoding.ASCII.GetByteCount(field);
+
+            // One limit for writing and reading: a field the parser would refuse is not written.
+            if (count > MimeParserOptions.DefaultMaxHeaderFieldLength)
+            {
+                throw new MimeFormatException(string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "The {0} header field would be {1:N0} bytes once encoded and folded, over the {2:N0} bytes a reader accepts (MimeParserOptions.MaxHeaderFieldLength).",
+                    _name,
+                    count,
+                    MimeParserOptions.DefaultMaxHeaderFieldLength));
+            }
+
             Encoding.ASCII.GetBytes(field, destination.GetSpan(count));
             destination.Advance(count);
         }

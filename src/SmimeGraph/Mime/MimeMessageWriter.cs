@@ -17,6 +17,9 @@ public sealed class MimeMessageWriter
 {
     private const int CopyBufferSize = 81920;
 
+    // Content-Type, Content-Transfer-Encoding, Content-Disposition and Content-ID.
+    private const int MaxContentFields = 4;
+
     private static readonly HashSet<string> ReservedFieldNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "From", "Sender", "To", "Cc", "Bcc", "Reply-To", "Subject", "Date", "Message-ID",
@@ -247,7 +250,35 @@ public sealed class MimeMessageWriter
         }
 
         HeaderWriter.WriteAscii(output, "MIME-Version: 1.0\r\n");
+
+        // The top-level entity's header is these fields and the content fields that follow them
+        // (Content-Type, Content-Transfer-Encoding, Content-Disposition, Content-ID at most): a
+        // header the parser would refuse for its field count is not written.
+        int fields = CountFields(output.WrittenSpan) + MaxContentFields;
+        if (fields > MimeParserOptions.DefaultMaxHeaderCount)
+        {
+            throw new MimeFormatException($"The message would have {fields - MaxContentFields} header fields before its content fields; a reader accepts {MimeParserOptions.DefaultMaxHeaderCount} in all (MimeParserOptions.MaxHeaderCount).");
+        }
+
         return output.WrittenSpan.ToArray();
+    }
+
+    // A field starts on every line that does not start with folding whitespace (RFC 5322 §2.2.3).
+    private static int CountFields(ReadOnlySpan<byte> header)
+    {
+        int count = 0;
+        for (int start = 0; start < header.Length;)
+        {
+            if (header[start] is not ((byte)' ' or (byte)'\t'))
+            {
+                count++;
+            }
+
+            int end = header[start..].IndexOf("\r\n"u8);
+            start = end < 0 ? header.Length : start + end + 2;
+        }
+
+        return count;
     }
 
     private static void WriteAddressListIfAny(ArrayBufferWriter<byte> output, string name, IList<MailboxAddress> mailboxes)

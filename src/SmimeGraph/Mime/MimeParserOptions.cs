@@ -9,10 +9,25 @@ public sealed class MimeParserOptions
     /// <summary>The largest <see cref="MaxDepth"/> accepted; the parser recurses once per level.</summary>
     public const int DepthCeiling = 256;
 
+    /// <summary>
+    /// The default <see cref="MaxHeaderCount"/>. The writer refuses an entity with more fields, so
+    /// that nothing SmimeGraph composes is refused when it is read back.
+    /// </summary>
+    public const int DefaultMaxHeaderCount = 1000;
+
+    /// <summary>
+    /// The default <see cref="MaxHeaderFieldLength"/> (64 KiB). The writer refuses a longer field
+    /// (a huge Subject, a custom header, a very long recipient list), for the same reason.
+    /// </summary>
+    public const int DefaultMaxHeaderFieldLength = 64 * 1024;
+
+    /// <summary>The default <see cref="MaxMessageSize"/> (64 MiB).</summary>
+    public const long DefaultMaxMessageSize = 64L * 1024 * 1024;
+
     private int _maxDepth = 32;
-    private int _maxHeaderCount = 1000;
-    private int _maxHeaderFieldLength = 64 * 1024;
-    private long _maxMessageSize = 64L * 1024 * 1024;
+    private int _maxHeaderCount = DefaultMaxHeaderCount;
+    private int _maxHeaderFieldLength = DefaultMaxHeaderFieldLength;
+    private long _maxMessageSize = DefaultMaxMessageSize;
     private int _maxPartCount = 10_000;
 
     /// <summary>The shared default limits.</summary>
