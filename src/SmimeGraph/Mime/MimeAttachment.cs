@@ -64,10 +64,17 @@ public sealed class MimeAttachment
     }
 
     /// <summary>An attachment read from a file when the message is written; the length is taken now.</summary>
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a directory.</exception>
     public static MimeAttachment FromFile(string path, string? contentType = null, string? fileName = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var info = new FileInfo(path);
+        if (!info.Exists && Directory.Exists(path))
+        {
+            throw new IOException($"Attachment '{path}' is a directory, not a file.");
+        }
+
         if (!info.Exists)
         {
             throw new FileNotFoundException($"Attachment file '{path}' does not exist.", path);

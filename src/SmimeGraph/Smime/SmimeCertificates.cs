@@ -87,7 +87,7 @@ public static class SmimeCertificates
     /// <param name="includeSender">Look up the From address's own encryption certificate too (default).</param>
     /// <param name="cancellationToken">Cancels the lookups.</param>
     /// <exception cref="CertificateNotFoundException">A recipient has no acceptable encryption certificate (the first such address is named).</exception>
-    /// <exception cref="ArgumentException">The message has no recipient.</exception>
+    /// <exception cref="MimeFormatException">The message has no To, Cc or Bcc recipient.</exception>
     public static async Task<SmimeEncryptionOptions> ForRecipientsAsync(ICertificateResolver resolver, MessageSpec spec, DateTimeOffset at, bool includeSender = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resolver);
@@ -98,7 +98,7 @@ public static class SmimeCertificates
             .ToArray();
         if (addresses.Length == 0)
         {
-            throw new ArgumentException("The message has no To, Cc or Bcc recipient to encrypt for.", nameof(spec));
+            throw new MimeFormatException("The message has no To, Cc or Bcc recipient to encrypt for.");
         }
 
         var options = new SmimeEncryptionOptions();
