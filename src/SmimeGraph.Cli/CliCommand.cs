@@ -16,6 +16,9 @@ internal sealed class CliCommand : Command
         Examples = examples;
     }
 
+    /// <summary>The no-echo password prompt when a terminal is attached, otherwise null.</summary>
+    public Func<string, string?>? ReadPassword { get; set; }
+
     /// <summary>Example command lines shown by <c>--help</c>, each with a comment line before it.</summary>
     public IReadOnlyList<string> Examples { get; }
 
@@ -23,7 +26,7 @@ internal sealed class CliCommand : Command
     public void SetRun(Func<ParseResult, CommandConsole, CancellationToken, Task<int>> run) =>
         SetAction(async (result, cancellationToken) =>
         {
-            var console = new CommandConsole(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            var console = new CommandConsole(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ReadPassword);
             try
             {
                 return await run(result, console, cancellationToken).ConfigureAwait(false);

@@ -28,14 +28,26 @@ internal static class CommandLine
         """;
 
     /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
     /// <param name="terminationTimeout">
     /// When set, Ctrl+C and SIGTERM cancel the running command and the process ends after this
     /// long at the latest; null leaves signals alone (tests, embedding).
     /// </param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TimeSpan? terminationTimeout = null)
+    /// <param name="readPassword">
+    /// Asks for a PKCS#12 password without echo (the prompt text in, the password or null out);
+    /// null when no terminal is attached, and then nothing is asked.
+    /// </param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TimeSpan? terminationTimeout = null, Func<string, string?>? readPassword = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         Command root = CreateRootCommand();
+        foreach (CliCommand command in root.Subcommands.OfType<CliCommand>())
+        {
+            command.ReadPassword = readPassword;
+        }
 
         // "smimegraph help [COMMAND]" is "smimegraph [COMMAND] --help".
         if (args.Length > 0 && args[0] == "help")

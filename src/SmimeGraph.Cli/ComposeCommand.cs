@@ -36,9 +36,22 @@ internal static class ComposeCommand
 
     private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? outPath, string? graphBodyPath, CommandConsole console, CancellationToken cancellationToken)
     {
+        // Before anything is read or opened: no output may be one of the inputs, whatever its name.
+        var outputs = new List<(string Option, string Path)>();
+        if (outPath is not null)
+        {
+            outputs.Add(("--out", outPath));
+        }
+
+        if (graphBodyPath is not null)
+        {
+            outputs.Add(("--graph-body", graphBodyPath));
+        }
+
+        InputFiles.RefuseOverwriting(message.InputFiles(result), outputs);
+
         MessageSpec spec = message.BuildSpec(result);
-        SmimeOptions smime = message.BuildSmimeOptions(result);
-        RefuseOverwritingInputs(ComposeOptions.Paths(result, message.Attach), outPath, graphBodyPath);
+        SmimeOptions smime = message.BuildSmimeOptions(result, console);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
         // from the spec before any attachment byte is read.
@@ -50,29 +63,7 @@ internal static class ComposeCommand
             Ceiling = graphBodyPath is null ? long.MaxValue : GraphPayload.DefaultCeiling,
         };
         var composer = new SmimeComposer();
-        string messageId;
-        if (outPath is not null)
-        {
-            ComposedMessage written = null!;
-            await WriteOrDeleteAsync(outPath, async file => written = await composer.WriteMimeAsync(spec, options, file, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-            messageId = written.MessageId;
-            if (graphBodyPath is not null)
-            {
-                var eml = new FileStream(outPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-                await using (eml.ConfigureAwait(false))
-                {
-                    using GraphPayload payload = await GraphPayload.FromMimeAsync(eml, options.Ceiling, cancellationToken).ConfigureAwait(false);
-                    await WriteOrDeleteAsync(graphBodyPath, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
-                }
-            }
-        }
-        else if (graphBodyPath is not null)
-        {
-            using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
-            messageId = payload.InternetMessageId!;
-            await WriteOrDeleteAsync(graphBodyPath, file => payload.WriteToAsync(file, cancellationToken)).ConfigureAwait(false);
-        }
-        else
+        if (outPath is null && graphBodyPath is null)
         {
             var mime = new MemoryStream();
             await composer.WriteMimeAsync(spec, options, mime, cancellationToken).ConfigureAwait(false);
@@ -80,49 +71,64 @@ internal static class ComposeCommand
             return CommandLine.Success;
         }
 
-        await console.Out.WriteLineAsync($"Message-ID: <{messageId}>").ConfigureAwait(false);
-        return CommandLine.Success;
-    }
-
-    // An output opened for writing truncates the file, and a failure then deletes it: an output
-    // that is also an attachment (or the other output) would destroy the input.
-    private static void RefuseOverwritingInputs(IReadOnlyList<string> attachments, string? outPath, string? graphBodyPath)
-    {
-        StringComparison comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        string? outFull = outPath is null ? null : Path.GetFullPath(outPath);
-        string? graphBodyFull = graphBodyPath is null ? null : Path.GetFullPath(graphBodyPath);
-        if (outFull is not null && string.Equals(outFull, graphBodyFull, comparison))
-        {
-            throw new UsageException("--out and --graph-body name the same file.");
-        }
-
-        foreach (string attachment in attachments)
-        {
-            string full = Path.GetFullPath(attachment);
-            string? clash = string.Equals(full, outFull, comparison) ? "--out" : string.Equals(full, graphBodyFull, comparison) ? "--graph-body" : null;
-            if (clash is not null)
-            {
-                throw new UsageException($"{clash} would overwrite the attachment '{attachment}'.");
-            }
-        }
-    }
-
-    // A failure part-way (an attachment that is not what it claimed to be) leaves no half-written
-    // file. A file that could not be opened is not ours to delete: it stays as it was.
-    private static async Task WriteOrDeleteAsync(string path, Func<Stream, Task> write)
-    {
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        // Each output is written beside its target and renamed into place only when everything
+        // succeeded: a failure leaves every file that was there as it was.
+        string messageId;
+        OutputFile? eml = outPath is null ? null : OutputFile.Open("--out", outPath);
         try
         {
-            await using (file.ConfigureAwait(false))
+            OutputFile? body = graphBodyPath is null ? null : OutputFile.Open("--graph-body", graphBodyPath);
+            try
             {
-                await write(file).ConfigureAwait(false);
+                if (eml is not null)
+                {
+                    ComposedMessage written = await composer.WriteMimeAsync(spec, options, eml.Stream, cancellationToken).ConfigureAwait(false);
+                    messageId = written.MessageId;
+                    if (body is not null)
+                    {
+                        await eml.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        var reread = new FileStream(eml.Stream.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 81920, useAsync: true);
+                        await using (reread.ConfigureAwait(false))
+                        {
+                            using GraphPayload payload = await GraphPayload.FromMimeAsync(reread, options.Ceiling, cancellationToken).ConfigureAwait(false);
+                            await payload.WriteToAsync(body.Stream, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+                else
+                {
+                    using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
+                    messageId = payload.InternetMessageId!;
+                    await payload.WriteToAsync(body!.Stream, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (eml is not null)
+                {
+                    await eml.CommitAsync().ConfigureAwait(false);
+                }
+
+                if (body is not null)
+                {
+                    await body.CommitAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (body is not null)
+                {
+                    await body.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
-        catch
+        finally
         {
-            File.Delete(path);
-            throw;
+            if (eml is not null)
+            {
+                await eml.DisposeAsync().ConfigureAwait(false);
+            }
         }
+
+        await console.Out.WriteLineAsync($"Message-ID: <{messageId}>").ConfigureAwait(false);
+        return CommandLine.Success;
     }
 }

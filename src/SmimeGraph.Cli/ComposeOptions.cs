@@ -30,7 +30,9 @@ internal sealed class ComposeOptions
 
     public Option<string[]> Header { get; } = CliOptions.Values("--header", "\"Name: value\"", "An extra header field (repeatable), e.g. \"X-Trace: 42\".");
 
-    public Option<string> Sign { get; } = CliOptions.Value("--sign", "PFX[:password]", "Sign with the certificate and key in this PKCS#12 file. A password after a colon shows it to every user of 'ps'.");
+    public Option<string> Sign { get; } = CliOptions.Value("--sign", "PFX", "Sign with the certificate and key in this PKCS#12 file. Give its password with --password-env or --password-file, or type it when asked; PFX:password still works but shows the password to every user of 'ps'.");
+
+    public PasswordOptions Passwords { get; } = new();
 
     public Option<string[]> EncryptTo { get; } = CliOptions.Values("--encrypt-to", "CERT", "Encrypt to the recipient certificate in this PEM or DER file (repeatable).");
 
@@ -46,10 +48,47 @@ internal sealed class ComposeOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, EncryptTo, Opaque, Oaep, Pss, AesGcm])
+        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, Opaque, Oaep, Pss, AesGcm])
         {
             command.Add(option);
         }
+    }
+
+    /// <summary>
+    /// Every file these options read, with the option that names it, for the check that no
+    /// output overwrites an input. Nothing is opened.
+    /// </summary>
+    public IReadOnlyList<(string Option, string Path)> InputFiles(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var inputs = new List<(string Option, string Path)>();
+        foreach (Option<string> body in (Option<string>[])[Text, Html])
+        {
+            if (result.GetValue(body) is ['@', .. string path] && path.Length > 0)
+            {
+                inputs.Add((body.Name, path));
+            }
+        }
+
+        inputs.AddRange(Paths(result, Attach).Select(path => (Attach.Name, path)));
+        if (Path(result, Sign) is string sign)
+        {
+            // The file part only; a missing file is reported when it is loaded.
+            int colon = sign.IndexOf(':', StringComparison.Ordinal);
+            inputs.Add((Sign.Name, sign));
+            for (; colon > 0; colon = sign.IndexOf(':', colon + 1))
+            {
+                inputs.Add((Sign.Name, sign[..colon]));
+            }
+        }
+
+        inputs.AddRange(Paths(result, EncryptTo).Select(path => (EncryptTo.Name, path)));
+        if (Passwords.FilePath(result) is string passwordFile)
+        {
+            inputs.Add((Passwords.File.Name, passwordFile));
+        }
+
+        return inputs;
     }
 
     /// <summary>
@@ -86,6 +125,7 @@ internal sealed class ComposeOptions
 
         foreach (string path in Paths(result, Attach))
         {
+            Cli.InputFiles.EnsureFile(Attach.Name, path);
             spec.Attachments.Add(MimeAttachment.FromFile(path));
         }
 
@@ -107,14 +147,16 @@ internal sealed class ComposeOptions
     /// Turns <c>--sign PFX[:password] --encrypt-to CERT... --opaque --oaep --pss --aes-gcm</c> into
     /// <see cref="SmimeOptions"/> (with the default ceiling).
     /// </summary>
-    public SmimeOptions BuildSmimeOptions(ParseResult result)
+    public SmimeOptions BuildSmimeOptions(ParseResult result, CommandConsole console)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(console);
         SmimeSigner? signer = null;
         if (Path(result, Sign) is string sign)
         {
-            (string path, string? password) = CertificateFiles.PathAndPassword(sign);
-            X509Certificate2Collection bundle = CertificateFiles.LoadPkcs12(Sign.Name, path, password);
+            string? given = Passwords.Read(result);
+            (string path, string? inline) = CertificateFiles.SplitPkcs12(Sign.Name, sign, passwordGivenElsewhere: given is not null);
+            X509Certificate2Collection bundle = CertificateFiles.LoadPkcs12(Sign.Name, path, inline ?? given, console.ReadPassword, X509KeyStorageFlags.EphemeralKeySet);
             X509Certificate2 certificate = bundle.FirstOrDefault(c => c.HasPrivateKey)
                 ?? throw new UsageException($"--sign: '{path}' holds no certificate with a private key.");
             signer = new SmimeSigner(certificate) { UseRsaPss = result.GetValue(Pss) };
@@ -129,6 +171,10 @@ internal sealed class ComposeOptions
         else if (result.GetValue(Pss) || result.GetValue(Opaque))
         {
             throw new UsageException("--pss and --opaque need --sign.");
+        }
+        else if (result.GetValue(Passwords.Environment) is not null || result.GetValue(Passwords.File) is not null)
+        {
+            throw new UsageException("--password-env and --password-file need --sign.");
         }
 
         SmimeEncryptionOptions? encryption = null;
@@ -169,9 +215,12 @@ internal sealed class ComposeOptions
         return [.. (result.GetValue(option) ?? []).Select(path => NonEmptyPath(option.Name, path))];
     }
 
-    /// <summary>A value given inline or, when it starts with '@', read from that file (UTF-8).</summary>
+    /// <summary>
+    /// A value given inline or, when it starts with '@', read from that file (UTF-8), at most
+    /// <see cref="MimeParserOptions.DefaultMaxMessageSize"/> bytes: no reader would take a longer message.
+    /// </summary>
     public static string TextOrFile(string option, string value) =>
-        value.StartsWith('@') ? File.ReadAllText(NonEmptyPath(option, value[1..])) : value;
+        value.StartsWith('@') ? BoundedFile.ReadAllText(option, NonEmptyPath(option, value[1..]), MimeParserOptions.DefaultMaxMessageSize) : value;
 
     // The file APIs throw ArgumentException for an empty path; the user gets a usage error instead.
     private static string NonEmptyPath(string option, string path) =>

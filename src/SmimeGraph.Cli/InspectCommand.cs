@@ -17,10 +17,14 @@ namespace SmimeGraph.Cli;
 /// </summary>
 internal static class InspectCommand
 {
+    // A bundle of a few hundred PEM certificates fits many times over.
+    private const int MaxTrustFileLength = 16 * 1024 * 1024;
+
     public static CliCommand Create()
     {
         var fileArgument = new Argument<string>("FILE.eml") { Description = "The message to inspect (MIME, as Graph's $value returns it)." };
-        var keyOption = CliOptions.Values("--key", "PFX[:password]", "A PKCS#12 file with a decryption key (repeatable). A password after a colon shows it to every user of 'ps'.");
+        var keyOption = CliOptions.Values("--key", "PFX", "A PKCS#12 file with a decryption key (repeatable). Give its password with --password-env or --password-file, or type it when asked; PFX:password still works but shows the password to every user of 'ps'.");
+        var passwords = new PasswordOptions();
         var trustOption = CliOptions.Values("--trust", "CA.pem", "A trust anchor certificate (PEM or DER; repeatable).");
         var atOption = CliOptions.Value("--at", "TIME", "Validate certificates at this time (ISO 8601) instead of now.");
         var jsonOption = CliOptions.Flag("--json", "Print one JSON object instead of the text report.");
@@ -35,12 +39,13 @@ internal static class InspectCommand
             ]);
         command.Add(fileArgument);
         command.Add(keyOption);
+        passwords.AddTo(command);
         command.Add(trustOption);
         command.Add(atOption);
         command.Add(jsonOption);
         command.SetRun((result, console, cancellationToken) => RunAsync(
             result.GetRequiredValue(fileArgument),
-            result.GetValue(keyOption) ?? [],
+            LoadKeys(result.GetValue(keyOption) ?? [], passwords.Read(result), console),
             result.GetValue(trustOption) ?? [],
             result.GetValue(atOption),
             result.GetValue(jsonOption),
@@ -49,17 +54,26 @@ internal static class InspectCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string file, string[] keys, string[] trusts, string? at, bool json, CommandConsole console, CancellationToken cancellationToken)
+    // Every --key file, opened with its own PFX:password, the --password-env/--password-file
+    // password, or one typed at the terminal.
+    private static X509Certificate2Collection LoadKeys(string[] keys, string? password, CommandConsole console)
     {
-        var options = new SmimeInspectorOptions { ValidationTime = ParseTime(at) };
+        var collection = new X509Certificate2Collection();
         foreach (string key in keys)
         {
-            (string path, string? password) = CertificateFiles.PathAndPassword(key);
-            X509Certificate2Collection collection = X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password, X509KeyStorageFlags.Exportable);
-            foreach (X509Certificate2 certificate in collection)
-            {
-                (certificate.HasPrivateKey ? options.DecryptionCertificates : options.ExtraCertificates).Add(certificate);
-            }
+            (string path, string? inline) = CertificateFiles.SplitPkcs12("--key", key, passwordGivenElsewhere: password is not null);
+            collection.AddRange(CertificateFiles.LoadPkcs12("--key", path, inline ?? password, console.ReadPassword, X509KeyStorageFlags.Exportable));
+        }
+
+        return collection;
+    }
+
+    private static async Task<int> RunAsync(string file, X509Certificate2Collection keys, string[] trusts, string? at, bool json, CommandConsole console, CancellationToken cancellationToken)
+    {
+        var options = new SmimeInspectorOptions { ValidationTime = ParseTime(at) };
+        foreach (X509Certificate2 certificate in keys)
+        {
+            (certificate.HasPrivateKey ? options.DecryptionCertificates : options.ExtraCertificates).Add(certificate);
         }
 
         foreach (string trust in trusts)
@@ -71,6 +85,7 @@ internal static class InspectCommand
         }
 
         InspectionResult result;
+        InputFiles.EnsureFile("FILE.eml", file);
         await using (FileStream stream = File.OpenRead(file))
         {
             result = await SmimeInspector.InspectAsync(stream, options, cancellationToken).ConfigureAwait(false);
@@ -102,7 +117,7 @@ internal static class InspectCommand
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = BoundedFile.ReadAllText("--trust", path, MaxTrustFileLength);
         }
         catch (IOException ex)
         {

@@ -68,7 +68,7 @@ internal static class SendCommand
         }
 
         MessageSpec spec = message.BuildSpec(result);
-        SmimeOptions options = message.BuildSmimeOptions(result);
+        SmimeOptions options = message.BuildSmimeOptions(result, console);
         using GraphPayload payload = await new SmimeComposer().ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
 
         string sizes = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes of request body, {payload.Headroom:N0} under the ceiling");
