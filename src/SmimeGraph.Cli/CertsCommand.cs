@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SmimeGraph.Cli.TestPki;
+using SmimeGraph.Testing;
 
 namespace SmimeGraph.Cli;
 

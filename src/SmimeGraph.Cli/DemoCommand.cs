@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SmimeGraph.Cli.TestPki;
 using SmimeGraph.Emulator;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
+using SmimeGraph.Testing;
 
 namespace SmimeGraph.Cli;
 

@@ -5,19 +5,28 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace SmimeGraph.Cli.TestPki;
+namespace SmimeGraph.Testing;
 
 /// <summary>
 /// Writes the test PKI: a root CA, an intermediate CA and the S/MIME end-entity certificates
 /// (good and deliberately bad), each as PEM certificate, unencrypted PKCS#8 key and PKCS#12
 /// with the chain. File names are fixed; keys and serial numbers are fresh on every run.
 /// </summary>
-internal static class TestPkiGenerator
+public static class TestPkiGenerator
 {
+    /// <summary>The password of every PKCS#12 file written.</summary>
     public const string PfxPassword = "smimegraph";
+
+    /// <summary>The root CA's file name stem (<c>root-ca.pem</c>: the trust anchor).</summary>
     public const string RootName = "root-ca";
+
+    /// <summary>The intermediate CA's file name stem.</summary>
     public const string IntermediateName = "intermediate";
+
+    /// <summary>The intermediate and root certificates, in that order, as PEM.</summary>
     public const string ChainFileName = "ca-chain.pem";
+
+    /// <summary>The README describing the files.</summary>
     public const string ReadmeFileName = "README.md";
 
     // Test keys only: the default count of .NET's PBES2 export, enough to exercise PBKDF2
@@ -28,8 +37,11 @@ internal static class TestPkiGenerator
     private const string EmailProtection = "1.3.6.1.5.5.7.3.4"; // RFC 5280 §4.2.1.12 id-kp-emailProtection
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";      // id-kp-serverAuth
 
+    /// <summary>Start of the CAs' validity.</summary>
     public static readonly DateTimeOffset CaNotBefore = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Start of the good end entities' validity.</summary>
     public static readonly DateTimeOffset GoodNotBefore = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>End of validity of the CAs and the good end entities.</summary>
     public static readonly DateTimeOffset NotAfter = new(2050, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private const X509KeyUsageFlags SigningUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation;
@@ -95,6 +107,18 @@ internal static class TestPkiGenerator
         written.Add(WriteText(directory, ReadmeFileName, Readme()));
         return written;
     }
+
+    /// <summary>Loads a written certificate with its private key (<c>NAME.pfx</c>).</summary>
+    /// <param name="directory">The folder <see cref="Write"/> wrote to.</param>
+    /// <param name="name">The name, e.g. <c>signer-rsa2048</c> (see <see cref="EndEntities"/>).</param>
+    public static X509Certificate2 LoadWithKey(string directory, string name) =>
+        X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(directory, name + ".pfx"), PfxPassword);
+
+    /// <summary>Loads a written certificate without its key (<c>NAME.pem</c>), e.g. the root as a trust anchor.</summary>
+    /// <param name="directory">The folder <see cref="Write"/> wrote to.</param>
+    /// <param name="name">The name, e.g. <c>root-ca</c> or <c>recipient-rsa2048</c>.</param>
+    public static X509Certificate2 LoadCertificate(string directory, string name) =>
+        X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory, name + ".pem"));
 
     private static X509Certificate2 CreateRoot(RSA key)
     {
