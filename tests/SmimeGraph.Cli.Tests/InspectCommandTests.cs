@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmimeGraph.Tests;
 
 namespace SmimeGraph.Cli.Tests;
 
@@ -23,6 +24,36 @@ public class InspectCommandTests
         Assert.Equal(CommandLine.Success, code);
         Assert.Contains("VALID", output);
         Assert.Contains("valid and trusted", output);
+    }
+
+    [Fact]
+    public async Task A_trusted_intermediate_anchors_the_chain()
+    {
+        // RFC 5280 §6.1.1(d): a configured anchor need not be self-signed.
+        string eml = Path.Combine(Path.GetTempPath(), "smimegraph-intermediate-" + Guid.NewGuid().ToString("N") + ".eml");
+        try
+        {
+            int composed = await CommandLine.RunAsync(
+                ["compose", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "anchored", "--text", "Signed below the intermediate.",
+                 "--sign", TestPaths.Cert("signer-rsa2048.pfx") + ":smimegraph", "--out", eml],
+                new StringWriter(),
+                new StringWriter(),
+                CancellationToken.None);
+            Assert.Equal(CommandLine.Success, composed);
+
+            (int code, string output, _) = await Run(eml, "--trust", TestPaths.Cert("intermediate.pem"));
+            Assert.True(code == CommandLine.Success, output);
+            Assert.Contains("valid and trusted", output);
+
+            // The control: an anchor nothing here chains to.
+            (int other, string otherOutput, _) = await Run(eml, "--trust", Data("TestCA.pem"));
+            Assert.Equal(CommandLine.Invalid, other);
+            Assert.Contains("[no-trust-anchor]", otherOutput);
+        }
+        finally
+        {
+            File.Delete(eml);
+        }
     }
 
     [Fact]

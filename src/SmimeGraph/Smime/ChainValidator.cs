@@ -19,6 +19,14 @@ internal static class ChainValidator
         DateTimeOffset at = options.ValidationTime ?? DateTimeOffset.UtcNow;
         var problems = new List<InspectionProblem>();
         var elements = new List<X509Certificate2>();
+        // RFC 5280 §6.1.1(d): a trust anchor is a name and a key; it need not be self-signed.
+        // .NET's custom root trust accepts only self-signed roots (an intermediate there ends in
+        // PartialChain), so self-signed anchors go to the trust store and the others are found
+        // in the built path: the path is cut at the first element that is an anchor, and every
+        // check on the elements below it (signatures, validity, key usage, name constraints as
+        // .NET enforces them) still applies.
+        List<X509Certificate2> roots = [.. options.TrustAnchors.Where(IsSelfIssued)];
+        List<X509Certificate2> intermediates = [.. options.TrustAnchors.Where(a => !IsSelfIssued(a))];
         using (var chain = new X509Chain())
         {
             X509ChainPolicy policy = chain.ChainPolicy;
@@ -29,15 +37,22 @@ internal static class ChainValidator
             if (options.TrustAnchors.Count > 0)
             {
                 policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                foreach (X509Certificate2 anchor in options.TrustAnchors)
+                foreach (X509Certificate2 anchor in roots)
                 {
                     policy.CustomTrustStore.Add(anchor);
                 }
             }
 
-            foreach (X509Certificate2 extra in embeddedCertificates.Concat(options.ExtraCertificates))
+            foreach (X509Certificate2 extra in embeddedCertificates.Concat(options.ExtraCertificates).Concat(intermediates))
             {
                 policy.ExtraStore.Add(extra);
+            }
+
+            if (intermediates.Count > 0)
+            {
+                // Only so that Build completes a path above an intermediate anchor; whether the
+                // path reaches an anchor is decided below, from the elements themselves.
+                policy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
             }
 
             bool built;
@@ -51,22 +66,50 @@ internal static class ChainValidator
                 problems.Add(new(InspectionProblemCodes.CertificateUnreadable, "the chain could not be built: " + ex.Message));
             }
 
-            foreach (X509ChainElement element in chain.ChainElements)
+            int anchorAt = -1;
+            for (int i = 0; i < chain.ChainElements.Count && anchorAt < 0; i++)
             {
-                elements.Add(element.Certificate);
-            }
-
-            foreach (X509ChainStatus status in chain.ChainStatus)
-            {
-                if (status.Status != X509ChainStatusFlags.NoError)
+                if (intermediates.Any(a => IsSameAnchor(a, chain.ChainElements[i].Certificate)))
                 {
-                    problems.Add(new(CodeOf(status.Status), $"{status.Status}: {status.StatusInformation.Trim()}"));
+                    anchorAt = i;
                 }
             }
 
-            if (!built && problems.Count == 0)
+            int last = anchorAt >= 0 ? anchorAt : chain.ChainElements.Count - 1;
+            for (int i = 0; i <= last; i++)
             {
-                problems.Add(new(InspectionProblemCodes.NoTrustAnchor, "no chain to a trust anchor could be built"));
+                elements.Add(chain.ChainElements[i].Certificate);
+            }
+
+            if (anchorAt >= 0)
+            {
+                // Statuses of the path up to the anchor; "no trusted root above it" is not a problem.
+                foreach (X509ChainStatus status in chain.ChainElements.Take(anchorAt + 1).SelectMany(e => e.ChainElementStatus).DistinctBy(s => s.Status))
+                {
+                    if (status.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot))
+                    {
+                        problems.Add(new(CodeOf(status.Status), $"{status.Status}: {status.StatusInformation.Trim()}"));
+                    }
+                }
+            }
+            else
+            {
+                foreach (X509ChainStatus status in chain.ChainStatus)
+                {
+                    if (status.Status != X509ChainStatusFlags.NoError)
+                    {
+                        problems.Add(new(CodeOf(status.Status), $"{status.Status}: {status.StatusInformation.Trim()}"));
+                    }
+                }
+
+                // AllowUnknownCertificateAuthority lets Build succeed below an unknown CA: without
+                // an intermediate anchor in the path, the top must be a configured root.
+                bool unanchored = intermediates.Count > 0 && !problems.Any(p => p.Code == InspectionProblemCodes.NoTrustAnchor)
+                    && !(chain.ChainElements.Count > 0 && roots.Any(r => IsSameAnchor(r, chain.ChainElements[^1].Certificate)));
+                if ((!built && problems.Count == 0) || unanchored)
+                {
+                    problems.Add(new(InspectionProblemCodes.NoTrustAnchor, "no chain to a trust anchor could be built"));
+                }
             }
         }
 
@@ -90,6 +133,17 @@ internal static class ChainValidator
         return new ChainValidationResult(problems.Count == 0, problems, elements, at);
     }
 
+    private static bool IsSelfIssued(X509Certificate2 certificate) =>
+        certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+
+    // RFC 5280 §6.1.1(d): the anchor is its name and public key.
+    private static bool IsSameAnchor(X509Certificate2 anchor, X509Certificate2 element) =>
+        anchor.SubjectName.RawData.AsSpan().SequenceEqual(element.SubjectName.RawData)
+        && anchor.PublicKey.EncodedKeyValue.RawData.AsSpan().SequenceEqual(element.PublicKey.EncodedKeyValue.RawData)
+        && anchor.PublicKey.Oid.Value == element.PublicKey.Oid.Value;
+
+    // X509Chain on Linux reads CRLs only from its cache or the network; offline CRLs are checked
+    // here: a CRL counts only when its issuer's key (the next chain element) verifies it.
     // RFC 5280 §6.1.3: which check an X509Chain status flag stands for.
     private static string CodeOf(X509ChainStatusFlags status) => status switch
     {
@@ -99,8 +153,6 @@ internal static class ChainValidator
         _ => InspectionProblemCodes.CertificateChainInvalid,
     };
 
-    // X509Chain on Linux reads CRLs only from its cache or the network; offline CRLs are checked
-    // here: a CRL counts only when its issuer's key (the next chain element) verifies it.
     private static IEnumerable<InspectionProblem> CheckRevocation(List<X509Certificate2> chain, IList<byte[]> crls, DateTimeOffset at)
     {
         var problems = new List<InspectionProblem>();
