@@ -213,6 +213,15 @@ internal static class InspectCommand
             }
         }
 
+        if (result.HeaderProtection is { } protection)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  header protection (hp={protection.Mode}): From {protection.GetProtectedHeader("From") ?? "(none)"}, Subject {protection.GetProtectedHeader("Subject") ?? "(none)"}\n");
+            foreach (HeaderFieldDifference difference in protection.Differences)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    {(difference.MakesMessageInvalid ? "CHANGED" : "differs")}: outer {difference.Name} {difference.OuterValue ?? "(none)"}; protected {difference.ProtectedValue ?? "(none)"} ({difference.Explanation})\n");
+            }
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"  content: {result.Content.MediaType}\n");
         return text.ToString();
     }
@@ -245,6 +254,7 @@ internal static class InspectCommand
             WriteStrings(json, "contentEncryptionAlgorithms", result.Confidentiality.ContentEncryptionAlgorithms);
             json.WriteString("summary", result.Confidentiality.Summary);
             json.WriteEndObject();
+            WriteHeaderProtection(json, result.HeaderProtection);
             json.WriteStartObject("content");
             json.WriteString("mediaType", result.Content.MediaType);
             json.WriteString("fileName", result.Content.FileName);
@@ -350,6 +360,42 @@ internal static class InspectCommand
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteHeaderProtection(Utf8JsonWriter json, HeaderProtectionFinding? protection)
+    {
+        if (protection is null)
+        {
+            json.WriteNull("headerProtection");
+            return;
+        }
+
+        json.WriteStartObject("headerProtection");
+        json.WriteString("mode", protection.Mode);
+        json.WriteStartArray("protectedFields");
+        foreach (Mime.MimeHeaderField field in protection.ProtectedFields)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", field.Name);
+            json.WriteString("value", field.Value);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("differences");
+        foreach (HeaderFieldDifference difference in protection.Differences)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", difference.Name);
+            json.WriteString("outer", difference.OuterValue);
+            json.WriteString("protected", difference.ProtectedValue);
+            json.WriteBoolean("makesMessageInvalid", difference.MakesMessageInvalid);
+            json.WriteString("explanation", difference.Explanation);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)

@@ -129,6 +129,7 @@ public class InspectCommandTests
         Assert.True(confidentiality.GetProperty("encrypted").GetBoolean());
         Assert.True(confidentiality.GetProperty("decrypted").GetBoolean());
         Assert.False(confidentiality.GetProperty("integrityProtected").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("headerProtection").ValueKind);
     }
 
     [Fact]

@@ -26,7 +26,10 @@ public sealed class AuthenticityFinding
     /// <summary>The signatures that cover the displayed content (valid or not); empty when none does.</summary>
     public IReadOnlyList<SignatureVerdict> Signatures { get; }
 
-    /// <summary>The From addresses the signers were compared with.</summary>
+    /// <summary>
+    /// The From addresses the signers were compared with: the protected From inside the signature
+    /// when the message has header protection (RFC 9788), otherwise the message's own.
+    /// </summary>
     public IReadOnlyList<string> FromAddresses { get; }
 
     /// <summary>The addresses of the valid, trusted signers among <see cref="Signatures"/>.</summary>

@@ -119,4 +119,8 @@ public static class InspectionProblemCodes
     /// <summary>The signer is the Sender, not the From: the author shown is not who signed.</summary>
     public const string SignerIsOnlySender = "signer-is-only-sender";
 
+    // --- Header protection (RFC 9788) --------------------------------------------------------------
+
+    /// <summary>An outer From, To, Cc, Reply-To or Subject differs from the protected value inside the signature.</summary>
+    public const string ProtectedHeaderMismatch = "protected-header-mismatch";
 }

@@ -39,7 +39,7 @@ public sealed class InspectionResult
     /// <summary>Every layer found, outermost first (depth first, in part order).</summary>
     public IReadOnlyList<InspectionLayer> Layers { get; }
 
-    /// <summary>The From and Sender addresses the signer addresses were compared with.</summary>
+    /// <summary>The From and Sender addresses (protected ones when the message has header protection).</summary>
     public IReadOnlyList<string> SenderAddresses { get; }
 
     /// <summary>The time certificates were validated at.</summary>
@@ -57,6 +57,13 @@ public sealed class InspectionResult
     /// sender binding and of the message as a whole. Empty exactly when <see cref="IsValid"/>.
     /// </summary>
     public IReadOnlyList<InspectionProblem> Problems { get; }
+
+    /// <summary>
+    /// The RFC 9788 header protection of the signed content, when it has any: the protected From,
+    /// To and Subject (which the verdict uses) and every outer field that differs. Null when the
+    /// content covered by the signature carries no <c>hp</c> parameter.
+    /// </summary>
+    public HeaderProtectionFinding? HeaderProtection { get; internal init; }
 
     /// <summary>True when an encryption layer covers the whole message.</summary>
     public bool IsEncrypted => Layers.OfType<EncryptionLayer>().Any(l => !l.IsPartial);

@@ -54,7 +54,11 @@ public static partial class SmimeInspector
         List<SignatureVerdict> trusted = [.. signatures.Where(s => s.IsValidAndTrusted)];
         List<string> signerAddresses = [.. trusted.SelectMany(s => s.SignerAddresses).Distinct(StringComparer.OrdinalIgnoreCase)];
 
-        SenderFields from = ReadSenderFields(root, problems);
+        // RFC 9788 §4: with header protection the signed payload's own From, To and Subject are
+        // the message's; the outer ones are only what a legacy reader shows.
+        HeaderProtectionFinding? protection = covering.Count > 0 ? ReadHeaderProtection(root, content, encryption.Count > 0, problems) : null;
+        MimeEntity headers = protection is null ? root : content;
+        SenderFields from = ReadSenderFields(headers, problems);
         foreach (SignatureVerdict verdict in layers.OfType<SignatureLayer>().SelectMany(l => l.Signatures))
         {
             verdict.SignerMatchesSender = from.From.Count == 0 ? null : verdict.SignerAddresses.Any(a => from.From.Contains(a, StringComparer.OrdinalIgnoreCase));
@@ -67,7 +71,7 @@ public static partial class SmimeInspector
 
         bool authentic = trusted.Count > 0
             && covering.All(l => l.Succeeded)
-            && !problems.Any(p => p.Code is InspectionProblemCodes.PartialSignature or InspectionProblemCodes.SignerIsOnlySender || p.Code.StartsWith("from-", StringComparison.Ordinal))
+            && !problems.Any(p => p.Code is InspectionProblemCodes.PartialSignature or InspectionProblemCodes.SignerIsOnlySender or InspectionProblemCodes.ProtectedHeaderMismatch || p.Code.StartsWith("from-", StringComparison.Ordinal))
             && from.From.Count > 0;
         var authenticity = new AuthenticityFinding(
             authentic,
@@ -100,7 +104,7 @@ public static partial class SmimeInspector
             problems.Add(new(InspectionProblemCodes.NotSigned, "no valid signature by the From address covers the message"));
         }
 
-        return new InspectionResult(root, content, layers, [.. from.From, .. from.Sender], at, authenticity, confidentiality, problems);
+        return new InspectionResult(root, content, layers, [.. from.From, .. from.Sender], at, authenticity, confidentiality, problems) { HeaderProtection = protection };
     }
 
     private static IEnumerable<InspectionProblem> SignatureProblems(SignatureVerdict verdict)
