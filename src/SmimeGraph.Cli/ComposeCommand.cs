@@ -60,6 +60,7 @@ internal static class ComposeCommand
             Signer = smime.Signer,
             OpaqueSignature = smime.OpaqueSignature,
             Encryption = smime.Encryption,
+            ProtectHeaders = smime.ProtectHeaders,
             Ceiling = graphBodyPath is null ? long.MaxValue : GraphPayload.DefaultCeiling,
         };
         var composer = new SmimeComposer();

@@ -44,11 +44,13 @@ internal sealed class ComposeOptions
 
     public Option<bool> AesGcm { get; } = CliOptions.Flag("--aes-gcm", "Encrypt with AES-256-GCM (authEnveloped-data, which Outlook may not read) instead of AES-256-CBC.");
 
+    public Option<bool> ProtectHeaders { get; } = CliOptions.Flag("--protect-headers", "Protect the header fields inside the signature or encryption (RFC 9788, hcp_baseline: an encrypted message's outer Subject becomes [...]).");
+
     /// <summary>Adds every compose option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, Opaque, Oaep, Pss, AesGcm])
+        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, Opaque, Oaep, Pss, AesGcm, ProtectHeaders])
         {
             command.Add(option);
         }
@@ -144,7 +146,7 @@ internal sealed class ComposeOptions
     }
 
     /// <summary>
-    /// Turns <c>--sign PFX[:password] --encrypt-to CERT... --opaque --oaep --pss --aes-gcm</c> into
+    /// Turns <c>--sign PFX[:password] --encrypt-to CERT... --opaque --oaep --pss --aes-gcm --protect-headers</c> into
     /// <see cref="SmimeOptions"/> (with the default ceiling).
     /// </summary>
     public SmimeOptions BuildSmimeOptions(ParseResult result, CommandConsole console)
@@ -196,7 +198,12 @@ internal sealed class ComposeOptions
             throw new UsageException("--oaep and --aes-gcm need --encrypt-to.");
         }
 
-        return new SmimeOptions { Signer = signer, OpaqueSignature = result.GetValue(Opaque), Encryption = encryption };
+        if (result.GetValue(ProtectHeaders) && signer is null && encryption is null)
+        {
+            throw new UsageException("--protect-headers needs --sign or --encrypt-to.");
+        }
+
+        return new SmimeOptions { Signer = signer, OpaqueSignature = result.GetValue(Opaque), Encryption = encryption, ProtectHeaders = result.GetValue(ProtectHeaders) };
     }
 
     /// <summary>The value of an option that names a file, or null; an empty name is a usage error.</summary>

@@ -57,6 +57,52 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public async Task Compose_protect_headers_and_inspect_json_show_the_protected_fields()
+    {
+        string eml = Path.Combine(Path.GetTempPath(), "smimegraph-hp-" + Guid.NewGuid().ToString("N") + ".eml");
+        try
+        {
+            var composeErr = new StringWriter();
+            int composed = await CommandLine.RunAsync(
+                ["compose", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "Board minutes", "--text", "Protected.",
+                 "--sign", TestPaths.Cert("signer-rsa2048.pfx") + ":smimegraph", "--encrypt-to", TestPaths.Cert("recipient-rsa2048.pem"), "--protect-headers", "--out", eml],
+                new StringWriter(),
+                composeErr,
+                CancellationToken.None);
+            Assert.True(composed == CommandLine.Success, composeErr.ToString());
+            Assert.Contains("Subject: [...]\r\n", await File.ReadAllTextAsync(eml));
+
+            (int code, string output, _) = await Run(eml, "--key", TestPaths.Cert("recipient-rsa2048.pfx") + ":smimegraph", "--trust", TestPaths.Cert("root-ca.pem"), "--json");
+            Assert.True(code == CommandLine.Success, output);
+            using JsonDocument document = JsonDocument.Parse(output);
+            JsonElement protection = document.RootElement.GetProperty("headerProtection");
+            Assert.Equal("cipher", protection.GetProperty("mode").GetString());
+            Assert.Contains(protection.GetProperty("protectedFields").EnumerateArray(), f => f.GetProperty("name").GetString() == "Subject" && f.GetProperty("value").GetString() == "Board minutes");
+            JsonElement difference = Assert.Single(protection.GetProperty("differences").EnumerateArray().ToArray());
+            Assert.Equal("Subject", difference.GetProperty("name").GetString());
+            Assert.Equal("[...]", difference.GetProperty("outer").GetString());
+            Assert.False(difference.GetProperty("makesMessageInvalid").GetBoolean());
+        }
+        finally
+        {
+            File.Delete(eml);
+        }
+    }
+
+    [Fact]
+    public async Task Protect_headers_without_sign_or_encrypt_is_a_usage_error()
+    {
+        var stderr = new StringWriter();
+        int code = await CommandLine.RunAsync(
+            ["compose", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "s", "--text", "t", "--protect-headers"],
+            new StringWriter(),
+            stderr,
+            CancellationToken.None);
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("--protect-headers needs --sign or --encrypt-to", stderr.ToString());
+    }
+
+    [Fact]
     public async Task A_message_without_any_smime_layer_exits_one()
     {
         string file = Path.Combine(Path.GetTempPath(), "smimegraph-plain-" + Guid.NewGuid().ToString("N") + ".eml");

@@ -125,6 +125,43 @@ internal static class HeaderWriter
         line.WriteTo(destination);
     }
 
+    /// <summary>
+    /// Writes <c>HP-Outer: Name: value</c> (RFC 9788 §2.2.1) for a field this writer already
+    /// rendered (<paramref name="renderedField"/>: ASCII, perhaps folded, ending in CRLF). The
+    /// value is kept as written (its encoded-words, quoting and whitespace); it is only refolded,
+    /// at the same whitespace, so unfolding gives back the outer field exactly.
+    /// </summary>
+    public static void WriteOuterRecord(IBufferWriter<byte> destination, string renderedField)
+    {
+        ArgumentNullException.ThrowIfNull(renderedField);
+        string field = renderedField.Replace("\r\n", string.Empty, StringComparison.Ordinal);
+        var line = new FoldedLine("HP-Outer");
+        int i = 0;
+        while (i < field.Length)
+        {
+            int wordStart = i;
+            while (wordStart < field.Length && field[wordStart] is ' ' or '\t')
+            {
+                wordStart++;
+            }
+
+            int end = wordStart;
+            while (end < field.Length && field[end] is not (' ' or '\t'))
+            {
+                end++;
+            }
+
+            if (end > wordStart)
+            {
+                line.Append(field[wordStart..end], i == 0 ? " " : field[i..wordStart]);
+            }
+
+            i = end;
+        }
+
+        line.WriteTo(destination);
+    }
+
     /// <summary>Writes <c>Name: &lt;id1&gt; &lt;id2&gt;</c> (RFC 5322 §3.6.4). The ids must already be validated.</summary>
     public static void WriteMessageIds(IBufferWriter<byte> destination, string name, IEnumerable<string> ids)
     {

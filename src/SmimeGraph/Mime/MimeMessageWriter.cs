@@ -67,7 +67,19 @@ public sealed class MimeMessageWriter
     /// <param name="timeProvider">The clock for the Date field when the spec has none; the system clock by default.</param>
     /// <exception cref="MimeFormatException">The spec is incomplete or inconsistent (no From, an invalid Message-ID, inline resources without an HTML body, a reserved custom header name).</exception>
     /// <exception cref="HeaderInjectionException">A header value, address, display name, file name or header name contains CR, LF or NUL.</exception>
-    public static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider = null)
+    public static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider = null) => Create(spec, timeProvider, headerProtection: null);
+
+    /// <summary>
+    /// As <see cref="Create(MessageSpec, TimeProvider?)"/>, with RFC 9788 header protection when
+    /// <paramref name="headerProtection"/> is <c>"clear"</c> (the body entity will be signed) or
+    /// <c>"cipher"</c> (it will be encrypted): the body entity, the Cryptographic Payload, starts
+    /// with a copy of the protected header fields and its Content-Type carries the <c>hp</c>
+    /// parameter (§2.1). With <c>"cipher"</c> the outer header follows the hcp_baseline policy
+    /// (§3.2.1: Subject becomes <c>[...]</c>) and the payload records each outer field in an
+    /// <c>HP-Outer</c> field (§2.2). Bcc is neither protected nor recorded: every recipient reads
+    /// the payload, and Bcc recipients must stay hidden from the others (§10.2).
+    /// </summary>
+    internal static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider, string? headerProtection)
     {
         ArgumentNullException.ThrowIfNull(spec);
         MailboxAddress from = spec.From ?? throw new MimeFormatException("The message has no From address (RFC 5322 §3.6.2 requires one).");
@@ -86,10 +98,53 @@ public sealed class MimeMessageWriter
             CheckMessageId("References", reference);
         }
 
-        byte[] routing = BuildRoutingHeaders(spec, from, date, messageId);
+        List<(string Name, byte[] Line)> fields = BuildRoutingHeaders(spec, from, date, messageId);
         var builder = new SegmentBuilder();
-        new BodyLayout(spec).WriteBodyEntity(builder);
+        if (headerProtection is not null)
+        {
+            List<(string Name, byte[] Line)> outer = headerProtection == "cipher" ? [.. fields.Select(ApplyBaselinePolicy)] : fields;
+            foreach ((string name, byte[] line) in fields.Where(f => !IsBcc(f.Name)))
+            {
+                builder.Bytes(line);
+            }
+
+            // The payload's header is the protected copies, the HP-Outer records and its content
+            // fields: it too must stay within what a reader accepts.
+            int protectedCount = fields.Count(f => !IsBcc(f.Name)) * (headerProtection == "cipher" ? 2 : 1) + MaxContentFields;
+            if (protectedCount > MimeParserOptions.DefaultMaxHeaderCount)
+            {
+                throw new MimeFormatException($"With header protection the protected entity would have {protectedCount} header fields; a reader accepts {MimeParserOptions.DefaultMaxHeaderCount} (MimeParserOptions.MaxHeaderCount).");
+            }
+
+            if (headerProtection == "cipher")
+            {
+                foreach ((string _, byte[] line) in outer.Where(f => !IsBcc(f.Name)))
+                {
+                    HeaderWriter.WriteOuterRecord(builder.Text, Encoding.ASCII.GetString(line));
+                }
+            }
+
+            fields = outer;
+        }
+
+        new BodyLayout(spec, headerProtection).WriteBodyEntity(builder);
+        byte[] routing = [.. fields.SelectMany(f => f.Line), .. "MIME-Version: 1.0\r\n"u8];
         return new MimeMessageWriter(messageId, date, routing, builder.Complete());
+    }
+
+    private static bool IsBcc(string name) => string.Equals(name, "Bcc", StringComparison.OrdinalIgnoreCase);
+
+    // RFC 9788 §3.2.1 hcp_baseline: the Subject is obscured as "[...]", every other field is kept.
+    private static (string Name, byte[] Line) ApplyBaselinePolicy((string Name, byte[] Line) field)
+    {
+        if (!string.Equals(field.Name, "Subject", StringComparison.OrdinalIgnoreCase))
+        {
+            return field;
+        }
+
+        var line = new ArrayBufferWriter<byte>(16);
+        HeaderWriter.WriteField(line, "Subject", "[...]");
+        return (field.Name, line.WrittenSpan.ToArray());
     }
 
     /// <summary>
@@ -199,89 +254,77 @@ public sealed class MimeMessageWriter
         }
     }
 
-    private static byte[] BuildRoutingHeaders(MessageSpec spec, MailboxAddress from, DateTimeOffset date, string messageId)
+    // Each field as its own folded line(s), in the order written; MIME-Version is added last by the caller.
+    private static List<(string Name, byte[] Line)> BuildRoutingHeaders(MessageSpec spec, MailboxAddress from, DateTimeOffset date, string messageId)
     {
-        var output = new ArrayBufferWriter<byte>(1024);
-        HeaderWriter.WriteAddressList(output, "From", [from]);
+        var fields = new List<(string Name, byte[] Line)>();
+        void Add(string name, Action<ArrayBufferWriter<byte>> write)
+        {
+            var line = new ArrayBufferWriter<byte>(128);
+            write(line);
+            fields.Add((name, line.WrittenSpan.ToArray()));
+        }
+
+        Add("From", o => HeaderWriter.WriteAddressList(o, "From", [from]));
         if (spec.Sender is not null)
         {
-            HeaderWriter.WriteAddressList(output, "Sender", [spec.Sender]);
+            Add("Sender", o => HeaderWriter.WriteAddressList(o, "Sender", [spec.Sender]));
         }
 
-        WriteAddressListIfAny(output, "To", spec.To);
-        WriteAddressListIfAny(output, "Cc", spec.Cc);
+        AddAddressListIfAny(fields, "To", spec.To);
+        AddAddressListIfAny(fields, "Cc", spec.Cc);
 
         // Graph delivers to Bcc recipients of a MIME submission only when the field is present.
-        WriteAddressListIfAny(output, "Bcc", spec.Bcc);
-        WriteAddressListIfAny(output, "Reply-To", spec.ReplyTo);
+        AddAddressListIfAny(fields, "Bcc", spec.Bcc);
+        AddAddressListIfAny(fields, "Reply-To", spec.ReplyTo);
         if (spec.Subject is not null)
         {
-            HeaderWriter.WriteField(output, "Subject", spec.Subject);
+            Add("Subject", o => HeaderWriter.WriteField(o, "Subject", spec.Subject));
         }
 
-        HeaderWriter.WriteAscii(output, "Date: " + FormatDate(date) + "\r\n");
-        HeaderWriter.WriteMessageIds(output, "Message-ID", [messageId]);
+        Add("Date", o => HeaderWriter.WriteAscii(o, "Date: " + FormatDate(date) + "\r\n"));
+        Add("Message-ID", o => HeaderWriter.WriteMessageIds(o, "Message-ID", [messageId]));
         if (spec.InReplyTo is not null)
         {
-            HeaderWriter.WriteMessageIds(output, "In-Reply-To", [spec.InReplyTo]);
+            Add("In-Reply-To", o => HeaderWriter.WriteMessageIds(o, "In-Reply-To", [spec.InReplyTo]));
         }
 
         if (spec.References.Count > 0)
         {
-            HeaderWriter.WriteMessageIds(output, "References", spec.References);
+            Add("References", o => HeaderWriter.WriteMessageIds(o, "References", spec.References));
         }
 
         if (spec.Importance != MessageImportance.Normal)
         {
             // RFC 2156 §5.3.4: importance ::= "low" / "normal" / "high".
-            HeaderWriter.WriteAscii(output, spec.Importance == MessageImportance.High ? "Importance: high\r\n" : "Importance: low\r\n");
+            Add("Importance", o => HeaderWriter.WriteAscii(o, spec.Importance == MessageImportance.High ? "Importance: high\r\n" : "Importance: low\r\n"));
         }
 
         foreach ((string name, string value) in spec.Headers)
         {
             ArgumentNullException.ThrowIfNull(name);
             HeaderValueGuard.ThrowIfBadFieldName(name);
-            if (ReservedFieldNames.Contains(name) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            if (ReservedFieldNames.Contains(name) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "HP-Outer", StringComparison.OrdinalIgnoreCase))
             {
                 throw new MimeFormatException($"'{name}' cannot be a custom header: the writer writes that field itself.");
             }
 
-            HeaderWriter.WriteField(output, name, value ?? string.Empty);
+            Add(name, o => HeaderWriter.WriteField(o, name, value ?? string.Empty));
         }
 
-        HeaderWriter.WriteAscii(output, "MIME-Version: 1.0\r\n");
-
-        // The top-level entity's header is these fields and the content fields that follow them
-        // (Content-Type, Content-Transfer-Encoding, Content-Disposition, Content-ID at most): a
-        // header the parser would refuse for its field count is not written.
-        int fields = CountFields(output.WrittenSpan) + MaxContentFields;
-        if (fields > MimeParserOptions.DefaultMaxHeaderCount)
+        // The top-level entity's header is these fields, MIME-Version and the content fields that
+        // follow them (Content-Type, Content-Transfer-Encoding, Content-Disposition, Content-ID at
+        // most): a header the parser would refuse for its field count is not written.
+        int count = fields.Count + 1 + MaxContentFields;
+        if (count > MimeParserOptions.DefaultMaxHeaderCount)
         {
-            throw new MimeFormatException($"The message would have {fields - MaxContentFields} header fields before its content fields; a reader accepts {MimeParserOptions.DefaultMaxHeaderCount} in all (MimeParserOptions.MaxHeaderCount).");
+            throw new MimeFormatException($"The message would have {count - MaxContentFields} header fields before its content fields; a reader accepts {MimeParserOptions.DefaultMaxHeaderCount} in all (MimeParserOptions.MaxHeaderCount).");
         }
 
-        return output.WrittenSpan.ToArray();
+        return fields;
     }
 
-    // A field starts on every line that does not start with folding whitespace (RFC 5322 §2.2.3).
-    private static int CountFields(ReadOnlySpan<byte> header)
-    {
-        int count = 0;
-        for (int start = 0; start < header.Length;)
-        {
-            if (header[start] is not ((byte)' ' or (byte)'\t'))
-            {
-                count++;
-            }
-
-            int end = header[start..].IndexOf("\r\n"u8);
-            start = end < 0 ? header.Length : start + end + 2;
-        }
-
-        return count;
-    }
-
-    private static void WriteAddressListIfAny(ArrayBufferWriter<byte> output, string name, IList<MailboxAddress> mailboxes)
+    private static void AddAddressListIfAny(List<(string Name, byte[] Line)> fields, string name, IList<MailboxAddress> mailboxes)
     {
         if (mailboxes.Count > 0)
         {
@@ -290,7 +333,9 @@ public sealed class MimeMessageWriter
                 throw new MimeFormatException($"The {name} list contains a null address.");
             }
 
-            HeaderWriter.WriteAddressList(output, name, [.. mailboxes]);
+            var line = new ArrayBufferWriter<byte>(128);
+            HeaderWriter.WriteAddressList(line, name, [.. mailboxes]);
+            fields.Add((name, line.WrittenSpan.ToArray()));
         }
     }
 
@@ -372,8 +417,23 @@ public sealed class MimeMessageWriter
     /// attachments, multipart/alternative around text and HTML, multipart/related around the
     /// HTML and its inline resources (RFC 2387).
     /// </summary>
-    private sealed class BodyLayout(MessageSpec spec)
+    private sealed class BodyLayout(MessageSpec spec, string? headerProtection)
     {
+        // RFC 9788 §2.1.1: the hp parameter goes on the Content-Type of the root entity only,
+        // which is the first one written.
+        private string? _hp = headerProtection;
+
+        private (string Name, string Value)[] RootParameters((string Name, string Value)[] parameters)
+        {
+            if (_hp is not { } hp)
+            {
+                return parameters;
+            }
+
+            _hp = null;
+            return [.. parameters, ("hp", hp)];
+        }
+
         public void WriteBodyEntity(SegmentBuilder output)
         {
             if (spec.InlineResources.Count > 0 && spec.HtmlBody is null)
@@ -448,10 +508,10 @@ public sealed class MimeMessageWriter
             WriteMultipart(output, "related", [("type", "text/html")], parts);
         }
 
-        private static void WriteText(SegmentBuilder output, string subtype, string text)
+        private void WriteText(SegmentBuilder output, string subtype, string text)
         {
             (byte[] body, string encoding) = TextBodyEncoder.Encode(text);
-            HeaderWriter.WriteContentType(output.Text, "text/" + subtype, ("charset", "utf-8"));
+            HeaderWriter.WriteContentType(output.Text, "text/" + subtype, RootParameters([("charset", "utf-8")]));
             output.Ascii("Content-Transfer-Encoding: " + encoding + "\r\n\r\n");
             output.Bytes(body);
         }
@@ -480,10 +540,10 @@ public sealed class MimeMessageWriter
         }
 
         // RFC 2046 §5.1.1: "--" boundary CRLF part, CRLF "--" boundary ..., CRLF "--" boundary "--".
-        private static void WriteMultipart(SegmentBuilder output, string subtype, (string Name, string Value)[] parameters, List<Action<SegmentBuilder>> parts)
+        private void WriteMultipart(SegmentBuilder output, string subtype, (string Name, string Value)[] parameters, List<Action<SegmentBuilder>> parts)
         {
             string boundary = MimeBoundary.Create();
-            HeaderWriter.WriteContentType(output.Text, "multipart/" + subtype, [.. parameters, ("boundary", boundary)]);
+            HeaderWriter.WriteContentType(output.Text, "multipart/" + subtype, RootParameters([.. parameters, ("boundary", boundary)]));
             output.Ascii("\r\n");
             foreach (Action<SegmentBuilder> part in parts)
             {

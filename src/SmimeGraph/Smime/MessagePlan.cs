@@ -108,7 +108,10 @@ internal sealed class MessagePlan
         // Both are prepared once per signer and recipient set and reused while they stay valid.
         SignedDataWriter? signer = options.Signer?.CreateWriter(timeProvider);
         EnvelopedDataWriter? envelope = options.Encryption?.CreateWriter(timeProvider);
-        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider), signer, options.OpaqueSignature, envelope, options.Ceiling);
+
+        // RFC 9788 §2.1.1: hp="cipher" when the payload is encrypted, "clear" when only signed.
+        string? headerProtection = !options.ProtectHeaders ? null : envelope is not null ? "cipher" : signer is not null ? "clear" : null;
+        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider, headerProtection), signer, options.OpaqueSignature, envelope, options.Ceiling);
     }
 
     public PayloadSizePrediction Predict(long ceiling) =>

@@ -18,6 +18,18 @@ public sealed class SmimeOptions
     /// </summary>
     public bool OpaqueSignature { get; init; }
 
+    /// <summary>
+    /// True to protect the header fields (RFC 9788) with the hcp_baseline policy: From, Sender,
+    /// To, Cc, Reply-To, Subject, Date, Message-ID, In-Reply-To, References, Importance and the
+    /// custom fields are copied into the signed or encrypted entity, whose Content-Type then
+    /// carries <c>hp="clear"</c> (signed only) or <c>hp="cipher"</c> (encrypted). An encrypted
+    /// message's outer Subject becomes <c>[...]</c> (§3.2.1), and the encrypted entity records every
+    /// outer field in an <c>HP-Outer</c> field (§2.2). Bcc stays outside, as without protection.
+    /// Readers without header protection show the outer fields as before. Ignored when the
+    /// message is neither signed nor encrypted (there is nothing to protect the fields with).
+    /// </summary>
+    public bool ProtectHeaders { get; init; }
+
     /// <summary>The recipients and algorithms, or null not to encrypt.</summary>
     public SmimeEncryptionOptions? Encryption { get; init; }
 
