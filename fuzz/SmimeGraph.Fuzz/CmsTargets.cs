@@ -40,7 +40,7 @@ internal static class CmsTargets
         }
 
         DecryptedContent decrypted = reader.Decrypt(FuzzKeys.DecryptionCertificates);
-        Harness.Check(decrypted.RecipientCertificate.HasPrivateKey, "decrypted with a certificate that has no private key");
+        Harness.Check(decrypted.RecipientCertificate?.HasPrivateKey != false, "decrypted with a certificate that has no private key");
         _ = decrypted.KeyManagementAlgorithm;
     }
 

@@ -15,6 +15,7 @@ internal sealed class CmsReadBudget
     public const int DefaultMaxPrivateKeyOperations = 16;
     public const int DefaultMaxRsaPublicExponentBits = 64;
     public const int DefaultMaxCertificates = 128;
+    public const int DefaultMaxPasswordIterations = 100_000;
 
     /// <summary>The most SignerInfos (countersignatures included) read in one message.</summary>
     public int MaxSignerInfos { get; init; } = DefaultMaxSignerInfos;
@@ -33,6 +34,9 @@ internal sealed class CmsReadBudget
 
     /// <summary>The most certificates the SignedData structures of one message may carry.</summary>
     public int MaxCertificates { get; init; } = DefaultMaxCertificates;
+
+    /// <summary>The most PBKDF2 iterations one password RecipientInfo may ask for (each derivation is also a key operation).</summary>
+    public int MaxPasswordIterations { get; init; } = DefaultMaxPasswordIterations;
 
     public int SignerInfos { get; private set; }
 

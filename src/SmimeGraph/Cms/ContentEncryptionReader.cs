@@ -1,5 +1,10 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Modes;
+using Org.BouncyCastle.Crypto.Paddings;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace SmimeGraph.Cms;
 
@@ -16,9 +21,30 @@ internal static class ContentEncryptionReader
         Oids.Aes192Gcm => ("AES-192-GCM", 24, true, false),
         Oids.Aes256Gcm => ("AES-256-GCM", 32, true, false),
         Oids.DesEde3Cbc => ("3DES-CBC", 24, false, true),
-        Oids.Rc2Cbc => ("RC2-CBC", 0, false, true),
+        Oids.Rc2Cbc => ("RC2-CBC", 0, false, true), // the key length follows the parameters (KeyLength)
         _ => (oid, 0, false, false),
     };
+
+    /// <summary>
+    /// The content-encryption key length in bytes for <paramref name="algorithm"/>, parameters
+    /// included (RC2's key length follows its effective key bits); 0 when unsupported.
+    /// </summary>
+    public static int KeyLength(AlgorithmIdentifier algorithm)
+    {
+        if (algorithm.Oid != Oids.Rc2Cbc)
+        {
+            return Describe(algorithm.Oid).KeyLength;
+        }
+
+        try
+        {
+            return ReadRc2Parameters(algorithm).EffectiveBits / 8;
+        }
+        catch (Exception ex) when (ex is AsnContentException or CryptographicException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>
     /// Decrypts the content. Any failure (padding, tag, parameters) is a CryptographicException;
@@ -26,7 +52,8 @@ internal static class ContentEncryptionReader
     /// </summary>
     public static byte[] Decrypt(AlgorithmIdentifier algorithm, ReadOnlySpan<byte> key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> mac, ReadOnlySpan<byte> authenticatedAttributes)
     {
-        (_, int keyLength, bool authenticated, _) = Describe(algorithm.Oid);
+        (_, _, bool authenticated, _) = Describe(algorithm.Oid);
+        int keyLength = KeyLength(algorithm);
         if (keyLength == 0 || key.Length != keyLength || algorithm.Parameters is null)
         {
             throw new CryptographicException("The content-encryption key or parameters do not fit the algorithm.");
@@ -34,6 +61,11 @@ internal static class ContentEncryptionReader
 
         try
         {
+            if (algorithm.Oid == Oids.Rc2Cbc)
+            {
+                return DecryptRc2(algorithm, key, ciphertext);
+            }
+
             if (authenticated)
             {
                 // RFC 5084 §3.2: GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen AES-GCM-ICVlen DEFAULT 12 }
@@ -79,6 +111,65 @@ internal static class ContentEncryptionReader
         catch (ArgumentException ex)
         {
             throw new CryptographicException("The content-encryption parameters are invalid.", ex);
+        }
+    }
+
+    // RFC 3370 §5.2 / RFC 2268 §6:
+    //   RC2-CBC-Parameter ::= CHOICE {
+    //     iv IV,                                      -- effective key bits 32
+    //     params SEQUENCE { version RC2Version, iv IV } }
+    // rc2ParameterVersion 160, 120, 58 encode 40, 64, 128 effective bits; 256 and above are the bits.
+    private static (int EffectiveBits, byte[] Iv) ReadRc2Parameters(AlgorithmIdentifier algorithm)
+    {
+        var reader = new AsnReader(algorithm.Parameters!.Value, AsnEncodingRules.BER);
+        if (reader.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString))
+        {
+            return (32, reader.ReadOctetString());
+        }
+
+        AsnReader sequence = reader.ReadSequence();
+        int version = SignedDataReader.ReadSmallInteger(sequence);
+        byte[] iv = sequence.ReadOctetString();
+        sequence.ThrowIfNotEmpty();
+        int bits = version switch
+        {
+            160 => 40,
+            120 => 64,
+            58 => 128,
+            >= 256 and <= 1024 => version,
+            _ => throw new CryptographicException($"The RC2 parameter version {version} is not defined."),
+        };
+        if (iv.Length != 8 || bits % 8 != 0)
+        {
+            throw new CryptographicException("The RC2 parameters are invalid.");
+        }
+
+        return (bits, iv);
+    }
+
+    // RC2 (RFC 2268) in CBC mode with PKCS #7 padding, on BouncyCastle: the platform's RC2 is gone
+    // from OpenSSL 3's default provider. Read only; RC2 is reported weak, never valid.
+    private static byte[] DecryptRc2(AlgorithmIdentifier algorithm, ReadOnlySpan<byte> key, ReadOnlySpan<byte> ciphertext)
+    {
+        (int bits, byte[] iv) = ReadRc2Parameters(algorithm);
+        byte[] keyBytes = key.ToArray();
+        try
+        {
+            var cipher = new PaddedBufferedBlockCipher(new CbcBlockCipher(new RC2Engine()), new Pkcs7Padding());
+            cipher.Init(false, new ParametersWithIV(new RC2Parameters(keyBytes, bits), iv));
+            return cipher.DoFinal(ciphertext.ToArray());
+        }
+        catch (InvalidCipherTextException ex)
+        {
+            throw new CryptographicException("The RC2 content does not decrypt.", ex);
+        }
+        catch (DataLengthException ex)
+        {
+            throw new CryptographicException("The RC2 content does not decrypt.", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(keyBytes);
         }
     }
 }

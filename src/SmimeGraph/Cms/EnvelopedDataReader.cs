@@ -4,8 +4,14 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace SmimeGraph.Cms;
 
-/// <summary>The plaintext of an EnvelopedData / AuthEnvelopedData and how it was reached.</summary>
-internal sealed record DecryptedContent(byte[] Content, X509Certificate2 RecipientCertificate, string KeyManagementAlgorithm);
+/// <summary>
+/// The plaintext of an EnvelopedData / AuthEnvelopedData and how it was reached: the certificate
+/// whose private key opened it (null for a key-encryption key or a password).
+/// </summary>
+internal sealed record DecryptedContent(byte[] Content, X509Certificate2? RecipientCertificate, string KeyManagementAlgorithm);
+
+/// <summary>A symmetric key-encryption key shared in advance (RFC 5652 §6.2.3) and the keyIdentifier it goes by.</summary>
+internal readonly record struct SharedKeyEncryptionKey(ReadOnlyMemory<byte> KeyIdentifier, ReadOnlyMemory<byte> Key);
 
 /// <summary>
 /// Reads a ContentInfo carrying EnvelopedData (RFC 5652 §6) or AuthEnvelopedData (RFC 5083)
@@ -163,25 +169,29 @@ internal sealed class EnvelopedDataReader
     }
 
     /// <summary>
-    /// Decrypts with the first supplied key that opens the content. RecipientInfos addressed to a
-    /// key (issuerAndSerialNumber or subjectKeyIdentifier) are tried first, then the others; each
-    /// try is one key operation of the budget, and the content is decrypted at most once per
-    /// distinct content-encryption key. Every failure, whatever its cause, is the same
-    /// <see cref="DecryptionFailedException"/>; running out of key operations is a
-    /// <see cref="ReaderLimitExceededException"/>.
+    /// Decrypts with the first supplied secret that opens the content, in this order:
+    /// RecipientInfos addressed to a supplied certificate (issuerAndSerialNumber or
+    /// subjectKeyIdentifier), KEKRecipientInfos naming a supplied key-encryption key, every
+    /// PasswordRecipientInfo with every password, then the certificates on the RecipientInfos not
+    /// addressed to them. Each try is one key operation of the budget, and the content is
+    /// decrypted at most once per distinct content-encryption key. Every failure, whatever its
+    /// cause, is the same <see cref="DecryptionFailedException"/>; running out of key operations is
+    /// a <see cref="ReaderLimitExceededException"/>.
     /// </summary>
-    public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys)
+    public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        (_, int keyLength, _, _) = ContentEncryptionReader.Describe(ContentEncryptionAlgorithm.Oid);
+        keyEncryptionKeys ??= [];
+        passwords ??= [];
+        int keyLength = ContentEncryptionReader.KeyLength(ContentEncryptionAlgorithm);
         if (keyLength == 0)
         {
             throw new DecryptionFailedException($"The content-encryption algorithm {ContentEncryptionAlgorithmName} is not supported.");
         }
 
-        var addressed = new List<(X509Certificate2 Key, RecipientInfo Recipient, int Index)>();
-        var others = new List<(X509Certificate2 Key, RecipientInfo Recipient, int Index)>();
-        bool anyKey = false;
+        var addressed = new List<Attempt>();
+        var others = new List<Attempt>();
+        bool anyKey = keyEncryptionKeys.Count > 0 || passwords.Count > 0;
         foreach (X509Certificate2 key in keys)
         {
             if (!key.HasPrivateKey)
@@ -194,7 +204,9 @@ internal sealed class EnvelopedDataReader
             {
                 for (int i = 0; i < recipient.Identifiers.Count; i++)
                 {
-                    (recipient.Identifiers[i].Matches(key) ? addressed : others).Add((key, recipient, i));
+                    int index = i;
+                    var attempt = new Attempt(recipient, key, () => recipient.RecoverContentEncryptionKey(key, index, keyLength, _budget));
+                    (recipient.Identifiers[i].Matches(key) ? addressed : others).Add(attempt);
                 }
             }
         }
@@ -204,15 +216,34 @@ internal sealed class EnvelopedDataReader
             throw new DecryptionFailedException("No private key was supplied to decrypt the message.");
         }
 
+        foreach (RecipientInfo recipient in Recipients)
+        {
+            foreach (SharedKeyEncryptionKey kek in keyEncryptionKeys)
+            {
+                if (recipient.IsFor(kek.KeyIdentifier.Span))
+                {
+                    addressed.Add(new Attempt(recipient, null, () => recipient.RecoverWithKeyEncryptionKey(kek.Key.Span)));
+                }
+            }
+
+            if (recipient.Kind == RecipientInfoKind.Password)
+            {
+                foreach (ReadOnlyMemory<byte> password in passwords)
+                {
+                    addressed.Add(new Attempt(recipient, null, () => recipient.RecoverWithPassword(password.Span, _budget.MaxPasswordIterations)));
+                }
+            }
+        }
+
         var attempts = new ContentDecryptionAttempts(this, keyLength);
         try
         {
-            foreach ((X509Certificate2 key, RecipientInfo recipient, int index) in addressed.Concat(others))
+            foreach (Attempt attempt in addressed.Concat(others))
             {
-                byte[]? content = attempts.Try(key, recipient, index);
+                byte[]? content = attempts.Try(attempt.Recover);
                 if (content is not null)
                 {
-                    return new DecryptedContent(content, key, recipient.Describe());
+                    return new DecryptedContent(content, attempt.Certificate, attempt.Recipient.Describe());
                 }
             }
         }
@@ -223,6 +254,8 @@ internal sealed class EnvelopedDataReader
 
         throw new DecryptionFailedException("The message could not be decrypted with any supplied key.");
     }
+
+    private sealed record Attempt(RecipientInfo Recipient, X509Certificate2? Certificate, Func<byte[]> Recover);
 
     /// <summary>
     /// The content-encryption keys one <see cref="Decrypt"/> call has tried. A key that failed is
@@ -236,13 +269,13 @@ internal sealed class EnvelopedDataReader
         private readonly List<byte[]> _failed = [];
         private byte[]? _decoy;
 
-        public byte[]? Try(X509Certificate2 key, RecipientInfo recipient, int index)
+        public byte[]? Try(Func<byte[]> recover)
         {
             envelope._budget.CountPrivateKeyOperation();
             byte[]? cek;
             try
             {
-                cek = recipient.RecoverContentEncryptionKey(key, index, keyLength, envelope._budget);
+                cek = recover();
             }
             catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
             {

@@ -94,6 +94,15 @@ internal static class Oids
     public const string Aes256Wrap = "2.16.840.1.101.3.4.1.45";
     public const string Cms3DesWrap = "1.2.840.113549.1.9.16.3.6";
 
+    // RFC 3211 §2.3 / RFC 5652 §6.2.4: PasswordRecipientInfo, PBKDF2 (RFC 8018 §5.2, §B.1).
+    public const string Pbkdf2 = "1.2.840.113549.1.5.12";
+    public const string PwriKek = "1.2.840.113549.1.9.16.3.9";
+    public const string HmacWithSha1 = "1.2.840.113549.2.7";
+    public const string HmacWithSha224 = "1.2.840.113549.2.8";
+    public const string HmacWithSha256 = "1.2.840.113549.2.9";
+    public const string HmacWithSha384 = "1.2.840.113549.2.10";
+    public const string HmacWithSha512 = "1.2.840.113549.2.11";
+
     // RFC 5753 §7.1.4 / SEC 1: ECDH key agreement with the X9.63 KDF.
     public const string DhSinglePassStdDhSha1KdfScheme = "1.3.133.16.840.63.0.2";
     public const string DhSinglePassStdDhSha224KdfScheme = "1.3.132.1.11.0";

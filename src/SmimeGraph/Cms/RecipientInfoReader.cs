@@ -15,8 +15,12 @@ internal enum RecipientInfoKind
     Other,
 }
 
-/// <summary>One RecipientInfo as read, able to recover the content-encryption key with a private key.</summary>
-internal sealed class RecipientInfo
+/// <summary>
+/// One RecipientInfo as read, able to recover the content-encryption key: with a private key
+/// (key transport, key agreement), a shared key-encryption key (RecipientInfoReader.Kekri.cs) or
+/// a password (RecipientInfoReader.Pwri.cs).
+/// </summary>
+internal sealed partial class RecipientInfo
 {
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _encryptedKeys;
     private readonly AlgorithmIdentifier? _originatorKeyAlgorithm;
@@ -41,6 +45,9 @@ internal sealed class RecipientInfo
     /// <summary>The recipients addressed: one for key transport, one per RecipientEncryptedKey for key agreement.</summary>
     public IReadOnlyList<SignerIdentifier> Identifiers { get; }
 
+    /// <summary>The encryptedKey of each recipient addressed (one except for key agreement).</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> EncryptedKeys => _encryptedKeys;
+
     //   RecipientInfo ::= CHOICE {
     //     ktri KeyTransRecipientInfo,
     //     kari [1] KeyAgreeRecipientInfo,
@@ -62,6 +69,16 @@ internal sealed class RecipientInfo
         }
 
         budget.CountRecipientInfo();
+        if (tag == new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true))
+        {
+            return ReadKeyEncryptionKey(reader);
+        }
+
+        if (tag == new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true))
+        {
+            return ReadPassword(reader);
+        }
+
         reader.ReadEncodedValue();
         RecipientInfoKind kind = tag.TagClass == TagClass.ContextSpecific
             ? tag.TagValue switch { 2 => RecipientInfoKind.KeyEncryptionKey, 3 => RecipientInfoKind.Password, _ => RecipientInfoKind.Other }
@@ -182,6 +199,14 @@ internal sealed class RecipientInfo
 
         try
         {
+            switch (Kind)
+            {
+                case RecipientInfoKind.KeyEncryptionKey:
+                    return $"key-encryption key ({KeyWrapReader.Name(algorithm.Oid)})";
+                case RecipientInfoKind.Password:
+                    return DescribePassword(algorithm);
+            }
+
             switch (algorithm.Oid)
             {
                 case Oids.RsaEncryption:

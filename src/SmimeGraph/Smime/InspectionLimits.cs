@@ -20,6 +20,7 @@ public sealed class InspectionLimits
     private readonly int _maxPrivateKeyOperations = CmsReadBudget.DefaultMaxPrivateKeyOperations;
     private readonly int _maxRsaPublicExponentBits = CmsReadBudget.DefaultMaxRsaPublicExponentBits;
     private readonly int _maxCertificates = CmsReadBudget.DefaultMaxCertificates;
+    private readonly int _maxPasswordIterations = CmsReadBudget.DefaultMaxPasswordIterations;
 
     /// <summary>The most S/MIME layers (signed or enveloped) unwrapped one inside another. Default 16.</summary>
     public int MaxLayers
@@ -97,6 +98,16 @@ public sealed class InspectionLimits
         init => _maxCertificates = AtLeast(value, 1);
     }
 
+    /// <summary>
+    /// The most PBKDF2 iterations (RFC 8018 §5.2) a PasswordRecipientInfo may ask for; each
+    /// password tried is also a key operation. Default 100,000 (OpenSSL writes 2,048).
+    /// </summary>
+    public int MaxPasswordIterations
+    {
+        get => _maxPasswordIterations;
+        init => _maxPasswordIterations = AtLeast(value, 1);
+    }
+
     /// <summary>A fresh count of the CMS work for one message under these limits.</summary>
     internal CmsReadBudget NewBudget() => new()
     {
@@ -106,6 +117,7 @@ public sealed class InspectionLimits
         MaxPrivateKeyOperations = MaxPrivateKeyOperations,
         MaxRsaPublicExponentBits = MaxRsaPublicExponentBits,
         MaxCertificates = MaxCertificates,
+        MaxPasswordIterations = MaxPasswordIterations,
     };
 
     private static int AtLeast(int value, int minimum)

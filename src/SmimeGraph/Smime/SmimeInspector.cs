@@ -391,7 +391,7 @@ public static partial class SmimeInspector
                     problems.Add(new(InspectionProblemCodes.WeakAlgorithm, $"the content encryption {reader.ContentEncryptionAlgorithmName} is weak"));
                 }
 
-                DecryptedContent decrypted = reader.Decrypt(_options.DecryptionCertificates);
+                DecryptedContent decrypted = EnvelopeSecrets.Decrypt(reader, _options);
                 layer.IsDecrypted = true;
                 layer.KeyManagementAlgorithm = decrypted.KeyManagementAlgorithm;
                 layer.RecipientCertificate = decrypted.RecipientCertificate;

@@ -9,6 +9,16 @@ public sealed class SmimeInspectorOptions
     /// <summary>Certificates with private keys to decrypt with; every one is tried.</summary>
     public IList<X509Certificate2> DecryptionCertificates { get; } = new List<X509Certificate2>();
 
+    /// <summary>Symmetric key-encryption keys shared with senders, for KEKRecipientInfos (RFC 5652 §6.2.3).</summary>
+    public IList<KeyEncryptionKey> KeyEncryptionKeys { get; } = new List<KeyEncryptionKey>();
+
+    /// <summary>
+    /// Passwords for PasswordRecipientInfos (RFC 5652 §6.2.4, RFC 3211; <c>openssl cms -encrypt
+    /// -pwri_password</c>), used as their UTF-8 octets. Each password tried costs one key operation
+    /// of <see cref="InspectionLimits.MaxPrivateKeyOperations"/>.
+    /// </summary>
+    public IList<string> DecryptionPasswords { get; } = new List<string>();
+
     /// <summary>The trust anchors for signer certificates; when empty, the system root store.</summary>
     public IList<X509Certificate2> TrustAnchors { get; } = new List<X509Certificate2>();
 
