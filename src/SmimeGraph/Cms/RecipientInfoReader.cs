@@ -45,6 +45,9 @@ internal sealed partial class RecipientInfo
     /// <summary>The recipients addressed: one for key transport, one per RecipientEncryptedKey for key agreement.</summary>
     public IReadOnlyList<SignerIdentifier> Identifiers { get; }
 
+    /// <summary>The ukm of a KeyAgreeRecipientInfo (RFC 5652 §6.2.2), the entityUInfo of RFC 5753's KDF input; null when absent.</summary>
+    public ReadOnlyMemory<byte>? UserKeyingMaterial => _ukm;
+
     /// <summary>The encryptedKey of each recipient addressed (one except for key agreement).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> EncryptedKeys => _encryptedKeys;
 
