@@ -199,13 +199,37 @@ internal sealed class SignedDataReader
         var verifications = new List<SignerInfoVerification>(SignerInfos.Count);
         foreach (SignerInfo signerInfo in SignerInfos)
         {
-            verifications.Add(VerifySigner(signerInfo, detachedContent, candidates));
+            string? contentProblem = null;
+            ReadOnlyMemory<byte> content = default;
+            if (detachedContent is not null)
+            {
+                if (EncapsulatedContent is not null)
+                {
+                    contentProblem = "the SignedData carries encapsulated content although a detached content was supplied (which of the two was signed is ambiguous)";
+                }
+
+                content = detachedContent.Value;
+            }
+            else if (EncapsulatedContent is not null)
+            {
+                content = EncapsulatedContent.Value;
+            }
+            else
+            {
+                contentProblem = "the signature is detached and no content was supplied";
+            }
+
+            verifications.Add(VerifySigner(signerInfo, content, EncapsulatedContentType, contentProblem, candidates, depth: 0));
         }
 
         return verifications;
     }
 
-    private SignerInfoVerification VerifySigner(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, List<X509Certificate2> candidates)
+    // Countersignatures of countersignatures are checked this deep; each one counts as a SignerInfo.
+    private const int MaxCountersignatureDepth = 8;
+
+    // eContentType null: a countersignature over a signature value (RFC 5652 §11.4).
+    private SignerInfoVerification VerifySigner(SignerInfo signer, ReadOnlyMemory<byte> content, string? eContentType, string? contentProblem, List<X509Certificate2> candidates, int depth)
     {
         string digestName = AlgorithmIdentifierReader.DigestName(signer.DigestAlgorithm.Oid);
         var weaknesses = new List<string>();
@@ -234,30 +258,51 @@ internal sealed class SignedDataReader
             certificate,
             signingTime,
             weaknesses,
-            Check(signer, detachedContent, certificate));
+            contentProblem ?? Check(signer, content, eContentType, certificate))
+        {
+            Countersignatures = VerifyCountersignatures(signer, candidates, depth),
+        };
     }
 
-    private string? Check(SignerInfo signer, ReadOnlyMemory<byte>? detachedContent, X509Certificate2? certificate)
+    // RFC 5652 §11.4: a countersignature is a SignerInfo over the contents octets of the
+    // countersigned SignerInfo's signature field; its signed attributes carry a messageDigest and
+    // no contentType. Each one read counts against the message's SignerInfos.
+    private List<SignerInfoVerification> VerifyCountersignatures(SignerInfo signer, List<X509Certificate2> candidates, int depth)
     {
-        ReadOnlyMemory<byte> content;
-        if (detachedContent is not null)
+        var countersignatures = new List<SignerInfoVerification>();
+        foreach (ReadOnlyMemory<byte> value in signer.CountersignatureValues)
         {
-            if (EncapsulatedContent is not null)
+            _budget.CountSignerInfo();
+            if (depth >= MaxCountersignatureDepth)
             {
-                return "the SignedData carries encapsulated content although a detached content was supplied (which of the two was signed is ambiguous)";
+                countersignatures.Add(Unreadable($"countersignatures nested more than {MaxCountersignatureDepth} deep are not checked"));
+                continue;
             }
 
-            content = detachedContent.Value;
-        }
-        else if (EncapsulatedContent is not null)
-        {
-            content = EncapsulatedContent.Value;
-        }
-        else
-        {
-            return "the signature is detached and no content was supplied";
+            SignerInfo countersigner;
+            try
+            {
+                var reader = new AsnReader(value, AsnEncodingRules.BER);
+                countersigner = SignerInfo.Read(reader, _budget);
+                reader.ThrowIfNotEmpty();
+            }
+            catch (AsnContentException)
+            {
+                countersignatures.Add(Unreadable("the countersignature is malformed"));
+                continue;
+            }
+
+            countersignatures.Add(VerifySigner(countersigner, signer.Signature, eContentType: null, contentProblem: null, candidates, depth + 1));
         }
 
+        return countersignatures;
+    }
+
+    private static SignerInfoVerification Unreadable(string failure) =>
+        new(string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, null, null, [], failure);
+
+    private string? Check(SignerInfo signer, ReadOnlyMemory<byte> content, string? eContentType, X509Certificate2? certificate)
+    {
         if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(signer.DigestAlgorithm.Oid, out HashAlgorithmName hash))
         {
             return $"the digest algorithm {signer.DigestAlgorithm.Oid} is not supported";
@@ -273,7 +318,7 @@ internal sealed class SignedDataReader
         byte[]? alternativeDigest = null;
         if (signer.SignedAttributes is { } attributes)
         {
-            string? attributeProblem = signer.CheckSignedAttributes(EncapsulatedContentType, contentDigest);
+            string? attributeProblem = signer.CheckSignedAttributes(eContentType, contentDigest);
             if (attributeProblem is not null)
             {
                 return attributeProblem;
@@ -293,8 +338,9 @@ internal sealed class SignedDataReader
         }
         else
         {
-            // RFC 5652 §5.3: without signed attributes the content type must be id-data.
-            if (EncapsulatedContentType != Oids.ContentTypeData)
+            // RFC 5652 §5.3: without signed attributes the content type must be id-data (a
+            // countersignature has no content type, §11.4).
+            if (eContentType is not null && eContentType != Oids.ContentTypeData)
             {
                 return "signed attributes are absent although the content type is not id-data";
             }

@@ -44,7 +44,14 @@ internal sealed class SignerInfo
     public string IdentifierText => Identifier.ToString();
 
     /// <summary>The attribute types of unsignedAttrs.</summary>
-    public IReadOnlyList<string> UnsignedAttributeTypes { get; private init; } = [];
+    public IReadOnlyList<string> UnsignedAttributeTypes => [.. UnsignedAttributes.Select(a => a.Type)];
+
+    /// <summary>The unsignedAttrs: each attribute's type and its values as transmitted.</summary>
+    public IReadOnlyList<(string Type, IReadOnlyList<ReadOnlyMemory<byte>> Values)> UnsignedAttributes { get; private init; } = [];
+
+    /// <summary>The values of the countersignature attributes (RFC 5652 §11.4): each an encoded SignerInfo.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> CountersignatureValues =>
+        UnsignedAttributes.Where(a => a.Type == Oids.AttributeCounterSignature).SelectMany(a => a.Values);
 
     // RFC 5652 §5.3:
     //   SignerInfo ::= SEQUENCE {
@@ -93,20 +100,33 @@ internal sealed class SignerInfo
         AlgorithmIdentifier signatureAlgorithm = AlgorithmIdentifierReader.Read(sequence);
         ReadOnlyMemory<byte> signature = sequence.ReadOctetString();
         var unsignedAttributesTag = new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true);
-        var unsignedTypes = new List<string>();
+        var unsigned = new List<(string, IReadOnlyList<ReadOnlyMemory<byte>>)>();
         if (sequence.HasData && sequence.PeekTag() == unsignedAttributesTag)
         {
             AsnReader set = sequence.ReadSetOf(skipSortOrderValidation: true, unsignedAttributesTag);
+            int valueCount = 0;
             while (set.HasData)
             {
-                budget.CheckAttributeCount(unsignedTypes.Count + 1);
                 AsnReader attribute = set.ReadSequence();
-                unsignedTypes.Add(attribute.ReadObjectIdentifier());
+                string type = attribute.ReadObjectIdentifier();
+                var list = new List<ReadOnlyMemory<byte>>();
+                if (attribute.HasData)
+                {
+                    AsnReader values = attribute.ReadSetOf(skipSortOrderValidation: true);
+                    while (values.HasData)
+                    {
+                        budget.CheckAttributeCount(++valueCount);
+                        list.Add(values.ReadEncodedValue());
+                    }
+                }
+
+                budget.CheckAttributeCount(list.Count == 0 ? ++valueCount : valueCount);
+                unsigned.Add((type, list));
             }
         }
 
         sequence.ThrowIfNotEmpty();
-        return new SignerInfo(version, identifier, digestAlgorithm, signedAttributes, attributes, signatureAlgorithm, signature) { UnsignedAttributeTypes = unsignedTypes };
+        return new SignerInfo(version, identifier, digestAlgorithm, signedAttributes, attributes, signatureAlgorithm, signature) { UnsignedAttributes = unsigned };
     }
 
     /// <summary>Finds the signer's certificate by issuerAndSerialNumber or subjectKeyIdentifier.</summary>
@@ -144,9 +164,11 @@ internal sealed class SignerInfo
     /// <summary>
     /// RFC 5652 §5.3 and §11: signed attributes must carry exactly one contentType equal to
     /// eContentType and exactly one messageDigest equal to the content digest; signingTime at
-    /// most once, well formed; no attribute without values. Returns the problem, or null.
+    /// most once, well formed; no attribute without values. A countersignature
+    /// (<paramref name="eContentType"/> null) must carry no contentType at all (§11.4).
+    /// Returns the problem, or null.
     /// </summary>
-    public string? CheckSignedAttributes(string eContentType, ReadOnlySpan<byte> contentDigest)
+    public string? CheckSignedAttributes(string? eContentType, ReadOnlySpan<byte> contentDigest)
     {
         // RFC 5652 §11.1-§11.3: contentType, messageDigest and signingTime must be signed attributes.
         foreach (string unsigned in UnsignedAttributeTypes)
@@ -207,7 +229,14 @@ internal sealed class SignerInfo
             }
         }
 
-        if (contentTypes != 1)
+        if (eContentType is null)
+        {
+            if (contentTypes != 0)
+            {
+                return "a countersignature carries a contentType signed attribute (RFC 5652 §11.4)";
+            }
+        }
+        else if (contentTypes != 1)
         {
             return contentTypes == 0 ? "the contentType signed attribute is missing" : "the contentType signed attribute appears more than once";
         }
@@ -231,7 +260,7 @@ internal sealed class SignerInfo
             return ex.Message;
         }
 
-        if (contentType != eContentType)
+        if (eContentType is not null && contentType != eContentType)
         {
             return $"the contentType attribute ({contentType}) differs from the encapsulated content type ({eContentType})";
         }

@@ -20,4 +20,7 @@ internal sealed record SignerInfoVerification(
 {
     /// <summary>Whether the signed attributes are well formed, the digest matches and the signature verifies.</summary>
     public bool IsSignatureValid => Failure is null;
+
+    /// <summary>The countersignatures on this SignerInfo's signature value (RFC 5652 §11.4), each checked the same way.</summary>
+    public IReadOnlyList<SignerInfoVerification> Countersignatures { get; init; } = [];
 }

@@ -45,6 +45,13 @@ public sealed class SignatureVerdict
     /// <summary>Why the signature is not valid; null when it is.</summary>
     public string? Failure { get; internal set; }
 
+    /// <summary>
+    /// The countersignatures on this signature (RFC 5652 §11.4): each a signature by another
+    /// party over this signature's value, checked and (by the inspector) chain-validated like this
+    /// one. Informational: anyone can add one, so they neither make nor break this signature.
+    /// </summary>
+    public IReadOnlyList<SignatureVerdict> Countersignatures { get; internal set; } = [];
+
     /// <summary>Weak algorithms or keys in use (SHA-1, MD5, RSA under 2048 bits); empty when none.</summary>
     public IReadOnlyList<string> Weaknesses { get; internal set; } = [];
 

@@ -16,6 +16,30 @@ internal static class SignedDataVerification
     {
         ArgumentNullException.ThrowIfNull(reader);
         IReadOnlyList<SignerInfoVerification> verifications = reader.VerifySignerInfos(detachedContent, extraCertificates);
+        return ToVerdicts(verifications);
+    }
+
+    /// <summary>
+    /// Gives every countersignature (RFC 5652 §11.4), at any depth, its chain and its signer's
+    /// addresses. Countersigners vouch for nothing the verdict uses (anyone can add one to a
+    /// signature), so their signing times and addresses are not compared with the message.
+    /// </summary>
+    public static void CompleteCountersignatures(IReadOnlyList<SignatureVerdict> countersignatures, IReadOnlyList<X509Certificate2> certificates, ChainValidationOptions chainOptions)
+    {
+        foreach (SignatureVerdict countersignature in countersignatures)
+        {
+            if (countersignature.SignerCertificate is { } certificate)
+            {
+                countersignature.Chain = ChainValidator.Validate(certificate, certificates, chainOptions, CertificatePurpose.Signing);
+                countersignature.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
+            }
+
+            CompleteCountersignatures(countersignature.Countersignatures, certificates, chainOptions);
+        }
+    }
+
+    private static List<SignatureVerdict> ToVerdicts(IReadOnlyList<SignerInfoVerification> verifications)
+    {
         var verdicts = new List<SignatureVerdict>(verifications.Count);
         foreach (SignerInfoVerification verification in verifications)
         {
@@ -45,6 +69,7 @@ internal static class SignedDataVerification
                 Weaknesses = weaknesses,
                 IsSignatureValid = verification.IsSignatureValid,
                 Failure = verification.Failure,
+                Countersignatures = ToVerdicts(verification.Countersignatures),
             });
         }
 

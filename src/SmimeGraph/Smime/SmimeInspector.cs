@@ -447,6 +447,7 @@ public static partial class SmimeInspector
 
             foreach (SignatureVerdict verdict in verdicts)
             {
+                SignedDataVerification.CompleteCountersignatures(verdict.Countersignatures, reader.Certificates, _chainOptions);
                 if (verdict.SigningTime is { } signingTime && signingTime > At + SigningTimeSkew)
                 {
                     verdict.SigningTimeIsInFuture = true;
