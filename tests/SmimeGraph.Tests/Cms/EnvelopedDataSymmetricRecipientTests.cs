@@ -89,6 +89,20 @@ public sealed class EnvelopedDataSymmetricRecipientTests
     }
 
     [Fact]
+    public void Rfc4134_rc2_envelope_decrypts_to_the_example_content()
+    {
+        // RFC 4134 §5.2: RC2-CBC (rc2ParameterVersion 160, 40 effective bits) to Bob by RSA key transport.
+        X509Certificate2 bobCertificate = X509CertificateLoader.LoadCertificateFromFile(ReaderVectors.Path("rfc4134", "BobRSASignByCarl.cer"));
+        using RSA rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(ReaderVectors.Bytes("rfc4134", "BobPrivRSAEncrypt.pri"), out _);
+        using X509Certificate2 bob = bobCertificate.CopyWithPrivateKey(rsa);
+        EnvelopedDataReader reader = EnvelopedDataReader.Decode(ReaderVectors.Bytes("rfc4134", "5.2.bin"));
+        Assert.Equal("RC2-CBC", reader.ContentEncryptionAlgorithmName);
+        Assert.True(reader.IsWeak);
+        Assert.Equal(ReaderVectors.Bytes("rfc4134", "ExContent.bin"), reader.Decrypt([bob]).Content);
+    }
+
+    [Fact]
     public void Rc2_message_decrypts_in_the_inspector_but_is_never_valid()
     {
         string directory = TestPaths.NewTempDirectory();
