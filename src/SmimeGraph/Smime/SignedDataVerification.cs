@@ -30,8 +30,18 @@ internal static class SignedDataVerification
         {
             if (countersignature.SignerCertificate is { } certificate)
             {
-                countersignature.Chain = ChainValidator.Validate(certificate, certificates, chainOptions, CertificatePurpose.Signing);
-                countersignature.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
+                // The countersigner's certificate is attacker-supplied bytes too: one the platform
+                // cannot decode is the countersignature's problem, not the signature's or an exception.
+                try
+                {
+                    countersignature.Chain = ChainValidator.Validate(certificate, certificates, chainOptions, CertificatePurpose.Signing);
+                    countersignature.SignerAddresses = CertificatePolicy.GetEmailAddresses(certificate);
+                }
+                catch (Exception ex) when (SmimeInspector.IsDecodingFailure(ex))
+                {
+                    var unreadable = new InspectionProblem(InspectionProblemCodes.CertificateUnreadable, "the countersigner certificate cannot be decoded: " + ex.Message);
+                    countersignature.Chain = new ChainValidationResult(false, [unreadable], [certificate], chainOptions.ValidationTime ?? DateTimeOffset.UtcNow);
+                }
             }
 
             CompleteCountersignatures(countersignature.Countersignatures, certificates, chainOptions);

@@ -137,14 +137,7 @@ public sealed class SignedDataCountersignatureTests
         using X509Certificate2 signer = Key("signer-rsa2048");
         using X509Certificate2 counterSigner = Key("signer-rsa3072");
         byte[] encoded = Countersigned(signer, counterSigner);
-        string message = "From: " + signer.GetNameInfo(X509NameType.EmailName, false) + "\r\nTo: bob@example.com\r\nSubject: countersigned\r\nMIME-Version: 1.0\r\n"
-            + "Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            + Convert.ToBase64String(encoded, Base64FormattingOptions.InsertLineBreaks) + "\r\n";
-        var options = new SmimeInspectorOptions();
-        options.TrustAnchors.Add(X509CertificateLoader.LoadCertificateFromFile(TestPaths.Cert("root-ca.pem")));
-        options.ExtraCertificates.Add(X509CertificateLoader.LoadCertificateFromFile(TestPaths.Cert("intermediate.pem")));
-
-        InspectionResult result = SmimeInspector.Inspect(System.Text.Encoding.ASCII.GetBytes(message), options);
+        InspectionResult result = SmimeInspector.Inspect(System.Text.Encoding.ASCII.GetBytes(OpaqueMessage(signer, encoded)), InspectorOptions());
         SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
         SignatureVerdict verdict = Assert.Single(layer.Signatures);
         SignatureVerdict countersignature = Assert.Single(verdict.Countersignatures);
@@ -155,6 +148,30 @@ public sealed class SignedDataCountersignatureTests
         Assert.True(verdict.IsValidAndTrusted, verdict.Failure);
     }
 
+    [Fact]
+    public void Countersigner_certificate_the_platform_cannot_decode_is_a_problem_not_an_exception()
+    {
+        // A countersigner certificate with an extension whose OID is about 600 bytes long: .NET
+        // throws reading its extensions, which must stay inside the inspector.
+        using X509Certificate2 signer = Key("signer-rsa2048");
+        using RSA key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Countersigner, E=counter@example.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1." + string.Join('.', Enumerable.Repeat("99", 596)), [0x05, 0x00], critical: false));
+        using X509Certificate2 issuer = Key("intermediate");
+        byte[] serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7F;
+        using X509Certificate2 publicOnly = request.Create(issuer, issuer.NotBefore.AddDays(1), issuer.NotAfter.AddDays(-1), serial);
+        using X509Certificate2 counterSigner = publicOnly.CopyWithPrivateKey(key);
+        byte[] encoded = Countersigned(signer, counterSigner);
+
+        InspectionResult result = SmimeInspector.Inspect(System.Text.Encoding.ASCII.GetBytes(OpaqueMessage(signer, encoded)), InspectorOptions());
+        SignatureVerdict verdict = Assert.Single(Assert.IsType<SignatureLayer>(Assert.Single(result.Layers)).Signatures);
+        Assert.True(verdict.IsValidAndTrusted, verdict.Failure);
+        SignatureVerdict countersignature = Assert.Single(verdict.Countersignatures);
+        Assert.False(countersignature.Chain!.IsTrusted);
+        Assert.Contains(countersignature.Chain.Problems, p => p.Code == InspectionProblemCodes.CertificateUnreadable);
+    }
+
     /// <summary>An encapsulated SignedData over <see cref="Content"/> by <paramref name="signer"/>, countersigned by <paramref name="counterSigner"/>.</summary>
     private static byte[] Countersigned(X509Certificate2 signer, X509Certificate2 counterSigner)
     {
@@ -162,6 +179,19 @@ public sealed class SignedDataCountersignatureTests
         cms.ComputeSignature(new CmsSigner(signer) { DigestAlgorithm = new Oid(Oids.DigestSha256) });
         cms.SignerInfos[0].ComputeCounterSignature(new CmsSigner(counterSigner) { DigestAlgorithm = new Oid(Oids.DigestSha256) });
         return cms.Encode();
+    }
+
+    private static string OpaqueMessage(X509Certificate2 signer, byte[] signedData) =>
+        "From: " + signer.GetNameInfo(X509NameType.EmailName, false) + "\r\nTo: bob@example.com\r\nSubject: countersigned\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + Convert.ToBase64String(signedData, Base64FormattingOptions.InsertLineBreaks) + "\r\n";
+
+    private static SmimeInspectorOptions InspectorOptions()
+    {
+        var options = new SmimeInspectorOptions();
+        options.TrustAnchors.Add(X509CertificateLoader.LoadCertificateFromFile(TestPaths.Cert("root-ca.pem")));
+        options.ExtraCertificates.Add(X509CertificateLoader.LoadCertificateFromFile(TestPaths.Cert("intermediate.pem")));
+        return options;
     }
 
     private static byte[] ContentTypeValue()
