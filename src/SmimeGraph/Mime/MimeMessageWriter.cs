@@ -78,8 +78,10 @@ public sealed class MimeMessageWriter
     /// (§3.2.1: Subject becomes <c>[...]</c>) and the payload records each outer field in an
     /// <c>HP-Outer</c> field (§2.2). Bcc is neither protected nor recorded: every recipient reads
     /// the payload, and Bcc recipients must stay hidden from the others (§10.2).
+    /// <paramref name="extraAttachment"/>, when given, follows the spec's attachments (for sizing:
+    /// the message with one more attachment).
     /// </summary>
-    internal static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider, string? headerProtection)
+    internal static MimeMessageWriter Create(MessageSpec spec, TimeProvider? timeProvider, string? headerProtection, MimeAttachment? extraAttachment = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         MailboxAddress from = spec.From ?? throw new MimeFormatException("The message has no From address (RFC 5322 §3.6.2 requires one).");
@@ -127,7 +129,7 @@ public sealed class MimeMessageWriter
             fields = outer;
         }
 
-        new BodyLayout(spec, headerProtection).WriteBodyEntity(builder);
+        new BodyLayout(spec, headerProtection, extraAttachment).WriteBodyEntity(builder);
         byte[] routing = [.. fields.SelectMany(f => f.Line), .. "MIME-Version: 1.0\r\n"u8];
         return new MimeMessageWriter(messageId, date, routing, builder.Complete());
     }
@@ -417,7 +419,7 @@ public sealed class MimeMessageWriter
     /// attachments, multipart/alternative around text and HTML, multipart/related around the
     /// HTML and its inline resources (RFC 2387).
     /// </summary>
-    private sealed class BodyLayout(MessageSpec spec, string? headerProtection)
+    private sealed class BodyLayout(MessageSpec spec, string? headerProtection, MimeAttachment? extraAttachment)
     {
         // RFC 9788 §2.1.1: the hp parameter goes on the Content-Type of the root entity only,
         // which is the first one written.
@@ -436,6 +438,7 @@ public sealed class MimeMessageWriter
 
         public void WriteBodyEntity(SegmentBuilder output)
         {
+            IList<MimeAttachment> attachments = extraAttachment is null ? spec.Attachments : [.. spec.Attachments, extraAttachment];
             if (spec.InlineResources.Count > 0 && spec.HtmlBody is null)
             {
                 throw new MimeFormatException("Inline resources are referenced from an HTML body, and the message has none.");
@@ -449,12 +452,12 @@ public sealed class MimeMessageWriter
                 }
             }
 
-            if (spec.Attachments.Any(a => a is null))
+            if (attachments.Any(a => a is null))
             {
                 throw new MimeFormatException("The attachment list contains a null attachment.");
             }
 
-            if (spec.Attachments.Count == 0)
+            if (attachments.Count == 0)
             {
                 WriteContent(output);
                 return;
@@ -466,7 +469,7 @@ public sealed class MimeMessageWriter
                 parts.Add(WriteContent);
             }
 
-            foreach (MimeAttachment attachment in spec.Attachments)
+            foreach (MimeAttachment attachment in attachments)
             {
                 parts.Add(o => WriteAttachment(o, attachment, inline: false));
             }

@@ -33,9 +33,10 @@ internal sealed class MessagePlan
     private readonly byte[] _opaqueHead = [];
     private readonly byte[] _envelopeHead = [];
 
-    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope, long ceiling)
+    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope, long ceiling, string? headerProtection)
     {
         _ceiling = ceiling;
+        HeaderProtection = headerProtection;
         _mime = mime;
         _signer = signer;
         _opaque = opaque;
@@ -69,25 +70,8 @@ internal sealed class MessagePlan
             _envelopeHead = Pkcs7MimeHead(envelope.IsAuthenticated ? "authEnveloped-data" : "enveloped-data");
         }
 
-        long? entity = mime.BodyEntityLength;
-        long? signed = entity;
-        if (signer is not null && !opaque)
-        {
-            signed = _signedHead.Length + entity + _signaturePartHead.Length + Base64LineStream.EncodedLength(signer.DetachedLength) + _signedTail.Length;
-        }
-        else if (signer is not null)
-        {
-            signed = entity is null ? null : _opaqueHead.Length + Base64LineStream.EncodedLength(signer.PredictEncapsulatedLength(entity.Value));
-        }
-
-        SignedEntityLength = signed;
-        long? outer = signed;
-        if (envelope is not null)
-        {
-            outer = signed is null ? null : _envelopeHead.Length + Base64LineStream.EncodedLength(envelope.PredictLength(signed.Value));
-        }
-
-        MimeLength = mime.RoutingHeadersLength + outer;
+        SignedEntityLength = mime.BodyEntityLength is long entity ? PredictSignedEntityLength(entity) : null;
+        MimeLength = mime.BodyEntityLength is long body ? PredictMimeLength(body) : null;
     }
 
     /// <summary>The length of the whole MIME message, or null when an attachment length is unknown.</summary>
@@ -97,6 +81,12 @@ internal sealed class MessagePlan
     public long? SignedEntityLength { get; }
 
     public string MessageId => _mime.MessageId;
+
+    /// <summary>The RFC 9788 hp value the body entity was written with ("clear", "cipher"), or null.</summary>
+    public string? HeaderProtection { get; }
+
+    /// <summary>The length of the body entity the MIME writer produces, or null when an attachment length is unknown.</summary>
+    public long? BodyEntityLength => _mime.BodyEntityLength;
 
     public static MessagePlan Create(MessageSpec spec, SmimeOptions options, TimeProvider timeProvider)
     {
@@ -111,11 +101,48 @@ internal sealed class MessagePlan
 
         // RFC 9788 §2.1.1: hp="cipher" when the payload is encrypted, "clear" when only signed.
         string? headerProtection = !options.ProtectHeaders ? null : envelope is not null ? "cipher" : signer is not null ? "clear" : null;
-        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider, headerProtection), signer, options.OpaqueSignature, envelope, options.Ceiling);
+        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider, headerProtection), signer, options.OpaqueSignature, envelope, options.Ceiling, headerProtection);
     }
 
     public PayloadSizePrediction Predict(long ceiling) =>
         new(MimeLength, MimeLength is null ? null : GraphBodyStream.EncodedLength(MimeLength.Value), ceiling);
+
+    /// <summary>
+    /// The same protection (signer, envelope, opaque or not) around another body: for sizing only,
+    /// e.g. the message with one more attachment. Nothing is checked or signed again.
+    /// </summary>
+    public MessagePlan WithBody(MimeMessageWriter mime) => new(mime, _signer, _opaque, _envelope, _ceiling, HeaderProtection);
+
+    /// <summary>
+    /// The length of the entity that is signed (or, unsigned, the body entity) when the body
+    /// entity is <paramref name="bodyEntityLength"/> bytes: the multipart/signed wrapper around
+    /// it (RFC 8551 §3.5.3), or the base64 of an opaque SignedData (§3.5.2).
+    /// </summary>
+    public long PredictSignedEntityLength(long bodyEntityLength)
+    {
+        if (_signer is null)
+        {
+            return bodyEntityLength;
+        }
+
+        return _opaque
+            ? _opaqueHead.Length + Base64LineStream.EncodedLength(_signer.PredictEncapsulatedLength(bodyEntityLength))
+            : _signedHead.Length + bodyEntityLength + _signaturePartHead.Length + Base64LineStream.EncodedLength(_signer.DetachedLength) + _signedTail.Length;
+    }
+
+    /// <summary>
+    /// The length of the whole MIME message when the body entity is <paramref name="bodyEntityLength"/>
+    /// bytes: the routing headers, then every layer around the body (RFC 8551 §3.3 for the envelope).
+    /// </summary>
+    public long PredictMimeLength(long bodyEntityLength)
+    {
+        long signed = PredictSignedEntityLength(bodyEntityLength);
+        long outer = _envelope is null ? signed : _envelopeHead.Length + Base64LineStream.EncodedLength(_envelope.PredictLength(signed));
+        return _mime.RoutingHeadersLength + outer;
+    }
+
+    /// <summary>The length of Graph's base64 request body when the body entity is <paramref name="bodyEntityLength"/> bytes.</summary>
+    public long PredictBodyLength(long bodyEntityLength) => GraphBodyStream.EncodedLength(PredictMimeLength(bodyEntityLength));
 
     /// <summary>
     /// The smallest signed entity (what encryption takes in) for which <see cref="SecondCore.Auto"/>

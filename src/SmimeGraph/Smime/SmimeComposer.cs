@@ -27,11 +27,33 @@ public sealed class SmimeComposer
     internal MessagePlan.SecondCore SecondCore { get; init; }
 
     /// <summary>
-    /// Computes the MIME and request-body sizes without reading any attachment. Exact when every
-    /// attachment's length is known. Applies the certificate policy (and throws as composing would).
+    /// Computes the MIME and request-body sizes without reading any attachment, and the largest
+    /// attachment that could still be added (<see cref="PayloadSizePrediction.MaxAttachmentBytes"/>,
+    /// for a file named <c>attachment.bin</c> of type <c>application/octet-stream</c>). Exact when
+    /// every attachment's length is known. Applies the certificate policy (and throws as composing would).
     /// </summary>
     public PayloadSizePrediction PredictSize(MessageSpec spec, SmimeOptions options) =>
-        MessagePlan.Create(spec, options, _timeProvider).Predict(options.Ceiling);
+        PredictSize(spec, options, AttachmentRoom.DefaultFileName, "application/octet-stream");
+
+    /// <summary>
+    /// As <see cref="PredictSize(MessageSpec, SmimeOptions)"/>, with
+    /// <see cref="PayloadSizePrediction.MaxAttachmentBytes"/> computed for an attachment of this
+    /// file name and media type (both appear in its header, RFC 2183 §2).
+    /// </summary>
+    /// <param name="spec">The message.</param>
+    /// <param name="options">The protection and the ceiling.</param>
+    /// <param name="attachmentFileName">The file name of the attachment that might be added.</param>
+    /// <param name="attachmentContentType">Its media type.</param>
+    public PayloadSizePrediction PredictSize(MessageSpec spec, SmimeOptions options, string attachmentFileName, string attachmentContentType = "application/octet-stream")
+    {
+        ArgumentNullException.ThrowIfNull(attachmentFileName);
+        ArgumentNullException.ThrowIfNull(attachmentContentType);
+        MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
+        return plan.Predict(options.Ceiling) with
+        {
+            MaxAttachmentBytes = AttachmentRoom.LargestExtraAttachment(spec, plan, _timeProvider, options.Ceiling, attachmentFileName, attachmentContentType),
+        };
+    }
 
     /// <summary>Composes the message and returns the Graph request body.</summary>
     /// <exception cref="PayloadTooLargeException">The body would exceed <see cref="SmimeOptions.Ceiling"/>; no attachment was read when their lengths were known.</exception>
@@ -48,7 +70,7 @@ public sealed class SmimeComposer
             activity?.SetTag("smimegraph.signed", options.Signer is not null);
             activity?.SetTag("smimegraph.encrypted", options.Encryption is not null);
             MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
-            ThrowIfPredictedOverCeiling(plan, options.Ceiling);
+            ThrowIfPredictedOverCeiling(spec, plan, options.Ceiling);
 
             body = new PooledSegmentBuffer(options.Ceiling);
             var encoder = new GraphBodyStream(body);
@@ -105,7 +127,7 @@ public sealed class SmimeComposer
     {
         ArgumentNullException.ThrowIfNull(destination);
         MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
-        ThrowIfPredictedOverCeiling(plan, options.Ceiling);
+        ThrowIfPredictedOverCeiling(spec, plan, options.Ceiling);
         var counting = new CountingWriteStream(destination);
         await plan.WriteAsync(counting, cancellationToken, SecondCore).ConfigureAwait(false);
         await counting.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -113,12 +135,16 @@ public sealed class SmimeComposer
         return new ComposedMessage(plan.MessageId, counting.BytesWritten);
     }
 
-    private static void ThrowIfPredictedOverCeiling(MessagePlan plan, long ceiling)
+    private static void ThrowIfPredictedOverCeiling(MessageSpec spec, MessagePlan plan, long ceiling)
     {
         PayloadSizePrediction prediction = plan.Predict(ceiling);
         if (!prediction.Fits)
         {
-            throw new PayloadTooLargeException(prediction.BodyLength!.Value, ceiling);
+            long size = prediction.BodyLength!.Value;
+            (long Bytes, MimeAttachment? Attachment)? remove = AttachmentRoom.BytesToRemove(spec, plan, ceiling);
+            throw remove is { } hint
+                ? new PayloadTooLargeException(size, ceiling, hint.Bytes, hint.Attachment?.FileName)
+                : new PayloadTooLargeException(size, ceiling);
         }
     }
 
