@@ -22,6 +22,12 @@ internal sealed class CliCommand : Command
     /// <summary>Example command lines shown by <c>--help</c>, each with a comment line before it.</summary>
     public IReadOnlyList<string> Examples { get; }
 
+    /// <summary>
+    /// The command's <c>--json</c> switch when a failure should also be one JSON object on
+    /// standard output (compose, send); null otherwise.
+    /// </summary>
+    public Option<bool>? JsonErrors { get; set; }
+
     /// <summary>Sets the action; a failure is reported as <c>smimegraph NAME: message</c>.</summary>
     public void SetRun(Func<ParseResult, CommandConsole, CancellationToken, Task<int>> run) =>
         SetAction(async (result, cancellationToken) =>
@@ -34,6 +40,11 @@ internal sealed class CliCommand : Command
             catch (Exception ex) when (ExitCodeFor(ex) is int code)
             {
                 await console.Error.WriteLineAsync($"smimegraph {Name}: {ex.Message}").ConfigureAwait(false);
+                if (JsonErrors is not null && result.GetValue(JsonErrors))
+                {
+                    await console.Out.WriteAsync(CommandJson.Error(Name, ex, code)).ConfigureAwait(false);
+                }
+
                 return code;
             }
         });

@@ -16,6 +16,7 @@ internal static class ComposeCommand
         var message = new ComposeOptions();
         var outOption = CliOptions.Value("--out", "FILE.eml", "Write the message (.eml) to this file instead of standard output.");
         var graphBodyOption = CliOptions.Value("--graph-body", "FILE", "Also write Graph's base64 request body to this file, checked against the 4,000,000-byte ceiling.");
+        var jsonOption = CliOptions.Flag("--json", "Print one JSON object (Message-ID, protection, sizes against the ceiling, room for one more attachment; or the error and exit code) instead of the text report. Needs --out or --graph-body.");
         var command = new CliCommand(
             "compose",
             "Compose a message, optionally signed and encrypted, as an .eml and as Graph's request body.",
@@ -26,16 +27,27 @@ internal static class ComposeCommand
                 "smimegraph compose --from alice@example.com --to bob@example.com --subject Figures \\",
                 "    --text @body.txt --attach figures.pdf --sign alice.pfx \\",
                 "    --encrypt-to bob.pem --out figures.eml --graph-body figures.b64",
+                "# the PKCS#12 password from the environment, a separate certificate for the sender's copy, JSON out",
+                "SMIMEGRAPH_PFX_PASSWORD=... smimegraph compose --from alice@example.com --to bob@example.com --subject Hi \\",
+                "    --text Hi --sign alice-sign.pfx --password-env SMIMEGRAPH_PFX_PASSWORD --sender-cert alice-enc.pem \\",
+                "    --encrypt-to bob.pem --graph-body hi.b64 --json",
             ]);
         message.AddTo(command);
         command.Add(outOption);
         command.Add(graphBodyOption);
-        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, ComposeOptions.Path(result, outOption), ComposeOptions.Path(result, graphBodyOption), console, cancellationToken));
+        command.Add(jsonOption);
+        command.JsonErrors = jsonOption;
+        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, ComposeOptions.Path(result, outOption), ComposeOptions.Path(result, graphBodyOption), result.GetValue(jsonOption), console, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? outPath, string? graphBodyPath, CommandConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? outPath, string? graphBodyPath, bool json, CommandConsole console, CancellationToken cancellationToken)
     {
+        if (json && outPath is null && graphBodyPath is null)
+        {
+            throw new UsageException("--json needs --out or --graph-body: standard output carries the JSON, not the message.");
+        }
+
         // Before anything is read or opened: no output may be one of the inputs, whatever its name.
         var outputs = new List<(string Option, string Path)>();
         if (outPath is not null)
@@ -75,6 +87,7 @@ internal static class ComposeCommand
         // Each output is written beside its target and renamed into place only when everything
         // succeeded: a failure leaves every file that was there as it was.
         string messageId;
+        long mimeLength;
         OutputFile? eml = outPath is null ? null : OutputFile.Open("--out", outPath);
         try
         {
@@ -85,6 +98,7 @@ internal static class ComposeCommand
                 {
                     ComposedMessage written = await composer.WriteMimeAsync(spec, options, eml.Stream, cancellationToken).ConfigureAwait(false);
                     messageId = written.MessageId;
+                    mimeLength = written.Length;
                     if (body is not null)
                     {
                         await eml.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -100,6 +114,7 @@ internal static class ComposeCommand
                 {
                     using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
                     messageId = payload.InternetMessageId!;
+                    mimeLength = payload.MimeLength;
                     await payload.WriteToAsync(body!.Stream, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -129,7 +144,30 @@ internal static class ComposeCommand
             }
         }
 
-        await console.Out.WriteLineAsync($"Message-ID: <{messageId}>").ConfigureAwait(false);
+        // The sizes against Graph's ceiling, and the room left for one more attachment, whether or
+        // not a Graph body was asked for: the .eml may be sent later.
+        PayloadSizePrediction prediction = composer.PredictSize(spec, new SmimeOptions
+        {
+            Signer = options.Signer,
+            OpaqueSignature = options.OpaqueSignature,
+            Encryption = options.Encryption,
+            Ceiling = GraphPayload.DefaultCeiling,
+        });
+        var report = new ComposeReport(messageId, mimeLength, options, prediction);
+        if (json)
+        {
+            await console.Out.WriteAsync(CommandJson.Result("compose", report, w =>
+            {
+                w.WriteString("out", outPath);
+                w.WriteString("graphBody", graphBodyPath);
+            })).ConfigureAwait(false);
+        }
+        else
+        {
+            await console.Out.WriteLineAsync($"Message-ID: <{messageId}>").ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"Size: {report.SizeLine()}").ConfigureAwait(false);
+        }
+
         return CommandLine.Success;
     }
 }

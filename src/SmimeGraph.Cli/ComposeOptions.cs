@@ -36,6 +36,10 @@ internal sealed class ComposeOptions
 
     public Option<string[]> EncryptTo { get; } = CliOptions.Values("--encrypt-to", "CERT", "Encrypt to the recipient certificate in this PEM or DER file (repeatable).");
 
+    public Option<string> SenderCert { get; } = CliOptions.Value("--sender-cert", "CERT", "The sender's own encryption certificate (PEM or DER): encrypted mail is also encrypted to it, so the copy in Sent Items stays readable, and the signature names it as the certificate to encrypt to (RFC 8551 §2.5.3). Default: the signing certificate, when it can receive a key (RSA with keyEncipherment, EC with keyAgreement).");
+
+    public Option<bool> NoSenderCopy { get; } = CliOptions.Flag("--no-sender-copy", "Do not encrypt to the sender: the copy in Sent Items will not be readable by the sender. The signature still names the sender's encryption certificate.");
+
     public Option<bool> Opaque { get; } = CliOptions.Flag("--opaque", "Sign as opaque application/pkcs7-mime signed-data instead of multipart/signed.");
 
     public Option<bool> Oaep { get; } = CliOptions.Flag("--oaep", "Transport the content key with RSAES-OAEP (SHA-256) instead of PKCS#1 v1.5.");
@@ -50,7 +54,7 @@ internal sealed class ComposeOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, Opaque, Oaep, Pss, AesGcm, ProtectHeaders])
+        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, SenderCert, NoSenderCopy, Opaque, Oaep, Pss, AesGcm, ProtectHeaders])
         {
             command.Add(option);
         }
@@ -85,6 +89,11 @@ internal sealed class ComposeOptions
         }
 
         inputs.AddRange(Paths(result, EncryptTo).Select(path => (EncryptTo.Name, path)));
+        if (Path(result, SenderCert) is string senderCert)
+        {
+            inputs.Add((SenderCert.Name, senderCert));
+        }
+
         if (Passwords.FilePath(result) is string passwordFile)
         {
             inputs.Add((Passwords.File.Name, passwordFile));
@@ -179,8 +188,15 @@ internal sealed class ComposeOptions
             throw new UsageException("--password-env and --password-file need --sign.");
         }
 
-        SmimeEncryptionOptions? encryption = null;
         IReadOnlyList<string> recipients = Paths(result, EncryptTo);
+        X509Certificate2? senderCertificate = SenderCertificate(result, signer, recipients.Count > 0);
+        if (signer is not null)
+        {
+            // RFC 8551 §2.5.3: the signature names the certificate to encrypt replies to.
+            signer.EncryptionCertificate = senderCertificate;
+        }
+
+        SmimeEncryptionOptions? encryption = null;
         if (recipients.Count > 0)
         {
             encryption = new SmimeEncryptionOptions
@@ -191,6 +207,18 @@ internal sealed class ComposeOptions
             foreach (string path in recipients)
             {
                 encryption.Recipients.Add(CertificateFiles.LoadCertificate(EncryptTo.Name, path));
+            }
+
+            // The sender is one more recipient, so the copy Graph keeps in Sent Items can be read.
+            if (!result.GetValue(NoSenderCopy))
+            {
+                encryption.SenderCertificate = senderCertificate;
+                if (senderCertificate is null)
+                {
+                    console.Error.WriteLine(signer is null
+                        ? "smimegraph: note: the sender's copy in Sent Items will not be readable by the sender; give --sender-cert CERT, or --no-sender-copy."
+                        : "smimegraph: note: the sender's copy in Sent Items will not be readable by the sender: the signing certificate cannot receive a key (RSA needs keyEncipherment, EC keyAgreement); give --sender-cert CERT, or --no-sender-copy.");
+                }
             }
         }
         else if (result.GetValue(Oaep) || result.GetValue(AesGcm))
@@ -204,6 +232,39 @@ internal sealed class ComposeOptions
         }
 
         return new SmimeOptions { Signer = signer, OpaqueSignature = result.GetValue(Opaque), Encryption = encryption, ProtectHeaders = result.GetValue(ProtectHeaders) };
+    }
+
+    /// <summary>
+    /// The sender's encryption certificate: <c>--sender-cert</c>, or else the signing certificate
+    /// when its key can receive a content key (RFC 8550 §4.4.2: RSA with keyEncipherment, EC
+    /// with keyAgreement; no key usage at all allows both), or null.
+    /// </summary>
+    private X509Certificate2? SenderCertificate(ParseResult result, SmimeSigner? signer, bool encrypting)
+    {
+        bool noCopy = result.GetValue(NoSenderCopy);
+        if (Path(result, SenderCert) is string path)
+        {
+            if (noCopy)
+            {
+                throw new UsageException("--sender-cert and --no-sender-copy contradict each other: give one.");
+            }
+
+            if (signer is null && !encrypting)
+            {
+                throw new UsageException("--sender-cert needs --sign or --encrypt-to.");
+            }
+
+            return CertificateFiles.LoadCertificate(SenderCert.Name, path);
+        }
+
+        if (noCopy && !encrypting)
+        {
+            throw new UsageException("--no-sender-copy needs --encrypt-to.");
+        }
+
+        return signer is not null && CertificatePolicy.Evaluate(signer.Certificate, CertificatePurpose.Encryption, DateTimeOffset.UtcNow).Count == 0
+            ? signer.Certificate
+            : null;
     }
 
     /// <summary>The value of an option that names a file, or null; an empty name is a usage error.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
@@ -22,6 +21,7 @@ internal static class SendCommand
         var graphOption = CliOptions.Value("--graph", "URL", "Graph's base address (default https://graph.microsoft.com/v1.0), or the emulator's.");
         var mailboxOption = CliOptions.Value("--mailbox", "me|UPN", "The mailbox to send from: me (default) or a user id or principal name.");
         var draftOption = CliOptions.Flag("--draft", "Create a draft and print its id instead of sending.");
+        var jsonOption = CliOptions.Flag("--json", "Print one JSON object (Message-ID, draft id, protection, sizes against the ceiling; or the error, Graph's status and code, and the exit code) instead of the text report.");
         var command = new CliCommand(
             "send",
             $"Compose a message like compose, check it against the ceiling before anything is uploaded, and send it through Graph (sendMail) or create a draft. The bearer token comes from {TokenVariable}.",
@@ -32,16 +32,21 @@ internal static class SendCommand
                 "# a draft in a shared mailbox",
                 $"{TokenVariable}=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv) \\",
                 "    smimegraph send --mailbox shared@contoso.com --draft --from shared@contoso.com --to bob@example.com --subject Hi --text Hello",
+                "# signed and encrypted (the sender's copy included), the password from a file, JSON out",
+                $"{TokenVariable}=x smimegraph send --graph http://127.0.0.1:5080/v1.0 --from alice@example.com --to bob@example.com \\",
+                "    --subject Hi --text Hi --sign alice.pfx --password-file ~/.alice-pfx-password --encrypt-to bob.pem --json",
             ]);
         message.AddTo(command);
         command.Add(graphOption);
         command.Add(mailboxOption);
         command.Add(draftOption);
-        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, result.GetValue(graphOption), result.GetValue(mailboxOption), result.GetValue(draftOption), console, cancellationToken));
+        command.Add(jsonOption);
+        command.JsonErrors = jsonOption;
+        command.SetRun((result, console, cancellationToken) => RunAsync(result, message, result.GetValue(graphOption), result.GetValue(mailboxOption), result.GetValue(draftOption), result.GetValue(jsonOption), console, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? graphAddress, string? mailboxName, bool createDraft, CommandConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult result, ComposeOptions message, string? graphAddress, string? mailboxName, bool createDraft, bool json, CommandConsole console, CancellationToken cancellationToken)
     {
         string? token = Environment.GetEnvironmentVariable(TokenVariable);
         if (string.IsNullOrEmpty(token))
@@ -69,18 +74,37 @@ internal static class SendCommand
 
         MessageSpec spec = message.BuildSpec(result);
         SmimeOptions options = message.BuildSmimeOptions(result, console);
-        using GraphPayload payload = await new SmimeComposer().ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
-
-        string sizes = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes of request body, {payload.Headroom:N0} under the ceiling");
+        var composer = new SmimeComposer();
+        using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
+        var report = new ComposeReport(payload.InternetMessageId!, payload.MimeLength, options, composer.PredictSize(spec, options));
+        string? draftId = null;
         if (createDraft)
         {
             GraphMessage draft = await transport.CreateDraftAsync(mailbox, payload, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await console.Out.WriteLineAsync($"draft created: {draft.Id} ({sizes})").ConfigureAwait(false);
+            draftId = draft.Id;
         }
         else
         {
             await transport.SendMailAsync(mailbox, payload, cancellationToken).ConfigureAwait(false);
-            await console.Out.WriteLineAsync($"sent ({sizes})").ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            await console.Out.WriteAsync(CommandJson.Result("send", report, w =>
+            {
+                w.WriteString("action", createDraft ? "draft" : "sent");
+                w.WriteString("draftId", draftId);
+                w.WriteString("mailbox", mailboxName ?? "me");
+                w.WriteString("graph", graph.ToString());
+            })).ConfigureAwait(false);
+        }
+        else if (draftId is not null)
+        {
+            await console.Out.WriteLineAsync($"draft created: {draftId} ({report.SizeLine()})").ConfigureAwait(false);
+        }
+        else
+        {
+            await console.Out.WriteLineAsync($"sent ({report.SizeLine()})").ConfigureAwait(false);
         }
 
         return CommandLine.Success;

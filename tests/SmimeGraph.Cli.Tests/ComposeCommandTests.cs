@@ -75,7 +75,7 @@ public sealed class ComposeCommandTests : IDisposable
         Assert.Equal("Quartalsbericht — März ✓", headers.GetProperty("Subject").GetString());
         Assert.Equal("abc 123", headers.GetProperty("X-Trace").GetString());
         Assert.Equal("välue", headers.GetProperty("X-Unicode").GetString());
-        Assert.Equal(stdout.Trim()["Message-ID: ".Length..], headers.GetProperty("Message-ID").GetString());
+        Assert.Equal(stdout.Split('\n')[0].Trim()["Message-ID: ".Length..], headers.GetProperty("Message-ID").GetString());
         Assert.Equal("Zoë Ångström", parsed.GetProperty("from")[0][0].GetString());
         Assert.Equal("zoe@example.com", parsed.GetProperty("from")[0][1].GetString());
         Assert.Equal(["bob@example.org", "carol@example.org"], parsed.GetProperty("to").EnumerateArray().Select(a => a[1].GetString()));

@@ -177,7 +177,7 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.True(code == CommandLine.Success, stderr);
         string written = await File.ReadAllTextAsync(eml);
         Assert.StartsWith("From: alice@example.com\r\n", written, StringComparison.Ordinal);
-        Assert.Contains(stdout.Trim()["Message-ID: ".Length..], written, StringComparison.Ordinal);
+        Assert.Contains(stdout.Split('\n')[0].Trim()["Message-ID: ".Length..], written, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(eml));
         Assert.Single(Directory.GetFiles(_dir));
     }
