@@ -13,10 +13,8 @@ namespace SmimeGraph.Mime;
 /// created (Date, Message-ID, boundaries, body encodings), so the lengths it predicts are the
 /// lengths it writes. Attachments are read once, in pooled chunks, while the body is written.
 /// </summary>
-public sealed class MimeMessageWriter
+public sealed class MimeMessageWriter : IMimeMessageSource
 {
-    private const int CopyBufferSize = 81920;
-
     // Content-Type, Content-Transfer-Encoding, Content-Disposition and Content-ID.
     private const int MaxContentFields = 4;
 
@@ -35,13 +33,7 @@ public sealed class MimeMessageWriter
         Date = date;
         _routingHeaders = routingHeaders;
         _segments = segments;
-        long? body = 0;
-        foreach (BodySegment segment in segments)
-        {
-            body += segment.Length;
-        }
-
-        BodyEntityLength = body;
+        BodyEntityLength = BodySegment.TotalLength(segments);
     }
 
     /// <summary>The Message-ID written, without angle brackets.</summary>
@@ -168,17 +160,7 @@ public sealed class MimeMessageWriter
     public async Task WriteBodyEntityAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        foreach (BodySegment segment in _segments)
-        {
-            if (segment.Literal is not null)
-            {
-                await destination.WriteAsync(segment.Literal, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteContentAsync(segment.Attachment!, destination, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await BodySegment.WriteAllAsync(_segments, destination, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the whole message: <see cref="WriteRoutingHeaders"/> then <see cref="WriteBodyEntityAsync"/>.</summary>
@@ -187,73 +169,6 @@ public sealed class MimeMessageWriter
         ArgumentNullException.ThrowIfNull(destination);
         await destination.WriteAsync(_routingHeaders, cancellationToken).ConfigureAwait(false);
         await WriteBodyEntityAsync(destination, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteContentAsync(MimeAttachment attachment, Stream destination, CancellationToken cancellationToken)
-    {
-        byte[] buffer = CryptoPool.Rent(CopyBufferSize);
-        long total = 0;
-        try
-        {
-            Stream content = attachment.Open();
-            await using (content.ConfigureAwait(false))
-            {
-                if (attachment.IsMessage)
-                {
-                    // RFC 2046 §5.2.1: the message is copied as it is, checked as it goes.
-                    var validator = new MessageContentValidator(attachment.FileName);
-                    int read;
-                    while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        validator.Check(buffer.AsSpan(0, read));
-                        total += read;
-                        CheckNotLonger(attachment, total);
-                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    }
-
-                    validator.Complete();
-                }
-                else
-                {
-                    // RFC 2045 §6.8: base64 in lines of 76 characters.
-                    var encoder = new Base64LineStream(destination, leaveOpen: true);
-                    try
-                    {
-                        int read;
-                        while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-                        {
-                            total += read;
-                            CheckNotLonger(attachment, total);
-                            await encoder.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        }
-
-                        await encoder.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        // After a failure the final block is not written: the first error is the one reported.
-                        encoder.Abort();
-                    }
-                }
-            }
-        }
-        finally
-        {
-            CryptoPool.Return(buffer, (int)Math.Min(total, CopyBufferSize));
-        }
-
-        if (attachment.Length is long declared && total != declared)
-        {
-            throw new MimeFormatException($"Attachment '{attachment.FileName}' has {total} bytes but was declared with {declared}; the predicted message length would be wrong.");
-        }
-    }
-
-    private static void CheckNotLonger(MimeAttachment attachment, long total)
-    {
-        if (attachment.Length is long declared && total > declared)
-        {
-            throw new MimeFormatException($"Attachment '{attachment.FileName}' has more than the {declared} bytes it was declared with; the predicted message length would be wrong.");
-        }
     }
 
     // Each field as its own folded line(s), in the order written; MIME-Version is added last by the caller.
@@ -342,7 +257,7 @@ public sealed class MimeMessageWriter
     }
 
     // RFC 5322 §3.3: "Sat, 21 Nov 2026 06:04:55 +0000".
-    private static string FormatDate(DateTimeOffset date)
+    internal static string FormatDate(DateTimeOffset date)
     {
         TimeSpan offset = date.Offset;
         char sign = offset < TimeSpan.Zero ? '-' : '+';
@@ -369,49 +284,6 @@ public sealed class MimeMessageWriter
         }
 
         return id;
-    }
-
-    /// <summary>Either fixed bytes or an attachment's content, encoded while written.</summary>
-    private readonly record struct BodySegment(byte[]? Literal, MimeAttachment? Attachment)
-    {
-        public long? Length => Literal is not null
-            ? Literal.Length
-            : Attachment!.Length is long length
-                ? (Attachment.IsMessage ? length : Base64LineStream.EncodedLength(length))
-                : null;
-    }
-
-    /// <summary>Collects header and body bytes, cutting a new segment at each attachment.</summary>
-    private sealed class SegmentBuilder
-    {
-        private readonly List<BodySegment> _segments = [];
-
-        public ArrayBufferWriter<byte> Text { get; private set; } = new(1024);
-
-        public void Ascii(string text) => HeaderWriter.WriteAscii(Text, text);
-
-        public void Bytes(ReadOnlySpan<byte> bytes) => Text.Write(bytes);
-
-        public void Content(MimeAttachment attachment)
-        {
-            Cut();
-            _segments.Add(new BodySegment(null, attachment));
-        }
-
-        public List<BodySegment> Complete()
-        {
-            Cut();
-            return _segments;
-        }
-
-        private void Cut()
-        {
-            if (Text.WrittenCount > 0)
-            {
-                _segments.Add(new BodySegment(Text.WrittenSpan.ToArray(), null));
-                Text = new ArrayBufferWriter<byte>(1024);
-            }
-        }
     }
 
     /// <summary>

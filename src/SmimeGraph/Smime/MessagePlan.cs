@@ -14,7 +14,7 @@ namespace SmimeGraph.Smime;
 /// </summary>
 internal sealed class MessagePlan
 {
-    private readonly MimeMessageWriter _mime;
+    private readonly IMimeMessageSource _mime;
     private readonly SignedDataWriter? _signer;
     private readonly EnvelopedDataWriter? _envelope;
     private readonly bool _opaque;
@@ -33,7 +33,7 @@ internal sealed class MessagePlan
     private readonly byte[] _opaqueHead = [];
     private readonly byte[] _envelopeHead = [];
 
-    private MessagePlan(MimeMessageWriter mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope, long ceiling, string? headerProtection)
+    private MessagePlan(IMimeMessageSource mime, SignedDataWriter? signer, bool opaque, EnvelopedDataWriter? envelope, long ceiling, string? headerProtection)
     {
         _ceiling = ceiling;
         HeaderProtection = headerProtection;
@@ -91,6 +91,22 @@ internal sealed class MessagePlan
     public static MessagePlan Create(MessageSpec spec, SmimeOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return Create(options, timeProvider, headerProtection => MimeMessageWriter.Create(spec, timeProvider, headerProtection));
+    }
+
+    public static MessagePlan Create(PreparedMessage message, SmimeOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Create(
+            options,
+            timeProvider,
+            headerProtection => headerProtection is null
+                ? PreparedMessageWriter.Create(message, timeProvider)
+                : throw new ArgumentException("Header protection (RFC 9788, SmimeOptions.ProtectHeaders) is not available for a PreparedMessage: its header fields are written as given, outside the protection.", nameof(options)));
+    }
+
+    private static MessagePlan Create(SmimeOptions options, TimeProvider timeProvider, Func<string?, IMimeMessageSource> layOut)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Ceiling);
 
@@ -101,7 +117,7 @@ internal sealed class MessagePlan
 
         // RFC 9788 §2.1.1: hp="cipher" when the payload is encrypted, "clear" when only signed.
         string? headerProtection = !options.ProtectHeaders ? null : envelope is not null ? "cipher" : signer is not null ? "clear" : null;
-        return new MessagePlan(MimeMessageWriter.Create(spec, timeProvider, headerProtection), signer, options.OpaqueSignature, envelope, options.Ceiling, headerProtection);
+        return new MessagePlan(layOut(headerProtection), signer, options.OpaqueSignature, envelope, options.Ceiling, headerProtection);
     }
 
     public PayloadSizePrediction Predict(long ceiling) =>

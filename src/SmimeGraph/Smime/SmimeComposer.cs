@@ -55,42 +55,29 @@ public sealed class SmimeComposer
         };
     }
 
+    /// <summary>
+    /// Computes the sizes for a message built by another MIME library without reading any
+    /// content: exact when every streamed content declares its length.
+    /// </summary>
+    public PayloadSizePrediction PredictSize(PreparedMessage message, SmimeOptions options) =>
+        MessagePlan.Create(message, options, _timeProvider).Predict(options.Ceiling);
+
     /// <summary>Composes the message and returns the Graph request body.</summary>
     /// <exception cref="PayloadTooLargeException">The body would exceed <see cref="SmimeOptions.Ceiling"/>; no attachment was read when their lengths were known.</exception>
     /// <exception cref="CertificatePolicyException">A certificate or algorithm is refused.</exception>
     /// <exception cref="SmimeGraphException">The signer's private key could not sign (the platform refused the operation).</exception>
-    public async Task<GraphPayload> ComposeAsync(MessageSpec spec, SmimeOptions options, CancellationToken cancellationToken = default)
-    {
-        using Activity? activity = SmimeGraphDiagnostics.ActivitySource.StartActivity("Compose");
-        long start = Stopwatch.GetTimestamp();
-        PooledSegmentBuffer? body = null;
-        try
-        {
-            ArgumentNullException.ThrowIfNull(options);
-            activity?.SetTag("smimegraph.signed", options.Signer is not null);
-            activity?.SetTag("smimegraph.encrypted", options.Encryption is not null);
-            MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
-            ThrowIfPredictedOverCeiling(spec, plan, options.Ceiling);
+    public async Task<GraphPayload> ComposeAsync(MessageSpec spec, SmimeOptions options, CancellationToken cancellationToken = default) =>
+        await ComposeAsync(spec, () => MessagePlan.Create(spec, options, _timeProvider), options, cancellationToken).ConfigureAwait(false);
 
-            body = new PooledSegmentBuffer(options.Ceiling);
-            var encoder = new GraphBodyStream(body);
-            await plan.WriteAsync(encoder, cancellationToken, SecondCore).ConfigureAwait(false);
-            encoder.Complete();
-            EnsurePredictionHeld(plan, encoder.BytesIn);
-            GraphPayload payload = GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
-            activity?.SetTag("smimegraph.body.size", payload.Length);
-            SmimeGraphDiagnostics.ComposeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
-            SmimeGraphDiagnostics.ComposeBodySize.Record(payload.Length);
-            return payload;
-        }
-        catch (Exception ex)
-        {
-            body?.Dispose();
-            activity?.SetTag("error.type", ex.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            throw;
-        }
-    }
+    /// <summary>
+    /// Composes a message built by another MIME library (its routing fields outside, its body
+    /// entity signed and/or encrypted) and returns the Graph request body.
+    /// </summary>
+    /// <exception cref="PayloadTooLargeException">The body would exceed <see cref="SmimeOptions.Ceiling"/>: before any content is read when every content length is known, otherwise the moment the body reaches the ceiling.</exception>
+    /// <exception cref="CertificatePolicyException">A certificate or algorithm is refused.</exception>
+    /// <exception cref="MimeFormatException">The routing fields or the body entity are not canonical (see <see cref="PreparedMessage"/>).</exception>
+    public async Task<GraphPayload> ComposeAsync(PreparedMessage message, SmimeOptions options, CancellationToken cancellationToken = default) =>
+        await ComposeAsync(null, () => MessagePlan.Create(message, options, _timeProvider), options, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Signs the message (multipart/signed, or opaque signed-data when <paramref name="opaque"/>) and returns the Graph body.</summary>
     public Task<GraphPayload> SignAsync(MessageSpec spec, SmimeSigner signer, bool opaque = false, long ceiling = GraphPayload.DefaultCeiling, CancellationToken cancellationToken = default) =>
@@ -115,18 +102,62 @@ public sealed class SmimeComposer
 
     /// <summary>
     /// Writes the MIME message itself (e.g. an .eml file) to <paramref name="destination"/>, after
-    /// the same ceiling check as <see cref="ComposeAsync"/>.
+    /// the same ceiling check as <see cref="ComposeAsync(MessageSpec, SmimeOptions, CancellationToken)"/>.
     /// </summary>
     /// <remarks>
     /// The pipeline's stages are synchronous transforms, so <paramref name="destination"/> must
     /// accept synchronous writes (a <see cref="FileStream"/> or <see cref="MemoryStream"/>); to
-    /// send a message over HTTP use <see cref="ComposeAsync"/> and <see cref="GraphPayload.WriteToAsync"/>.
+    /// send a message over HTTP use <see cref="ComposeAsync(MessageSpec, SmimeOptions, CancellationToken)"/> and <see cref="GraphPayload.WriteToAsync"/>.
     /// With an attachment of unknown length the ceiling is checked only from what is known.
     /// </remarks>
     public async Task<ComposedMessage> WriteMimeAsync(MessageSpec spec, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        MessagePlan plan = MessagePlan.Create(spec, options, _timeProvider);
+        return await WriteMimeAsync(spec, MessagePlan.Create(spec, options, _timeProvider), options, destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a message built by another MIME library as MIME (see <see cref="WriteMimeAsync(MessageSpec, SmimeOptions, Stream, CancellationToken)"/>).</summary>
+    public async Task<ComposedMessage> WriteMimeAsync(PreparedMessage message, SmimeOptions options, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return await WriteMimeAsync(null, MessagePlan.Create(message, options, _timeProvider), options, destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<GraphPayload> ComposeAsync(MessageSpec? spec, Func<MessagePlan> createPlan, SmimeOptions options, CancellationToken cancellationToken)
+    {
+        using Activity? activity = SmimeGraphDiagnostics.ActivitySource.StartActivity("Compose");
+        long start = Stopwatch.GetTimestamp();
+        PooledSegmentBuffer? body = null;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            activity?.SetTag("smimegraph.signed", options.Signer is not null);
+            activity?.SetTag("smimegraph.encrypted", options.Encryption is not null);
+            MessagePlan plan = createPlan();
+            ThrowIfPredictedOverCeiling(spec, plan, options.Ceiling);
+
+            body = new PooledSegmentBuffer(options.Ceiling);
+            var encoder = new GraphBodyStream(body);
+            await plan.WriteAsync(encoder, cancellationToken, SecondCore).ConfigureAwait(false);
+            encoder.Complete();
+            EnsurePredictionHeld(plan, encoder.BytesIn);
+            GraphPayload payload = GraphPayload.FromCompletedBody(body, encoder.BytesIn, plan.MessageId);
+            activity?.SetTag("smimegraph.body.size", payload.Length);
+            SmimeGraphDiagnostics.ComposeDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            SmimeGraphDiagnostics.ComposeBodySize.Record(payload.Length);
+            return payload;
+        }
+        catch (Exception ex)
+        {
+            body?.Dispose();
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<ComposedMessage> WriteMimeAsync(MessageSpec? spec, MessagePlan plan, SmimeOptions options, Stream destination, CancellationToken cancellationToken)
+    {
         ThrowIfPredictedOverCeiling(spec, plan, options.Ceiling);
         var counting = new CountingWriteStream(destination);
         await plan.WriteAsync(counting, cancellationToken, SecondCore).ConfigureAwait(false);
@@ -135,13 +166,15 @@ public sealed class SmimeComposer
         return new ComposedMessage(plan.MessageId, counting.BytesWritten);
     }
 
-    private static void ThrowIfPredictedOverCeiling(MessageSpec spec, MessagePlan plan, long ceiling)
+    // The hint of what to remove is computed from a MessageSpec's attachments; a PreparedMessage
+    // (spec null) gets the size and the ceiling only.
+    private static void ThrowIfPredictedOverCeiling(MessageSpec? spec, MessagePlan plan, long ceiling)
     {
         PayloadSizePrediction prediction = plan.Predict(ceiling);
         if (!prediction.Fits)
         {
             long size = prediction.BodyLength!.Value;
-            (long Bytes, MimeAttachment? Attachment)? remove = AttachmentRoom.BytesToRemove(spec, plan, ceiling);
+            (long Bytes, MimeAttachment? Attachment)? remove = spec is null ? null : AttachmentRoom.BytesToRemove(spec, plan, ceiling);
             throw remove is { } hint
                 ? new PayloadTooLargeException(size, ceiling, hint.Bytes, hint.Attachment?.FileName)
                 : new PayloadTooLargeException(size, ceiling);
