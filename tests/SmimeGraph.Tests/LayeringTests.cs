@@ -84,6 +84,31 @@ public sealed partial class LayeringTests
         Assert.Empty(mismatched);
     }
 
+    [Fact]
+    public void The_core_depends_on_no_adapter_library()
+    {
+        // The BCL, System.Security.Cryptography.Pkcs and BouncyCastle, plus the logging and DI
+        // abstractions the transport takes (ILogger, IHttpClientFactory): MimeKit and the Graph SDK
+        // are used by the adapter projects on top, never by the core.
+        string project = File.ReadAllText(Path.Combine(SourceTree.Root, "src", "SmimeGraph", "SmimeGraph.csproj"));
+        string[] packages = [.. PackageReference().Matches(project).Select(m => m.Groups["name"].Value)];
+        Assert.Subset(
+            new HashSet<string>(["System.Security.Cryptography.Pkcs", "BouncyCastle.Cryptography", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.DependencyInjection.Abstractions"], StringComparer.Ordinal),
+            new HashSet<string>(packages, StringComparer.Ordinal));
+        Assert.DoesNotContain("<ProjectReference", project, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            SourceTree.CSharpFiles(Path.Combine("src", "SmimeGraph")),
+            file => AdapterNamespace().IsMatch(File.ReadAllText(file)));
+    }
+
+    [Fact]
+    public void The_MimeKit_adapter_sits_on_the_core()
+    {
+        string project = File.ReadAllText(Path.Combine(SourceTree.Root, "src", "SmimeGraph.MimeKit", "SmimeGraph.MimeKit.csproj"));
+        Assert.Equal(["../SmimeGraph/SmimeGraph.csproj"], ProjectReference().Matches(project).Select(m => m.Groups["path"].Value));
+        Assert.Contains("MimeKit", PackageReference().Matches(project).Select(m => m.Groups["name"].Value));
+    }
+
     private static IEnumerable<string> TypesDeclaredIn(string folder) =>
         SourceTree.CSharpFiles(Path.Combine("src", "SmimeGraph", folder))
             .SelectMany(file => TypeDeclaration().Matches(File.ReadAllText(file)).Select(m => m.Groups["name"].Value))
@@ -99,6 +124,15 @@ public sealed partial class LayeringTests
 
     [GeneratedRegex(@"\b(?:class|struct|record|enum|interface)\s+(?<name>[A-Z]\w*)")]
     private static partial Regex TypeDeclaration();
+
+    [GeneratedRegex(@"<PackageReference Include=""(?<name>[^""]+)""")]
+    private static partial Regex PackageReference();
+
+    [GeneratedRegex(@"<ProjectReference Include=""(?<path>[^""]+)""")]
+    private static partial Regex ProjectReference();
+
+    [GeneratedRegex(@"\b(?:using|global::)\s*(?:MimeKit|MailKit|Microsoft\.Graph)\b")]
+    private static partial Regex AdapterNamespace();
 
     [GeneratedRegex(@"//.*$", RegexOptions.Multiline)]
     private static partial Regex LineComment();
