@@ -200,6 +200,17 @@ public sealed class PreparedMessageTests
     }
 
     [Fact]
+    public async Task Header_protection_is_refused_rather_than_silently_left_out()
+    {
+        // RFC 9788 needs the header fields inside the protected entity; a PreparedMessage keeps
+        // them outside as given, so asking for protection must fail, not send them unprotected.
+        PreparedMessage message = Prepared(Bytes(10), length: 10);
+        var options = new SmimeOptions { Signer = SmimeFixture.Signer(), ProtectHeaders = true };
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => new SmimeComposer().ComposeAsync(message, options));
+        Assert.Contains("RFC 9788", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_content_shorter_than_declared_is_refused()
     {
         PreparedMessage message = Prepared(Bytes(10), length: 20);
