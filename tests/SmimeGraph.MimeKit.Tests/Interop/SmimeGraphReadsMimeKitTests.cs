@@ -13,24 +13,13 @@ namespace SmimeGraph.MimeKit.Tests.Interop;
 /// </summary>
 public sealed class SmimeGraphReadsMimeKitTests
 {
-    // BouncyCastle's ECDH envelopes are the one mode the reader does not open yet: see
-    // docs/mimekit-interop.md ("ECDH from MimeKit to SmimeGraph").
-    public static TheoryData<string> ReadableModes() => new(InteropMode.All.Where(m => !m.IsEcdh).Select(m => m.Name));
-
-    public static TheoryData<string> EcdhModes() => new(InteropMode.All.Where(m => m.IsEcdh).Select(m => m.Name));
+    // Every mode, ECDH included: BouncyCastle's ECC-CMS-SharedInfo (keyInfo with NULL parameters)
+    // is accepted when reading (docs/mimekit-interop.md, "ECDH from MimeKit to SmimeGraph").
+    public static TheoryData<string> Modes() => new(InteropMode.All.Select(m => m.Name));
 
     [Theory]
-    [MemberData(nameof(ReadableModes))]
+    [MemberData(nameof(Modes))]
     public void The_inspector_reads_MimeKits_message_and_gets_the_same_entity(string name) => ReadsAndGetsTheSameEntity(name);
-
-    /// <summary>
-    /// The same check for MimeKit's ECDH envelopes. BouncyCastle derives the key-encryption key
-    /// from another ECC-CMS-SharedInfo than RFC 5753 and OpenSSL; the CMS reader does not accept
-    /// that form yet. When it does, remove the Skip: the assertions are those of every other mode.
-    /// </summary>
-    [Theory(Skip = "The CMS reader does not yet accept the ECC-CMS-SharedInfo form BouncyCastle (MimeKit) derives the ECDH key-encryption key from; see docs/mimekit-interop.md")]
-    [MemberData(nameof(EcdhModes))]
-    public void The_inspector_reads_MimeKits_ECDH_message_and_gets_the_same_entity(string name) => ReadsAndGetsTheSameEntity(name);
 
     private static void ReadsAndGetsTheSameEntity(string name)
     {
