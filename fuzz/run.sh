@@ -11,7 +11,7 @@
 # crashes and hangs from fuzzer_stats; replays every saved crash and hang to name it.
 # Exit code: 0 when nothing crashed or hung, 1 when something did, 2 on bad usage.
 #
-# Environment: FUZZ_WORK (default fuzz/work, not committed) holds TARGET/bin, TARGET/in,
+# Environment: FUZZ_WORK (default fuzz/out, not committed) holds TARGET/bin, TARGET/in,
 # TARGET/findings and TARGET/afl.log; FUZZ_TIMEOUT_MS (default 2000) is afl-fuzz's -t, the
 # time after which one input counts as a hang; FUZZ_RESUME=1 continues the previous run's
 # queue instead of starting from the seeds.
@@ -47,7 +47,7 @@ dotnet tool restore >/dev/null
 
 # 3. A fresh Release build of the harness (instrumenting twice is refused, and the normal
 #    build output must never hold an instrumented library).
-work=${FUZZ_WORK:-fuzz/work}/$target
+work=${FUZZ_WORK:-fuzz/out}/$target
 bin=$work/bin
 rm -rf "$bin"
 mkdir -p "$work"
