@@ -55,6 +55,12 @@ internal sealed class PreparedMessageWriter : IMimeMessageSource
 
             string line = field.Name + ":" + field.RawValue;
             CheckFoldedLine(field.Name, line);
+
+            // One limit for writing and reading: a field the parser would refuse is not written.
+            if (line.Length + 2 > MimeParserOptions.DefaultMaxHeaderFieldLength)
+            {
+                throw new MimeFormatException($"The {field.Name} header field is {line.Length + 2:N0} bytes, over the {MimeParserOptions.DefaultMaxHeaderFieldLength:N0} bytes a reader accepts (MimeParserOptions.MaxHeaderFieldLength).");
+            }
             if (field.Name.Equals("From", StringComparison.OrdinalIgnoreCase))
             {
                 from ??= field;
@@ -74,6 +80,14 @@ internal sealed class PreparedMessageWriter : IMimeMessageSource
         if (from is null)
         {
             throw new MimeFormatException("The message has no From field (RFC 5322 §3.6.2 requires one).");
+        }
+
+        // The top-level header is these fields, the Date and Message-ID the writer may add,
+        // MIME-Version and at most four content fields: no more than a reader accepts.
+        int count = message.Headers.Count + 2 + 1 + 4;
+        if (count > MimeParserOptions.DefaultMaxHeaderCount)
+        {
+            throw new MimeFormatException($"The message would have up to {count} header fields; a reader accepts {MimeParserOptions.DefaultMaxHeaderCount} (MimeParserOptions.MaxHeaderCount).");
         }
 
         if (!hasDate)

@@ -159,6 +159,34 @@ public sealed class PreparedMessageTests
     }
 
     [Fact]
+    public async Task A_header_the_reader_would_refuse_for_its_field_count_is_not_written()
+    {
+        PreparedMessage message = Prepared(Bytes(10), length: 10);
+        var raw = new StringBuilder();
+        for (int i = 0; i < MimeParserOptions.DefaultMaxHeaderCount; i++)
+        {
+            message.Headers.Add(new MimeHeaderField("Comments", " " + i));
+            raw.Append("Comments: ").Append(i).Append("\r\n");
+        }
+
+        // The same header block, with the From, Date, Message-ID and MIME-Version the writer adds, is one the reader refuses.
+        Assert.Throws<MimeFormatException>(() => MimeParser.Parse(Encoding.ASCII.GetBytes("From: a@example.com\r\n" + raw + "\r\nHi\r\n")));
+        MimeFormatException error = await Assert.ThrowsAsync<MimeFormatException>(() => new SmimeComposer().ComposeAsync(message, new SmimeOptions()));
+        Assert.Contains("MaxHeaderCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folded_field_longer_than_the_reader_accepts_is_not_written()
+    {
+        PreparedMessage message = Prepared(Bytes(10), length: 10);
+        string value = string.Concat(Enumerable.Repeat(" " + new string('x', 70) + "\r\n", 1000)).TrimEnd('\r', '\n');
+        message.Headers.Add(new MimeHeaderField("Comments", value));
+
+        MimeFormatException error = await Assert.ThrowsAsync<MimeFormatException>(() => new SmimeComposer().ComposeAsync(message, new SmimeOptions()));
+        Assert.Contains("MaxHeaderFieldLength", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_message_without_From_is_refused()
     {
         var message = new PreparedMessage();
