@@ -117,7 +117,7 @@ internal static class RatioTable
         }
     }
 
-    private static string Ratio(double? value, double? reference) =>
+    internal static string Ratio(double? value, double? reference) =>
         value is null || reference is not > 0 ? "n/a" : (value.Value / reference.Value).ToString("F2", CultureInfo.InvariantCulture) + "×";
 
     private static string Ratio(long? value, long? reference) =>
@@ -131,7 +131,7 @@ internal static class RatioTable
         _ => nanoseconds.Value.ToString("F0", CultureInfo.InvariantCulture) + " ns",
     };
 
-    private static string FormatBytes(long? bytes) => bytes switch
+    internal static string FormatBytes(long? bytes) => bytes switch
     {
         null => "n/a",
         >= 1 << 20 => (bytes.Value / 1048576.0).ToString("F2", CultureInfo.InvariantCulture) + " MiB",
@@ -139,7 +139,7 @@ internal static class RatioTable
         _ => bytes.Value.ToString(CultureInfo.InvariantCulture) + " B",
     };
 
-    private static string FormatSize(int bytes) => bytes >= 1 << 20
+    internal static string FormatSize(int bytes) => bytes >= 1 << 20
         ? (bytes / 1048576.0).ToString("0.##", CultureInfo.InvariantCulture) + " MiB"
         : (bytes / 1024.0).ToString("0.##", CultureInfo.InvariantCulture) + " KiB";
 }

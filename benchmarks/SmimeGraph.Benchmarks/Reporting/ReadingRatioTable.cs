@@ -35,11 +35,11 @@ internal static class ReadingRatioTable
             var row = (string method) => group.FirstOrDefault(r => r.Method == method);
             var inspector = row(nameof(ReadingBenchmarks.Inspector));
             text.Append(CultureInfo.InvariantCulture,
-                $"| {(group.Key >= 1 << 20 ? (group.Key / 1048576.0).ToString("0.##", CultureInfo.InvariantCulture) + " MiB" : (group.Key / 1024.0).ToString("0.##", CultureInfo.InvariantCulture) + " KiB")} " +
-                $"| {Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Floor)).Mean)} " +
-                $"| {Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Baseline)).Mean)} " +
-                $"| {Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.MimeKit)).Mean)} " +
-                $"| {Bytes(inspector.Allocated)} | {Bytes(row(nameof(ReadingBenchmarks.Baseline)).Allocated)} | {Bytes(row(nameof(ReadingBenchmarks.MimeKit)).Allocated)} |");
+                $"| {RatioTable.FormatSize(group.Key)} " +
+                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Floor)).Mean)} " +
+                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Baseline)).Mean)} " +
+                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.MimeKit)).Mean)} " +
+                $"| {RatioTable.FormatBytes(inspector.Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.Baseline)).Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.MimeKit)).Allocated)} |");
             text.AppendLine();
         }
 
@@ -59,15 +59,4 @@ internal static class ReadingRatioTable
         output.WriteLine();
         output.Write(table);
     }
-
-    private static string Ratio(double? value, double? reference) =>
-        value is null || reference is not > 0 ? "n/a" : (value.Value / reference.Value).ToString("F2", CultureInfo.InvariantCulture) + "×";
-
-    private static string Bytes(long? bytes) => bytes switch
-    {
-        null => "n/a",
-        >= 1 << 20 => (bytes.Value / 1048576.0).ToString("F2", CultureInfo.InvariantCulture) + " MiB",
-        >= 1 << 10 => (bytes.Value / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB",
-        _ => bytes.Value.ToString(CultureInfo.InvariantCulture) + " B",
-    };
 }
