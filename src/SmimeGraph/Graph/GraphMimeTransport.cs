@@ -241,16 +241,20 @@ public sealed class GraphMimeTransport : IGraphMimeTransport
         string wanted = AngleBracketed(internetMessageId);
         long start = _time.GetTimestamp();
         TimeSpan interval = FirstPollInterval;
+        bool atDeadline = false;
         while (true)
         {
             GraphMessage? found = await FindOnceAsync(mailbox, folder, wanted, cancellationToken).ConfigureAwait(false);
             TimeSpan remaining = wait - _time.GetElapsedTime(start);
-            if (found is not null || remaining <= TimeSpan.Zero)
+            if (found is not null || atDeadline || remaining <= TimeSpan.Zero)
             {
                 return found;
             }
 
-            await Task.Delay(remaining < interval ? remaining : interval, _time, cancellationToken).ConfigureAwait(false);
+            // The look after a wait that runs to the deadline is the last one, even when the
+            // timer fired a little early: a timer's resolution must not add looks.
+            atDeadline = remaining <= interval;
+            await Task.Delay(atDeadline ? remaining : interval, _time, cancellationToken).ConfigureAwait(false);
             interval = interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
         }
     }

@@ -131,6 +131,23 @@ public class GraphFindTests
     }
 
     [Fact]
+    public async Task A_timer_that_fires_early_adds_no_look_after_the_one_at_the_deadline()
+    {
+        // Timers may fire a little before their due time; the look after the wait that runs to
+        // the deadline is the last one all the same.
+        var time = new EarlyTimeProvider(early: TimeSpan.FromMilliseconds(1));
+        var graph = new FakeGraph();
+        GraphMimeTransport transport = GraphTransportKit.Transport(graph, o => o.TimeProvider = time);
+
+        Task<GraphMessage?> find = transport.FindByInternetMessageIdAsync(GraphMailbox.Me, "sentitems", "never@example.com", TimeSpan.FromMilliseconds(100));
+        Task finished = await Task.WhenAny(find, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(find, finished);
+        Assert.Null(await find);
+        Assert.Equal(2, graph.Requests.Count);
+    }
+
+    [Fact]
     public async Task Prefer_ImmutableId_is_sent_on_every_request_only_when_asked_for()
     {
         var graph = new FakeGraph();
@@ -157,5 +174,34 @@ public class GraphFindTests
         }
 
         Assert.True(operation.IsCompleted, "the operation did not finish on the fake clock");
+    }
+}
+
+/// <summary>A clock whose timers fire at once, having moved time on by their due time less <c>early</c>.</summary>
+internal sealed class EarlyTimeProvider(TimeSpan early) : TimeProvider
+{
+    private long _ticks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        TimeSpan advance = dueTime > early ? dueTime - early : TimeSpan.Zero;
+        Interlocked.Add(ref _ticks, advance.Ticks);
+        ThreadPool.QueueUserWorkItem(_ => callback(state));
+        return new NoTimer();
+    }
+
+    private sealed class NoTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
