@@ -5,8 +5,9 @@ using SmimeGraph.Graph;
 namespace SmimeGraph.Cli;
 
 /// <summary>
-/// A <c>smimegraph</c> subcommand: its options, its examples for <c>--help</c>, and an action
-/// whose failures become one line on standard error and the exit code DESIGN.md gives them.
+/// A <c>smimegraph</c> command (the root or a subcommand): its options, its examples for
+/// <c>--help</c>, and an action whose failures become one line on standard error and the exit
+/// code DESIGN.md gives them.
 /// </summary>
 internal sealed class CliCommand : Command
 {

@@ -82,15 +82,27 @@ internal static class CommandLine
         return await result.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The root command with every subcommand, its help (with examples) and <c>--version</c>.</summary>
+    /// <summary>The root command (with examples of its own) with every subcommand, its help (with examples) and <c>--version</c>.</summary>
     internal static Command CreateRootCommand()
     {
-        // A plain Command rather than RootCommand: the root's name is the tool's, not the host
+        // A CliCommand rather than RootCommand: the root's name is the tool's, not the host
         // process's (dotnet, testhost), wherever it runs.
         var help = new HelpOption();
         help.Action = new ExamplesHelpAction((HelpAction)help.Action!);
         var version = new VersionOption { Action = new ToolVersionAction() };
-        return new Command(ToolName, "Compose, sign, encrypt, inspect and send S/MIME mail through Microsoft Graph or a local emulator.")
+        return new CliCommand(
+            ToolName,
+            "Compose, sign, encrypt, inspect and send S/MIME mail through Microsoft Graph or a local emulator.",
+            [
+                "# the whole job end to end on the embedded emulator",
+                "smimegraph demo",
+                "# sign and encrypt a message to bob, then decrypt and verify it as bob",
+                "smimegraph compose --from alice@example.com --to bob@example.com --subject Hi --text 'Hello Bob' \\",
+                "    --sign alice.pfx --encrypt-to bob.pem --out hi.eml",
+                "smimegraph inspect hi.eml --key bob.pfx --trust root-ca.pem",
+                "# a command's options and examples",
+                "smimegraph compose --help",
+            ])
         {
             help,
             version,
