@@ -31,6 +31,8 @@ internal static class ComposeCommand
                 "SMIMEGRAPH_PFX_PASSWORD=... smimegraph compose --from alice@example.com --to bob@example.com --subject Hi \\",
                 "    --text Hi --sign alice-sign.pfx --password-env SMIMEGRAPH_PFX_PASSWORD --sender-cert alice-enc.pem \\",
                 "    --encrypt-to bob.pem --graph-body hi.b64 --json",
+                "# sign and encrypt a message written by another mail client, its routing header fields kept outside",
+                "smimegraph compose --mime draft.eml --sign alice.pfx --encrypt-to bob.pem --out draft-smime.eml --graph-body draft.b64",
             ]);
         message.AddTo(command);
         command.Add(outOption);
@@ -62,7 +64,9 @@ internal static class ComposeCommand
 
         InputFiles.RefuseOverwriting(message.InputFiles(result), outputs);
 
-        MessageSpec spec = message.BuildSpec(result);
+        // The message: described by the options, or read from the --mime file.
+        using MimeInput? mime = message.ReadMime(result);
+        MessageSpec? spec = mime is null ? message.BuildSpec(result) : null;
         SmimeOptions smime = message.BuildSmimeOptions(result, console);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
@@ -76,11 +80,27 @@ internal static class ComposeCommand
             Ceiling = graphBodyPath is null ? long.MaxValue : GraphPayload.DefaultCeiling,
         };
         var composer = new SmimeComposer();
+
+        // The sizes against Graph's ceiling, and the room left for one more attachment, whether or
+        // not a Graph body was asked for: the .eml may be sent later. For a --mime message this
+        // also checks its header fields and body before any output is opened.
+        var reportOptions = new SmimeOptions
+        {
+            Signer = options.Signer,
+            OpaqueSignature = options.OpaqueSignature,
+            Encryption = options.Encryption,
+            Ceiling = GraphPayload.DefaultCeiling,
+        };
+        PayloadSizePrediction? mimePrediction = mime?.Check(prepared => composer.PredictSize(prepared, reportOptions));
+        Task<ComposedMessage> WriteMimeAsync(Stream destination) => mime is null
+            ? composer.WriteMimeAsync(spec!, options, destination, cancellationToken)
+            : composer.WriteMimeAsync(mime.Prepared, options, destination, cancellationToken);
+
         if (outPath is null && graphBodyPath is null)
         {
-            var mime = new MemoryStream();
-            await composer.WriteMimeAsync(spec, options, mime, cancellationToken).ConfigureAwait(false);
-            await console.Out.WriteAsync(System.Text.Encoding.ASCII.GetString(mime.GetBuffer(), 0, (int)mime.Length)).ConfigureAwait(false);
+            var text = new MemoryStream();
+            await WriteMimeAsync(text).ConfigureAwait(false);
+            await console.Out.WriteAsync(System.Text.Encoding.ASCII.GetString(text.GetBuffer(), 0, (int)text.Length)).ConfigureAwait(false);
             return CommandLine.Success;
         }
 
@@ -96,7 +116,7 @@ internal static class ComposeCommand
             {
                 if (eml is not null)
                 {
-                    ComposedMessage written = await composer.WriteMimeAsync(spec, options, eml.Stream, cancellationToken).ConfigureAwait(false);
+                    ComposedMessage written = await WriteMimeAsync(eml.Stream).ConfigureAwait(false);
                     messageId = written.MessageId;
                     mimeLength = written.Length;
                     if (body is not null)
@@ -112,7 +132,9 @@ internal static class ComposeCommand
                 }
                 else
                 {
-                    using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
+                    using GraphPayload payload = mime is null
+                        ? await composer.ComposeAsync(spec!, options, cancellationToken).ConfigureAwait(false)
+                        : await composer.ComposeAsync(mime.Prepared, options, cancellationToken).ConfigureAwait(false);
                     messageId = payload.InternetMessageId!;
                     mimeLength = payload.MimeLength;
                     await payload.WriteToAsync(body!.Stream, cancellationToken).ConfigureAwait(false);
@@ -144,15 +166,7 @@ internal static class ComposeCommand
             }
         }
 
-        // The sizes against Graph's ceiling, and the room left for one more attachment, whether or
-        // not a Graph body was asked for: the .eml may be sent later.
-        PayloadSizePrediction prediction = composer.PredictSize(spec, new SmimeOptions
-        {
-            Signer = options.Signer,
-            OpaqueSignature = options.OpaqueSignature,
-            Encryption = options.Encryption,
-            Ceiling = GraphPayload.DefaultCeiling,
-        });
+        PayloadSizePrediction prediction = mimePrediction ?? composer.PredictSize(spec!, reportOptions);
         var report = new ComposeReport(messageId, mimeLength, options, prediction);
         if (json)
         {

@@ -8,11 +8,12 @@ namespace SmimeGraph.Cli;
 /// <summary>
 /// The options that describe a message and its protection, shared by <c>compose</c> and
 /// <c>send</c> (the "&lt;compose options&gt;" of the command-line contract): one definition,
-/// one way of turning them into a <see cref="MessageSpec"/> and <see cref="SmimeOptions"/>.
+/// one way of turning them into a <see cref="MessageSpec"/> (or, with <c>--mime</c>, an existing
+/// message read by MimeKit) and <see cref="SmimeOptions"/>.
 /// </summary>
 internal sealed class ComposeOptions
 {
-    public Option<string> From { get; } = CliOptions.Value("--from", "ADDRESS", "The author, as 'Name <address>' or an address.", required: true);
+    public Option<string> From { get; } = CliOptions.Value("--from", "ADDRESS", "The author, as 'Name <address>' or an address (required unless --mime).");
 
     public Option<string[]> To { get; } = CliOptions.Values("--to", "ADDRESS", "A primary recipient (repeatable; at least one of --to, --cc, --bcc).");
 
@@ -20,7 +21,7 @@ internal sealed class ComposeOptions
 
     public Option<string[]> Bcc { get; } = CliOptions.Values("--bcc", "ADDRESS", "A blind-copy recipient (repeatable; kept in the MIME, Graph needs it).");
 
-    public Option<string> Subject { get; } = CliOptions.Value("--subject", "TEXT", "The subject (any Unicode).", required: true);
+    public Option<string> Subject { get; } = CliOptions.Value("--subject", "TEXT", "The subject (any Unicode; required unless --mime).");
 
     public Option<string> Text { get; } = CliOptions.Value("--text", "TEXT|@FILE", "The text/plain body, or @FILE to read it from a UTF-8 file.");
 
@@ -29,6 +30,8 @@ internal sealed class ComposeOptions
     public Option<string[]> Attach { get; } = CliOptions.Values("--attach", "FILE", "A file to attach (repeatable); an .eml is attached as message/rfc822.");
 
     public Option<string[]> Header { get; } = CliOptions.Values("--header", "\"Name: value\"", "An extra header field (repeatable), e.g. \"X-Trace: 42\".");
+
+    public Option<string> Mime { get; } = CliOptions.Value("--mime", "FILE.eml", "Sign and/or encrypt this existing message, written by any client, instead of one described by --from ... --header: its routing header fields (From, To, Subject, Date, Message-ID, ...) stay outside the protection, its body goes inside.");
 
     public Option<string> Sign { get; } = CliOptions.Value("--sign", "PFX", "Sign with the certificate and key in this PKCS#12 file. Give its password with --password-env or --password-file, or type it when asked; PFX:password still works but shows the password to every user of 'ps'.");
 
@@ -54,11 +57,52 @@ internal sealed class ComposeOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Sign, Passwords.Environment, Passwords.File, EncryptTo, SenderCert, NoSenderCopy, Opaque, Oaep, Pss, AesGcm, ProtectHeaders])
+        foreach (Option option in (Option[])[From, To, Cc, Bcc, Subject, Text, Html, Attach, Header, Mime, Sign, Passwords.Environment, Passwords.File, EncryptTo, SenderCert, NoSenderCopy, Opaque, Oaep, Pss, AesGcm, ProtectHeaders])
         {
             command.Add(option);
         }
+
+        // --from and --subject are required unless --mime supplies the whole message; beside
+        // --mime no option that describes a message applies: the file has its own.
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(Mime) is null)
+            {
+                foreach (Option<string> required in (Option<string>[])[From, Subject])
+                {
+                    if (result.GetResult(required) is null)
+                    {
+                        result.AddError($"Option '{required.Name}' is required.");
+                    }
+                }
+
+                return;
+            }
+
+            foreach (Option option in MessageOptions)
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    result.AddError($"{option.Name} cannot be combined with --mime: the message, its header fields and its parts come from the file.");
+                }
+            }
+
+            if (result.GetResult(ProtectHeaders) is not null)
+            {
+                result.AddError("--protect-headers is not available with --mime yet: the file's header fields are written as they are, outside the protection.");
+            }
+        });
     }
+
+    /// <summary>The options that describe a message, which <c>--mime</c> replaces.</summary>
+    private Option[] MessageOptions => [From, To, Cc, Bcc, Subject, Text, Html, Attach, Header];
+
+    /// <summary>The message file of <c>--mime</c>, or null when the options describe the message.</summary>
+    public string? MimePath(ParseResult result) => Path(result, Mime);
+
+    /// <summary>Reads the <c>--mime</c> message (see <see cref="MimeInput"/>), or returns null without it.</summary>
+    /// <exception cref="UsageException">The file is missing or is not a message that can be signed as it is.</exception>
+    public MimeInput? ReadMime(ParseResult result) => MimePath(result) is string path ? MimeInput.Read(Mime.Name, path) : null;
 
     /// <summary>
     /// Every file these options read, with the option that names it, for the check that no
@@ -77,6 +121,11 @@ internal sealed class ComposeOptions
         }
 
         inputs.AddRange(Paths(result, Attach).Select(path => (Attach.Name, path)));
+        if (MimePath(result) is string mime)
+        {
+            inputs.Add((Mime.Name, mime));
+        }
+
         if (Path(result, Sign) is string sign)
         {
             // The file part only; a missing file is reported when it is loaded.

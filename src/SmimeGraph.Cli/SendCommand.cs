@@ -35,6 +35,8 @@ internal static class SendCommand
                 "# signed and encrypted (the sender's copy included), the password from a file, JSON out",
                 $"{TokenVariable}=x smimegraph send --graph http://127.0.0.1:5080/v1.0 --from alice@example.com --to bob@example.com \\",
                 "    --subject Hi --text Hi --sign alice.pfx --password-file ~/.alice-pfx-password --encrypt-to bob.pem --json",
+                "# a message written by another mail client, signed and encrypted, its routing header fields kept outside",
+                $"{TokenVariable}=x smimegraph send --graph http://127.0.0.1:5080/v1.0 --mime draft.eml --sign alice.pfx --encrypt-to bob.pem",
             ]);
         message.AddTo(command);
         command.Add(graphOption);
@@ -72,11 +74,17 @@ internal static class SendCommand
             throw new UsageException("--graph takes an absolute http(s) URL without a query, e.g. https://graph.microsoft.com/v1.0.");
         }
 
-        MessageSpec spec = message.BuildSpec(result);
+        // The message: described by the options, or read from the --mime file (its header fields
+        // and body checked before anything is uploaded).
+        using MimeInput? mime = message.ReadMime(result);
+        MessageSpec? spec = mime is null ? message.BuildSpec(result) : null;
         SmimeOptions options = message.BuildSmimeOptions(result, console);
         var composer = new SmimeComposer();
-        using GraphPayload payload = await composer.ComposeAsync(spec, options, cancellationToken).ConfigureAwait(false);
-        var report = new ComposeReport(payload.InternetMessageId!, payload.MimeLength, options, composer.PredictSize(spec, options));
+        PayloadSizePrediction prediction = mime is null ? composer.PredictSize(spec!, options) : mime.Check(prepared => composer.PredictSize(prepared, options));
+        using GraphPayload payload = mime is null
+            ? await composer.ComposeAsync(spec!, options, cancellationToken).ConfigureAwait(false)
+            : await composer.ComposeAsync(mime.Prepared, options, cancellationToken).ConfigureAwait(false);
+        var report = new ComposeReport(payload.InternetMessageId!, payload.MimeLength, options, prediction);
         string? draftId = null;
         if (createDraft)
         {
