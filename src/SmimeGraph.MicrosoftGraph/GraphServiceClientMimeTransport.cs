@@ -285,9 +285,10 @@ public sealed class GraphServiceClientMimeTransport : IGraphMimeTransport
 
         if (payload is not null)
         {
-            // The base64 MIME as text/plain (outlook-send-mime-message.md). The SDK buffers a body
-            // itself to be able to retry, so it gets the bytes rather than a one-pass stream.
-            request.SetStreamContent(new MemoryStream(payload.ToArray(), writable: false), "text/plain");
+            // The base64 MIME as text/plain (outlook-send-mime-message.md), read in place from the
+            // payload's pooled memory. The stream is seekable, so the SDK can rewind it to send the
+            // same body again; the payload outlives the request (the caller disposes it afterwards).
+            request.SetStreamContent(payload.OpenRead(), "text/plain");
         }
         else if (method == Method.POST)
         {

@@ -125,7 +125,7 @@ public sealed class ComposeFromMimeMessageTests
 
         // The content stream was left open: the app can send the same message again.
         using GraphPayload second = await new SmimeComposer().ComposeAsync(message, options);
-        MimeMessage received = MessageBytes.Load(MessageBytes.FromGraphBody(second.ToArray()));
+        MimeMessage received = MessageBytes.Load(MessageBytes.FromGraphBody(second));
         MimePart attachment = ((MultipartSigned)received.Body!)[0] is Multipart mixed ? (MimePart)mixed[1] : throw new InvalidOperationException();
         Assert.Equal(bytes, EntityAssert.Decoded(attachment));
     }
@@ -160,7 +160,7 @@ public sealed class ComposeFromMimeMessageTests
         message.Body = new TextPart("plain") { Text = "Hi\r\n" };
         using GraphPayload payload = await new SmimeComposer().ComposeAsync(message, MimeKitReadsSmimeGraphTests.SmimeGraphOptions(Detached));
 
-        MimeMessage received = MessageBytes.Load(MessageBytes.FromGraphBody(payload.ToArray()));
+        MimeMessage received = MessageBytes.Load(MessageBytes.FromGraphBody(payload));
         Assert.EndsWith("@example.com", received.MessageId, StringComparison.Ordinal);
         Assert.Equal(received.MessageId, payload.InternetMessageId);
         Assert.True(received.Headers.Contains(HeaderId.Date));

@@ -41,6 +41,9 @@ internal sealed class PooledSegmentBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>The bytes written so far.</summary>
     public long Length => _completedLength + _currentWritten;
 
+    /// <summary>Whether <see cref="Dispose"/> has returned the segments to the pool.</summary>
+    public bool IsDisposed => _disposed;
+
     public void Advance(int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

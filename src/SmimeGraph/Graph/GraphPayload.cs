@@ -169,8 +169,19 @@ public sealed class GraphPayload : IDisposable
     /// </summary>
     public HttpContent CreateHttpContent() => new PayloadContent(this);
 
-    /// <summary>The body as one array (for tests and small payloads; the upload path never copies).</summary>
-    public byte[] ToArray() => _body.ToArray();
+    /// <summary>
+    /// A read-only, seekable <see cref="Stream"/> over the body (the base64 text, <see cref="Length"/>
+    /// bytes) that reads the pooled memory in place, without copying the body: for an SDK or an
+    /// API that takes a request body as a stream. Each call opens an independent stream at
+    /// position 0. The payload owns the memory: disposing the stream leaves the payload usable,
+    /// and once the payload is disposed the stream throws <see cref="ObjectDisposedException"/>
+    /// on every read, so dispose the payload only after the request has been sent.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The payload has been disposed.</exception>
+    public Stream OpenRead() => new SegmentReadStream(_body, nameof(GraphPayload));
+
+    /// <summary>The body as one array (a copy; for tests).</summary>
+    internal byte[] ToArray() => _body.ToArray();
 
     /// <summary>Clears and returns the pooled body.</summary>
     public void Dispose() => _body.Dispose();

@@ -13,7 +13,7 @@ namespace SmimeGraph.Mime;
 /// created (Date, Message-ID, boundaries, body encodings), so the lengths it predicts are the
 /// lengths it writes. Attachments are read once, in pooled chunks, while the body is written.
 /// </summary>
-public sealed class MimeMessageWriter : IMimeMessageSource
+internal sealed class MimeMessageWriter : IMimeMessageSource
 {
     // Content-Type, Content-Transfer-Encoding, Content-Disposition and Content-ID.
     private const int MaxContentFields = 4;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace SmimeGraph.Smime;
 
 /// <summary>How signer certificates are validated: the trust anchors, optional CRLs and the validation time.</summary>
-public sealed class ChainValidationOptions
+internal sealed class ChainValidationOptions
 {
     /// <summary>The trust anchors. When empty, the system's root store is used.</summary>
     public IList<X509Certificate2> TrustAnchors { get; } = new List<X509Certificate2>();

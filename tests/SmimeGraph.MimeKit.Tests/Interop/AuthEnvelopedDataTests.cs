@@ -20,7 +20,7 @@ public sealed class AuthEnvelopedDataTests
         MimeMessage original = SampleMessages.Simple();
         using Graph.GraphPayload payload = await new SmimeComposer().ComposeAsync(
             original, MimeKitReadsSmimeGraphTests.SmimeGraphOptions(mode, ContentEncryptionAlgorithm.Aes256Gcm));
-        byte[] mime = MessageBytes.FromGraphBody(payload.ToArray());
+        byte[] mime = MessageBytes.FromGraphBody(payload);
 
         var body = Assert.IsType<ApplicationPkcs7Mime>(MessageBytes.Load(mime).Body);
         Assert.Equal(SecureMimeType.AuthEnvelopedData, body.SecureMimeType);

@@ -100,7 +100,7 @@ public sealed class MimeKitReadsSmimeGraphTests
     {
         SmimeOptions options = SmimeGraphOptions(mode);
         using Graph.GraphPayload payload = await new SmimeComposer().ComposeAsync(message, options);
-        return MessageBytes.FromGraphBody(payload.ToArray());
+        return MessageBytes.FromGraphBody(payload);
     }
 
     internal static SmimeOptions SmimeGraphOptions(InteropMode mode, ContentEncryptionAlgorithm algorithm = ContentEncryptionAlgorithm.Aes256Cbc)

@@ -18,4 +18,13 @@ public static class MessageBytes
 
     /// <summary>The MIME a base64 Graph request body stands for.</summary>
     public static byte[] FromGraphBody(byte[] base64) => Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(base64));
+
+    /// <summary>The MIME a payload's body stands for, read through <see cref="SmimeGraph.Graph.GraphPayload.OpenRead"/>.</summary>
+    public static byte[] FromGraphBody(SmimeGraph.Graph.GraphPayload payload)
+    {
+        using Stream body = payload.OpenRead();
+        using var copy = new MemoryStream();
+        body.CopyTo(copy);
+        return FromGraphBody(copy.ToArray());
+    }
 }
