@@ -18,11 +18,30 @@ internal static class Base64TransferDecoder
     public static byte[] Decode(ReadOnlySpan<byte> encoded, long offset)
     {
         byte[] output = new byte[(encoded.Length / 4 * 3) + 3];
-        int written = 0;
-        int accumulator = 0;
-        int count = 0;
-        bool padded = false;
+        var state = default(State);
+        int written = DecodeChunk(encoded, output, ref state, offset);
+        written += Finish(output.AsSpan(written), ref state, offset + encoded.Length);
+        return written == output.Length ? output : output.AsSpan(0, written).ToArray();
+    }
 
+    /// <summary>Where a decoding that goes on across chunks stands.</summary>
+    internal struct State
+    {
+        public int Accumulator;
+        public int Count;
+        public bool Padded;
+    }
+
+    /// <summary>
+    /// Decodes one chunk of a body read piece by piece into <paramref name="output"/>, which must
+    /// hold <c>encoded.Length / 4 * 3 + 3</c> bytes; returns the bytes written.
+    /// </summary>
+    public static int DecodeChunk(ReadOnlySpan<byte> encoded, Span<byte> output, ref State state, long offset)
+    {
+        int written = 0;
+        int accumulator = state.Accumulator;
+        int count = state.Count;
+        bool padded = state.Padded;
         for (int i = 0; i < encoded.Length; i++)
         {
             sbyte value = Table[encoded[i]];
@@ -48,7 +67,8 @@ internal static class Base64TransferDecoder
                 if (!padded)
                 {
                     // RFC 4648 §4: "==" after two characters, "=" after three.
-                    written = Flush(output, written, accumulator, count, offset + i);
+                    written += Flush(output[written..], accumulator, count, offset + i);
+                    accumulator = 0;
                     count = 0;
                     padded = true;
                 }
@@ -59,28 +79,36 @@ internal static class Base64TransferDecoder
             }
         }
 
-        written = Flush(output, written, accumulator, count, offset + encoded.Length);
-        return written == output.Length ? output : output.AsSpan(0, written).ToArray();
+        state.Accumulator = accumulator;
+        state.Count = count;
+        state.Padded = padded;
+        return written;
     }
 
-    private static int Flush(byte[] output, int written, int accumulator, int count, long offset)
+    /// <summary>Ends a decoding: writes what the last, unpadded quartet holds (up to 2 bytes).</summary>
+    public static int Finish(Span<byte> output, ref State state, long offset)
+    {
+        int written = Flush(output, state.Accumulator, state.Count, offset);
+        state = default;
+        return written;
+    }
+
+    private static int Flush(Span<byte> output, int accumulator, int count, long offset)
     {
         switch (count)
         {
             case 0:
-                break;
+                return 0;
             case 1:
                 throw Garbage("The base64 data ends with a lone character (truncated quartet)", offset);
             case 2:
-                output[written++] = (byte)(accumulator >> 4);
-                break;
-            case 3:
-                output[written++] = (byte)(accumulator >> 10);
-                output[written++] = (byte)(accumulator >> 2);
-                break;
+                output[0] = (byte)(accumulator >> 4);
+                return 1;
+            default:
+                output[0] = (byte)(accumulator >> 10);
+                output[1] = (byte)(accumulator >> 2);
+                return 2;
         }
-
-        return written;
     }
 
     private static MimeFormatException Garbage(string what, long offset) =>

@@ -114,6 +114,48 @@ internal static class ContentEncryptionReader
         }
     }
 
+    /// <summary>
+    /// A decryptor for content decrypted as it streams by, for the CBC algorithms the platform
+    /// has (AES, RFC 3565; Triple-DES, RFC 3370 §5.1), or null for the others (AES-GCM, whose tag
+    /// follows the content; RC2), which are decrypted whole. The key is copied into the transform.
+    /// </summary>
+    /// <exception cref="CryptographicException">The key or the parameters do not fit the algorithm.</exception>
+    public static ICryptoTransform? CreateCbcDecryptor(AlgorithmIdentifier algorithm, ReadOnlySpan<byte> key)
+    {
+        if (algorithm.Oid is not (Oids.Aes128Cbc or Oids.Aes192Cbc or Oids.Aes256Cbc or Oids.DesEde3Cbc))
+        {
+            return null;
+        }
+
+        int keyLength = KeyLength(algorithm);
+        if (keyLength == 0 || key.Length != keyLength || algorithm.Parameters is null)
+        {
+            throw new CryptographicException("The content-encryption key or parameters do not fit the algorithm.");
+        }
+
+        byte[] iv;
+        try
+        {
+            iv = new AsnReader(algorithm.Parameters.Value, AsnEncodingRules.BER).ReadOctetString();
+        }
+        catch (AsnContentException ex)
+        {
+            throw new CryptographicException("The content-encryption parameters are malformed.", ex);
+        }
+
+        using SymmetricAlgorithm cipher = algorithm.Oid == Oids.DesEde3Cbc ? TripleDES.Create() : Aes.Create();
+        if (iv.Length != cipher.BlockSize / 8)
+        {
+            throw new CryptographicException("The IV does not fit the algorithm.");
+        }
+
+        cipher.SetKey(key);
+        cipher.IV = iv;
+        cipher.Mode = CipherMode.CBC;
+        cipher.Padding = PaddingMode.PKCS7;
+        return cipher.CreateDecryptor();
+    }
+
     // RFC 3370 §5.2 / RFC 2268 §6:
     //   RC2-CBC-Parameter ::= CHOICE {
     //     iv IV,                                      -- effective key bits 32

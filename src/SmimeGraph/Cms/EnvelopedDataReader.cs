@@ -10,6 +10,9 @@ namespace SmimeGraph.Cms;
 /// </summary>
 internal sealed record DecryptedContent(byte[] Content, X509Certificate2? RecipientCertificate, string KeyManagementAlgorithm);
 
+/// <summary>A content-encryption key recovered from a RecipientInfo, before any content is decrypted; the holder clears <see cref="Key"/>.</summary>
+internal sealed record RecoveredContentKey(byte[] Key, X509Certificate2? RecipientCertificate, string KeyManagementAlgorithm);
+
 /// <summary>A symmetric key-encryption key shared in advance (RFC 5652 §6.2.3) and the keyIdentifier it goes by.</summary>
 internal readonly record struct SharedKeyEncryptionKey(ReadOnlyMemory<byte> KeyIdentifier, ReadOnlyMemory<byte> Key);
 
@@ -36,6 +39,14 @@ internal sealed class EnvelopedDataReader
         _mac = mac;
         _authenticatedAttributes = authenticatedAttributes;
     }
+
+    /// <summary>
+    /// The same envelope with <paramref name="encryptedContent"/> as its content: for a reader
+    /// that read the structure before the content and the content afterwards (EnvelopedData
+    /// only; its RecipientInfos are not read or counted again).
+    /// </summary>
+    public EnvelopedDataReader WithEncryptedContent(ReadOnlyMemory<byte> encryptedContent) =>
+        new(_budget, IsAuthenticated, ContentType, ContentEncryptionAlgorithm, Recipients, encryptedContent, _mac, _authenticatedAttributes);
 
     /// <summary>True for AuthEnvelopedData (RFC 5083): the content carries an integrity tag.</summary>
     public bool IsAuthenticated { get; }
@@ -180,6 +191,68 @@ internal sealed class EnvelopedDataReader
     /// </summary>
     public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)
     {
+        (List<Attempt> addressed, List<Attempt> others, int keyLength) = Attempts(keys, keyEncryptionKeys, passwords);
+        var attempts = new ContentDecryptionAttempts(this, keyLength);
+        try
+        {
+            foreach (Attempt attempt in addressed.Concat(others))
+            {
+                byte[]? content = attempts.Try(attempt.Recover);
+                if (content is not null)
+                {
+                    return new DecryptedContent(content, attempt.Certificate, attempt.Recipient.Describe());
+                }
+            }
+        }
+        finally
+        {
+            attempts.Clear();
+        }
+
+        throw new DecryptionFailedException("The message could not be decrypted with any supplied key.");
+    }
+
+    /// <summary>
+    /// For a reader that decrypts the content as it streams by: recovers the content-encryption
+    /// key from the secrets addressed by a RecipientInfo, in <see cref="Decrypt"/>'s order (each
+    /// try a key operation of the budget), without touching the content. Returns the first key of
+    /// the algorithm's length, or null when no addressed secret gives one: then only
+    /// <see cref="Decrypt"/>, which also tries the certificates on RecipientInfos not addressed to
+    /// them and checks each key on the content, can open the envelope. The caller clears the key.
+    /// </summary>
+    /// <exception cref="DecryptionFailedException">No secret was supplied, or the algorithm is not supported.</exception>
+    public RecoveredContentKey? RecoverAddressedKey(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)
+    {
+        (List<Attempt> addressed, _, int keyLength) = Attempts(keys, keyEncryptionKeys, passwords);
+        foreach (Attempt attempt in addressed)
+        {
+            _budget.CountPrivateKeyOperation();
+            byte[]? cek;
+            try
+            {
+                cek = attempt.Recover();
+            }
+            catch (Exception ex) when (ex is CryptographicException or AsnContentException or ArgumentException or NotSupportedException or PlatformNotSupportedException)
+            {
+                continue;
+            }
+
+            if (cek is not null && cek.Length == keyLength)
+            {
+                return new RecoveredContentKey(cek, attempt.Certificate, attempt.Recipient.Describe());
+            }
+
+            if (cek is not null)
+            {
+                CryptographicOperations.ZeroMemory(cek);
+            }
+        }
+
+        return null;
+    }
+
+    private (List<Attempt> Addressed, List<Attempt> Others, int KeyLength) Attempts(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys, IReadOnlyList<ReadOnlyMemory<byte>>? passwords)
+    {
         ArgumentNullException.ThrowIfNull(keys);
         keyEncryptionKeys ??= [];
         passwords ??= [];
@@ -235,24 +308,7 @@ internal sealed class EnvelopedDataReader
             }
         }
 
-        var attempts = new ContentDecryptionAttempts(this, keyLength);
-        try
-        {
-            foreach (Attempt attempt in addressed.Concat(others))
-            {
-                byte[]? content = attempts.Try(attempt.Recover);
-                if (content is not null)
-                {
-                    return new DecryptedContent(content, attempt.Certificate, attempt.Recipient.Describe());
-                }
-            }
-        }
-        finally
-        {
-            attempts.Clear();
-        }
-
-        throw new DecryptionFailedException("The message could not be decrypted with any supplied key.");
+        return (addressed, others, keyLength);
     }
 
     private sealed record Attempt(RecipientInfo Recipient, X509Certificate2? Certificate, Func<byte[]> Recover);

@@ -219,7 +219,33 @@ internal sealed class SignedDataReader
                 contentProblem = "the signature is detached and no content was supplied";
             }
 
-            verifications.Add(VerifySigner(signerInfo, content, EncapsulatedContentType, contentProblem, candidates, depth: 0));
+            ReadOnlyMemory<byte> signed = content;
+            verifications.Add(VerifySigner(signerInfo, hash => AlgorithmIdentifierReader.Hash(hash, signed.Span), EncapsulatedContentType, contentProblem, candidates, depth: 0));
+        }
+
+        return verifications;
+    }
+
+    /// <summary>
+    /// Verifies every SignerInfo over a content that was hashed as it streamed by:
+    /// <paramref name="contentDigest"/> gives the content's digest under an algorithm, or null
+    /// when the content was not hashed with it (that signer is then invalid). The SignedData must
+    /// not carry encapsulated content of its own.
+    /// </summary>
+    public IReadOnlyList<SignerInfoVerification> VerifySignerInfosOverDigest(Func<HashAlgorithmName, byte[]?> contentDigest, IEnumerable<X509Certificate2>? extraCertificates = null)
+    {
+        ArgumentNullException.ThrowIfNull(contentDigest);
+        var candidates = new List<X509Certificate2>(Certificates);
+        if (extraCertificates is not null)
+        {
+            candidates.AddRange(extraCertificates);
+        }
+
+        var verifications = new List<SignerInfoVerification>(SignerInfos.Count);
+        foreach (SignerInfo signerInfo in SignerInfos)
+        {
+            string? contentProblem = EncapsulatedContent is null ? null : "the SignedData carries encapsulated content although a detached content was supplied (which of the two was signed is ambiguous)";
+            verifications.Add(VerifySigner(signerInfo, contentDigest, EncapsulatedContentType, contentProblem, candidates, depth: 0));
         }
 
         return verifications;
@@ -229,7 +255,7 @@ internal sealed class SignedDataReader
     private const int MaxCountersignatureDepth = 8;
 
     // eContentType null: a countersignature over a signature value (RFC 5652 §11.4).
-    private SignerInfoVerification VerifySigner(SignerInfo signer, ReadOnlyMemory<byte> content, string? eContentType, string? contentProblem, List<X509Certificate2> candidates, int depth)
+    private SignerInfoVerification VerifySigner(SignerInfo signer, Func<HashAlgorithmName, byte[]?> contentDigest, string? eContentType, string? contentProblem, List<X509Certificate2> candidates, int depth)
     {
         string digestName = AlgorithmIdentifierReader.DigestName(signer.DigestAlgorithm.Oid);
         var weaknesses = new List<string>();
@@ -258,7 +284,7 @@ internal sealed class SignedDataReader
             certificate,
             signingTime,
             weaknesses,
-            contentProblem ?? Check(signer, content, eContentType, certificate))
+            contentProblem ?? Check(signer, contentDigest, eContentType, certificate))
         {
             Countersignatures = VerifyCountersignatures(signer, candidates, depth),
         };
@@ -292,7 +318,7 @@ internal sealed class SignedDataReader
                 continue;
             }
 
-            countersignatures.Add(VerifySigner(countersigner, signer.Signature, eContentType: null, contentProblem: null, candidates, depth + 1));
+            countersignatures.Add(VerifySigner(countersigner, hash => AlgorithmIdentifierReader.Hash(hash, signer.Signature.Span), eContentType: null, contentProblem: null, candidates, depth + 1));
         }
 
         return countersignatures;
@@ -301,7 +327,7 @@ internal sealed class SignedDataReader
     private static SignerInfoVerification Unreadable(string failure) =>
         new(string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, null, null, [], failure);
 
-    private string? Check(SignerInfo signer, ReadOnlyMemory<byte> content, string? eContentType, X509Certificate2? certificate)
+    private string? Check(SignerInfo signer, Func<HashAlgorithmName, byte[]?> digestOf, string? eContentType, X509Certificate2? certificate)
     {
         if (!AlgorithmIdentifierReader.TryGetHashAlgorithm(signer.DigestAlgorithm.Oid, out HashAlgorithmName hash))
         {
@@ -313,7 +339,11 @@ internal sealed class SignedDataReader
             return "the signer's certificate was not found";
         }
 
-        byte[] contentDigest = AlgorithmIdentifierReader.Hash(hash, content.Span);
+        if (digestOf(hash) is not { } contentDigest)
+        {
+            return $"the content was not hashed with {hash.Name}, the signer's digest algorithm (the message does not announce it before the content)";
+        }
+
         byte[] signedBytesDigest;
         byte[]? alternativeDigest = null;
         if (signer.SignedAttributes is { } attributes)

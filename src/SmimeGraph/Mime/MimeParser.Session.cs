@@ -18,6 +18,12 @@ public static partial class MimeParser
 
         public MimeEntity ParseMessage() => ParseEntity(0, message.Length, 0, "text/plain");
 
+        public MimeEntity ParseHeaderOnly(string defaultMediaType)
+        {
+            List<MimeHeaderField> headers = ReadHeader(0, message.Length, out _);
+            return new MimeEntity(headers, defaultMediaType, message, ReadOnlyMemory<byte>.Empty, message.Length);
+        }
+
         /// <summary>Parses the entity occupying [start, end): its header, then its body.</summary>
         private MimeEntity ParseEntity(int start, int end, int depth, string defaultMediaType)
         {

@@ -41,6 +41,14 @@ public static partial class MimeParser
     }
 
     /// <summary>
+    /// An entity made of a header block alone (the stream reader's: the body stays in the
+    /// stream). Its <see cref="MimeEntity.RawEntity"/> is the header block, its body empty, and it
+    /// has no children.
+    /// </summary>
+    internal static MimeEntity ParseHeaderBlock(ReadOnlyMemory<byte> header, string defaultMediaType, MimeParserOptions options) =>
+        new Session(header, options).ParseHeaderOnly(defaultMediaType);
+
+    /// <summary>
     /// Reads <paramref name="stream"/> to its end (refusing more than
     /// <see cref="MimeParserOptions.MaxMessageSize"/> bytes) and parses it.
     /// </summary>

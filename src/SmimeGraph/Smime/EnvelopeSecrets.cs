@@ -28,4 +28,22 @@ internal static class EnvelopeSecrets
             }
         }
     }
+
+    /// <summary>Recovers the content-encryption key with the addressed secrets of <paramref name="options"/> (see <see cref="EnvelopedDataReader.RecoverAddressedKey"/>).</summary>
+    public static RecoveredContentKey? RecoverAddressedKey(EnvelopedDataReader reader, SmimeInspectorOptions options)
+    {
+        SharedKeyEncryptionKey[] keyEncryptionKeys = [.. options.KeyEncryptionKeys.Select(k => new SharedKeyEncryptionKey(k.KeyIdentifier, k.Key))];
+        byte[][] passwords = [.. options.DecryptionPasswords.Select(Encoding.UTF8.GetBytes)];
+        try
+        {
+            return reader.RecoverAddressedKey(options.DecryptionCertificates, keyEncryptionKeys, [.. passwords.Select(p => (ReadOnlyMemory<byte>)p)]);
+        }
+        finally
+        {
+            foreach (byte[] password in passwords)
+            {
+                CryptographicOperations.ZeroMemory(password);
+            }
+        }
+    }
 }

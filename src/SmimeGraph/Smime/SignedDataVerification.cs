@@ -19,6 +19,13 @@ internal static class SignedDataVerification
         return ToVerdicts(verifications);
     }
 
+    /// <summary>Verifies every SignerInfo over a content hashed as it streamed by (see <see cref="SignedDataReader.VerifySignerInfosOverDigest"/>).</summary>
+    public static IReadOnlyList<SignatureVerdict> VerifyOverDigest(this SignedDataReader reader, Func<HashAlgorithmName, byte[]?> contentDigest, IEnumerable<X509Certificate2>? extraCertificates = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return ToVerdicts(reader.VerifySignerInfosOverDigest(contentDigest, extraCertificates));
+    }
+
     /// <summary>
     /// Gives every countersignature (RFC 5652 §11.4), at any depth, its chain and its signer's
     /// addresses. Countersigners vouch for nothing the verdict uses (anyone can add one to a

@@ -22,14 +22,24 @@ public static partial class SmimeInspector
     /// </summary>
     internal static string? DecryptedEntityDefect(MimeEntity entity)
     {
+        ReadOnlySpan<byte> raw = entity.RawEntity.Span;
+        int headerLength = raw.Length - entity.RawBody.Length;
+        bool strayLine = entity.RawBody.Length > 0 && !raw[..headerLength].EndsWith("\n\r\n"u8) && !raw[..headerLength].EndsWith("\n\n"u8);
+        return DecryptedEntityDefect(entity, strayLine);
+    }
+
+    /// <summary>
+    /// <see cref="DecryptedEntityDefect(MimeEntity)"/> for an entity whose body was not kept:
+    /// <paramref name="strayLineEndsHeader"/> says that a line that is not a field ended its header.
+    /// </summary>
+    internal static string? DecryptedEntityDefect(MimeEntity entity, bool strayLineEndsHeader)
+    {
         if (entity.Headers.Count == 0)
         {
             return "it has no header fields";
         }
 
-        ReadOnlySpan<byte> raw = entity.RawEntity.Span;
-        int headerLength = raw.Length - entity.RawBody.Length;
-        if (entity.RawBody.Length > 0 && !raw[..headerLength].EndsWith("\n\r\n"u8) && !raw[..headerLength].EndsWith("\n\n"u8))
+        if (strayLineEndsHeader)
         {
             return "a header line is neither a field nor a continuation";
         }

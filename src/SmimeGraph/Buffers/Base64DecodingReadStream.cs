@@ -1,0 +1,99 @@
+namespace SmimeGraph.Buffers;
+
+/// <summary>
+/// Decodes a base64 Content-Transfer-Encoding body (RFC 2045 §6.8) as it is read, with the rules
+/// of <see cref="Base64TransferDecoder"/>: whitespace ignored, anything else outside the alphabet,
+/// data after the padding or a lone last character is a <see cref="MimeFormatException"/>.
+/// One pooled buffer of encoded text, cleared when disposed.
+/// </summary>
+internal sealed class Base64DecodingReadStream : Stream
+{
+    private const int EncodedChunk = 16 * 1024;
+
+    private readonly Stream _source;
+    private readonly long _offset;
+    private byte[] _encoded = CryptoPool.Rent(EncodedChunk);
+    private byte[] _decoded = CryptoPool.Rent((EncodedChunk / 4 * 3) + 3);
+    private Base64TransferDecoder.State _state;
+    private int _decodedStart;
+    private int _decodedEnd;
+    private long _consumed;
+    private bool _finished;
+
+    /// <param name="source">The encoded body; not disposed.</param>
+    /// <param name="offset">Where the body starts in the message, for error offsets.</param>
+    public Base64DecodingReadStream(Stream source, long offset)
+    {
+        _source = source;
+        _offset = offset;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_encoded.Length == 0, this);
+        while (_decodedStart == _decodedEnd)
+        {
+            if (_finished)
+            {
+                return 0;
+            }
+
+            int read = _source.Read(_encoded);
+            _decodedStart = 0;
+            if (read == 0)
+            {
+                _decodedEnd = Base64TransferDecoder.Finish(_decoded, ref _state, _offset + _consumed);
+                _finished = true;
+            }
+            else
+            {
+                _decodedEnd = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), _decoded, ref _state, _offset + _consumed);
+                _consumed += read;
+            }
+        }
+
+        int n = Math.Min(buffer.Length, _decodedEnd - _decodedStart);
+        _decoded.AsSpan(_decodedStart, n).CopyTo(buffer);
+        _decodedStart += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _encoded.Length > 0)
+        {
+            CryptoPool.Return(_encoded);
+            CryptoPool.Return(_decoded);
+            _encoded = [];
+            _decoded = [];
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,298 @@
+namespace SmimeGraph.Mime;
+
+/// <summary>
+/// Splits a multipart body into its parts as it is read (RFC 2046 §5.1.1), with the same rules
+/// as <see cref="MimeParser"/>: a delimiter line is "--" boundary followed only by optional
+/// whitespace, a close-delimiter adds "--"; the line break before a delimiter belongs to it; the
+/// preamble and epilogue are skipped; without a close-delimiter the last part runs to the end of
+/// the body. Memory is one line of lookahead, whatever the part sizes.
+/// </summary>
+internal sealed class MultipartBodyReader
+{
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+
+    private readonly BufferedReadSource _source;
+    private readonly byte[] _dashBoundary;
+    private readonly bool _dropFinalBreak;
+    private readonly byte[] _pending = new byte[2];
+    private int _pendingStart;
+    private int _pendingEnd;
+    private int _held;
+    private bool _endAfterPending;
+    private bool _atLineStart = true;
+    private bool _partEnded;
+    private bool _finished;
+    private bool _endedByDelimiter;
+
+    /// <param name="source">The body, positioned at its first byte.</param>
+    /// <param name="dashBoundary">"--" and the boundary.</param>
+    /// <param name="dropFinalBreak">
+    /// True when the body ends where the whole input ends: a last part without a close-delimiter
+    /// then loses its final line break, as <see cref="MimeParser"/> does at the end of its input.
+    /// </param>
+    public MultipartBodyReader(BufferedReadSource source, byte[] dashBoundary, bool dropFinalBreak)
+    {
+        _source = source;
+        _dashBoundary = dashBoundary;
+        _dropFinalBreak = dropFinalBreak;
+    }
+
+    /// <summary>The part <see cref="MoveNext"/> moved to, as a read-only stream that ends where the part ends.</summary>
+    public Stream Current => new PartStream(this);
+
+    /// <summary>True once a close-delimiter was read.</summary>
+    public bool SawCloseDelimiter { get; private set; }
+
+    /// <summary>
+    /// Skips what is left of the current part (or the preamble) and moves to the next part.
+    /// False after a close-delimiter or at the end of the body.
+    /// </summary>
+    public bool MoveNext()
+    {
+        if (_finished)
+        {
+            return false;
+        }
+
+        Span<byte> scratch = stackalloc byte[512];
+        while (!_partEnded)
+        {
+            ReadPart(scratch);
+        }
+
+        if (!_endedByDelimiter)
+        {
+            _finished = true;
+            return false;
+        }
+
+        _partEnded = false;
+        _endedByDelimiter = false;
+        _atLineStart = true;
+        _pendingStart = _pendingEnd = _held = 0;
+        return true;
+    }
+
+    private enum LineKind
+    {
+        Content,
+        Delimiter,
+        Close,
+        End,
+    }
+
+    /// <summary>Reads the current part's bytes; 0 when it has ended.</summary>
+    private int ReadPart(Span<byte> destination)
+    {
+        int written = 0;
+        while (written < destination.Length && !_partEnded)
+        {
+            if (_pendingStart < _pendingEnd)
+            {
+                int n = Math.Min(_pendingEnd - _pendingStart, destination.Length - written);
+                _pending.AsSpan(_pendingStart, n).CopyTo(destination[written..]);
+                _pendingStart += n;
+                written += n;
+                continue;
+            }
+
+            if (_endAfterPending)
+            {
+                _endAfterPending = false;
+                _partEnded = true;
+                break;
+            }
+
+            if (_atLineStart)
+            {
+                LineKind kind = ClassifyLine();
+                if (kind == LineKind.End)
+                {
+                    // No close-delimiter: the part runs to the end of the body.
+                    if (_held > 0 && !_dropFinalBreak)
+                    {
+                        ReleaseHeld();
+                        _endAfterPending = true;
+                    }
+                    else
+                    {
+                        _partEnded = true;
+                    }
+
+                    _held = 0;
+                    continue;
+                }
+
+                if (kind is LineKind.Delimiter or LineKind.Close)
+                {
+                    SkipLine();
+                    _held = 0;
+                    _partEnded = true;
+                    _endedByDelimiter = kind == LineKind.Delimiter;
+                    SawCloseDelimiter |= kind == LineKind.Close;
+                    break;
+                }
+
+                ReleaseHeld();
+                _held = 0;
+                _atLineStart = false;
+                continue;
+            }
+
+            ReadOnlySpan<byte> buffered = _source.Peek(1);
+            if (buffered.IsEmpty)
+            {
+                _atLineStart = true;
+                continue;
+            }
+
+            int lf = buffered.IndexOf(LF);
+            if (lf >= 0)
+            {
+                int breakLength = lf > 0 && buffered[lf - 1] == CR ? 2 : 1;
+                int contentLength = lf + 1 - breakLength;
+                int n = Math.Min(contentLength, destination.Length - written);
+                buffered[..n].CopyTo(destination[written..]);
+                _source.Advance(n);
+                written += n;
+                if (n < contentLength)
+                {
+                    break;
+                }
+
+                // The line break is held back until the next line shows it is not a delimiter's.
+                _source.Advance(breakLength);
+                _held = breakLength;
+                _atLineStart = true;
+                continue;
+            }
+
+            int available = buffered.Length;
+            if (buffered[^1] == CR)
+            {
+                // A CR at the end of what is buffered may start a line break.
+                if (available == 1)
+                {
+                    if (_source.Peek(2).Length == 1)
+                    {
+                        destination[written++] = CR;
+                        _source.Advance(1);
+                    }
+
+                    continue;
+                }
+
+                available--;
+            }
+
+            int count = Math.Min(available, destination.Length - written);
+            buffered[..count].CopyTo(destination[written..]);
+            _source.Advance(count);
+            written += count;
+        }
+
+        return written;
+    }
+
+    // Emits the held line break: the line after it is content.
+    private void ReleaseHeld()
+    {
+        if (_held == 2)
+        {
+            _pending[0] = CR;
+            _pending[1] = LF;
+        }
+        else
+        {
+            _pending[0] = LF;
+        }
+
+        _pendingStart = 0;
+        _pendingEnd = _held;
+    }
+
+    private LineKind ClassifyLine()
+    {
+        ReadOnlySpan<byte> head = _source.Peek(_dashBoundary.Length + 2);
+        if (head.IsEmpty)
+        {
+            return LineKind.End;
+        }
+
+        if (!head.StartsWith(_dashBoundary))
+        {
+            return LineKind.Content;
+        }
+
+        ReadOnlySpan<byte> rest = head[_dashBoundary.Length..];
+        if (rest.StartsWith("--"u8))
+        {
+            return LineKind.Close;
+        }
+
+        ReadOnlySpan<byte> line = _source.PeekLine(out bool complete);
+        if (!complete)
+        {
+            return LineKind.Content;
+        }
+
+        rest = line[_dashBoundary.Length..];
+        if (rest.EndsWith("\n"u8))
+        {
+            rest = rest[..^1];
+            if (rest.EndsWith("\r"u8))
+            {
+                rest = rest[..^1];
+            }
+        }
+
+        // RFC 2046 §5.1.1: transport-padding (LWSP) may follow the boundary.
+        return rest.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0 ? LineKind.Delimiter : LineKind.Content;
+    }
+
+    // Consumes a delimiter line through its LF, however long its tail.
+    private void SkipLine()
+    {
+        while (true)
+        {
+            ReadOnlySpan<byte> line = _source.PeekLine(out bool complete);
+            _source.Advance(line.Length);
+            if (complete || line.IsEmpty)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class PartStream(MultipartBodyReader reader) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer) => reader.ReadPart(buffer);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

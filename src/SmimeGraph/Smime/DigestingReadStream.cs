@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using SmimeGraph.Buffers;
+
+namespace SmimeGraph.Smime;
+
+/// <summary>
+/// Hashes the bytes read through it with each of a few algorithms, so that a signature can be
+/// checked over content that has already streamed by. When asked, it also hashes the content's
+/// canonical form (RFC 8551 §3.1.1: CRLF line ends), but only from the first bare LF on: until
+/// then the two forms are the same bytes, so the canonical hash starts as a copy of the other.
+/// </summary>
+internal sealed class DigestingReadStream : ReadOnlyStreamBase
+{
+    private static readonly byte[] CarriageReturn = [(byte)'\r'];
+
+    private readonly Stream _source;
+    private readonly Dictionary<HashAlgorithmName, IncrementalHash> _raw = [];
+    private readonly bool _canonical;
+    private Dictionary<HashAlgorithmName, IncrementalHash>? _crlf;
+    private Dictionary<HashAlgorithmName, byte[]>? _rawDigests;
+    private Dictionary<HashAlgorithmName, byte[]>? _crlfDigests;
+    private bool _lastWasCr;
+
+    public DigestingReadStream(Stream source, IEnumerable<HashAlgorithmName> algorithms, bool canonical)
+    {
+        _source = source;
+        _canonical = canonical;
+        foreach (HashAlgorithmName algorithm in algorithms)
+        {
+            _raw.TryAdd(algorithm, IncrementalHash.CreateHash(algorithm));
+        }
+    }
+
+    /// <summary>True when the content had a LF without a CR before it.</summary>
+    public bool SawBareLineFeed => _crlf is not null || _crlfDigests is not null;
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read = _source.Read(buffer);
+        if (read > 0)
+        {
+            Append(buffer[..read]);
+        }
+
+        return read;
+    }
+
+    /// <summary>The content's digest under <paramref name="algorithm"/>, or null when it was not hashed with it. Call after the content was read to its end.</summary>
+    public byte[]? Digest(HashAlgorithmName algorithm)
+    {
+        Finish();
+        return _rawDigests!.GetValueOrDefault(algorithm);
+    }
+
+    /// <summary>The digest of the content with every bare LF made CRLF (the same as <see cref="Digest"/> when there was none).</summary>
+    public byte[]? CanonicalDigest(HashAlgorithmName algorithm)
+    {
+        Finish();
+        return (_crlfDigests ?? _rawDigests!).GetValueOrDefault(algorithm);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (IncrementalHash hash in _raw.Values.Concat(_crlf?.Values ?? Enumerable.Empty<IncrementalHash>()))
+            {
+                hash.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Append(ReadOnlySpan<byte> chunk)
+    {
+        if (_canonical)
+        {
+            if (_crlf is null)
+            {
+                int bare = FindBareLineFeed(chunk);
+                if (bare >= 0)
+                {
+                    _crlf = _raw.ToDictionary(p => p.Key, p => p.Value.Clone());
+                }
+            }
+
+            if (_crlf is not null)
+            {
+                AppendCanonical(chunk);
+            }
+
+            _lastWasCr = chunk[^1] == (byte)'\r';
+        }
+
+        foreach (IncrementalHash hash in _raw.Values)
+        {
+            hash.AppendData(chunk);
+        }
+    }
+
+    private int FindBareLineFeed(ReadOnlySpan<byte> chunk)
+    {
+        int at = 0;
+        while (true)
+        {
+            int lf = chunk[at..].IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                return -1;
+            }
+
+            lf += at;
+            bool crBefore = lf == 0 ? _lastWasCr : chunk[lf - 1] == (byte)'\r';
+            if (!crBefore)
+            {
+                return lf;
+            }
+
+            at = lf + 1;
+        }
+    }
+
+    private void AppendCanonical(ReadOnlySpan<byte> chunk)
+    {
+        int segment = 0;
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if (chunk[i] == (byte)'\n' && !(i == 0 ? _lastWasCr : chunk[i - 1] == (byte)'\r'))
+            {
+                foreach (IncrementalHash hash in _crlf!.Values)
+                {
+                    hash.AppendData(chunk[segment..i]);
+                    hash.AppendData(CarriageReturn);
+                }
+
+                segment = i;
+            }
+        }
+
+        foreach (IncrementalHash hash in _crlf!.Values)
+        {
+            hash.AppendData(chunk[segment..]);
+        }
+    }
+
+    private void Finish()
+    {
+        if (_rawDigests is not null)
+        {
+            return;
+        }
+
+        _rawDigests = _raw.ToDictionary(p => p.Key, p => p.Value.GetHashAndReset());
+        if (_crlf is not null)
+        {
+            _crlfDigests = _crlf.ToDictionary(p => p.Key, p => p.Value.GetHashAndReset());
+        }
+    }
+}
