@@ -83,7 +83,7 @@ public static partial class SmimeInspector
         }
     }
 
-    private sealed class Session
+    private sealed partial class Session
     {
         private readonly SmimeInspectorOptions _options;
         private readonly ChainValidationOptions _chainOptions;

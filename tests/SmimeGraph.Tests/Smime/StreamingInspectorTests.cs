@@ -1,0 +1,351 @@
+using System.Security.Cryptography;
+using System.Text;
+using SmimeGraph.Graph;
+using SmimeGraph.Mime;
+using SmimeGraph.Smime;
+using SmimeGraph.Tests.Cms;
+using SmimeGraph.Tests.Interop;
+
+namespace SmimeGraph.Tests.Smime;
+
+/// <summary>
+/// <see cref="SmimeInspector.InspectStreaming"/> reads the message once as a stream: the same
+/// verdict, layers and problems as the whole-message inspector on every message of the test data
+/// (Thunderbird/NSS, Outlook, OpenSSL, BouncyCastle, the RFCs) and on SmimeGraph's own output in
+/// each protection mode; the content it writes is the bytes of the content entity the
+/// whole-message inspector finds; and its allocations do not grow with the message.
+/// </summary>
+public class StreamingInspectorTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string> EveryMessage()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.EnumerateFiles(TestPaths.Data(), "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".eml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".message", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".msg", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(TestPaths.Data(), file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryMessage))]
+    public void Every_test_message_gets_the_whole_message_verdict(string file)
+    {
+        byte[] message = File.ReadAllBytes(TestPaths.Data(file));
+        SmimeInspectorOptions options = file.StartsWith("thunderbird-nss", StringComparison.Ordinal)
+            ? InspectorThunderbirdTests.NssOptions()
+            : new SmimeInspectorOptions { ValidationTime = At };
+        AssertSameAsWhole(message, options);
+    }
+
+    public static TheoryData<string> Modes() => ["sign", "sign-opaque", "encrypt", "sign-encrypt", "sign-encrypt-aes128", "encrypt-gcm", "sign-encrypt-oaep-pss", "sign-encrypt-ecdh"];
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Own_messages_in_every_mode_get_the_whole_message_verdict(string mode)
+    {
+        byte[] message = await ComposeAsync(mode, attachmentLength: 70_000);
+
+        (InspectionResult streamed, byte[] content) = AssertSameAsWhole(message, Options());
+
+        bool signed = mode.StartsWith("sign", StringComparison.Ordinal);
+        Assert.Equal(signed, streamed.IsValid);
+        Assert.Equal("multipart/mixed", streamed.Content.MediaType);
+        Assert.Contains("figures.bin", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_content_written_is_what_openssl_decrypts_and_verifies()
+    {
+        byte[] message = await ComposeAsync("sign-encrypt", attachmentLength: 50_000);
+        string dir = TestPaths.NewTempDirectory();
+        string eml = Path.Combine(dir, "message.eml");
+        string decrypted = Path.Combine(dir, "decrypted.eml");
+        string verified = Path.Combine(dir, "verified.eml");
+        File.WriteAllBytes(eml, message);
+        Peer.OpenSsl("cms", "-decrypt", "-in", eml, "-recip", TestPaths.Cert("recipient-rsa2048.pem"), "-inkey", TestPaths.Cert("recipient-rsa2048.key.pem"), "-out", decrypted).EnsureSuccess("openssl cms -decrypt");
+        // OpenSSL's multipart splitter in -binary mode drops the CR of CRLF line ends: the
+        // default (canonical) mode writes the signed part as it is.
+        Peer.OpenSsl("cms", "-verify", "-in", decrypted, "-CAfile", TestPaths.Cert("root-ca.pem"), "-attime", At.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "-out", verified).EnsureSuccess("openssl cms -verify");
+
+        using var content = new MemoryStream();
+        InspectionResult result = SmimeInspector.InspectStreaming(new MemoryStream(message), content, Options());
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(File.ReadAllBytes(verified), content.ToArray());
+    }
+
+    [Fact]
+    public async Task Openssl_sign_then_encrypt_is_read_as_a_stream()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        string body = Path.Combine(dir, "body.txt");
+        File.WriteAllText(body, "Content-Type: text/plain\r\n\r\nHello from OpenSSL, streamed.\r\n" + new string('x', 100_000) + "\r\n");
+        string signed = Path.Combine(dir, "signed.eml");
+        string encrypted = Path.Combine(dir, "encrypted.eml");
+        string signer = Path.Combine(dir, "signer.pem");
+        File.WriteAllText(signer, File.ReadAllText(TestPaths.Cert("signer-rsa2048.pem")) + File.ReadAllText(TestPaths.Cert("signer-rsa2048.key.pem")));
+        Peer.OpenSsl("cms", "-sign", "-in", body, "-signer", signer, "-md", "sha256", "-nodetach", "-stream", "-out", signed, "-from", "alice@example.com").EnsureSuccess("openssl cms -sign");
+        Peer.OpenSsl("cms", "-encrypt", "-in", signed, "-aes-256-cbc", "-stream", "-recip", TestPaths.Cert("recipient-rsa2048.pem"), "-out", encrypted, "-from", "alice@example.com").EnsureSuccess("openssl cms -encrypt");
+        byte[] message = File.ReadAllBytes(encrypted);
+
+        (InspectionResult result, byte[] content) = AssertSameAsWhole(message, Options(validationTime: null));
+
+        Assert.Equal([typeof(EncryptionLayer), typeof(SignatureLayer)], result.Layers.Select(l => l.GetType()));
+        Assert.Equal(SignatureForm.Opaque, ((SignatureLayer)result.Layers[1]).Form);
+        Assert.Empty(result.Layers[0].Problems);
+        Assert.Empty(result.Layers[1].Problems);
+        Assert.StartsWith("Content-Type: text/plain\r\n\r\nHello from OpenSSL, streamed.", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_padding_in_the_last_block_is_a_decryption_failure()
+    {
+        byte[] message = await ComposeAsync("sign-encrypt", attachmentLength: 5_000);
+        byte[] tampered = RewriteCiphertext(message, ciphertext => ciphertext[^1] ^= 0x5A);
+
+        (InspectionResult result, _) = AssertSameAsWhole(tampered, Options());
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Code == InspectionProblemCodes.DecryptionFailed);
+    }
+
+    [Fact]
+    public async Task Altered_signed_content_is_an_invalid_signature()
+    {
+        byte[] message = await ComposeAsync("sign", attachmentLength: 5_000);
+        string text = Encoding.Latin1.GetString(message);
+        byte[] altered = Encoding.Latin1.GetBytes(text.Replace("Second line", "Sekond line", StringComparison.Ordinal));
+        Assert.NotEqual(message, altered);
+
+        (InspectionResult result, _) = AssertSameAsWhole(altered, Options());
+
+        Assert.False(result.IsValid);
+        Assert.False(Assert.Single(Assert.IsType<SignatureLayer>(Assert.Single(result.Layers)).Signatures).IsSignatureValid);
+    }
+
+    [Fact]
+    public async Task Bare_line_feeds_from_a_converting_relay_verify_over_the_crlf_form()
+    {
+        byte[] message = await ComposeAsync("sign", attachmentLength: 2_000);
+        byte[] lf = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(message).Replace("\r\n", "\n", StringComparison.Ordinal));
+
+        (InspectionResult result, _) = AssertSameAsWhole(lf, Options());
+
+        SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
+        Assert.True(layer.LineEndingsCanonicalized);
+        Assert.True(Assert.Single(layer.Signatures).IsSignatureValid);
+    }
+
+    [Fact]
+    public async Task A_base64_error_deep_in_the_envelope_makes_the_layer_unreadable()
+    {
+        byte[] message = await ComposeAsync("sign-encrypt", attachmentLength: 60_000);
+        string text = Encoding.ASCII.GetString(message);
+        int at = text.LastIndexOf("\r\n\r\n", StringComparison.Ordinal);
+        int bad = text.Length - 300;
+        Assert.True(bad > at);
+        byte[] broken = (byte[])message.Clone();
+        broken[bad] = (byte)'*';
+
+        (InspectionResult result, _) = AssertSameAsWhole(broken, Options());
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Code == InspectionProblemCodes.ContentUnreadable);
+    }
+
+    [Fact]
+    public async Task Allocations_do_not_grow_with_the_message()
+    {
+        SmimeInspectorOptions options = Options();
+        byte[] small = await ComposeAsync("sign-encrypt", attachmentLength: 64 * 1024, ceiling: 64_000_000);
+        byte[] large = await ComposeAsync("sign-encrypt", attachmentLength: 8 * 1024 * 1024, ceiling: 64_000_000);
+
+        // Once to warm up the pools and the crypto providers, then measured on this thread.
+        Assert.True(SmimeInspector.InspectStreaming(new MemoryStream(small), Stream.Null, options).IsValid);
+        long smallBytes = AllocatedBy(() => SmimeInspector.InspectStreaming(new MemoryStream(small), Stream.Null, options));
+        long largeBytes = AllocatedBy(() => SmimeInspector.InspectStreaming(new MemoryStream(large), Stream.Null, options));
+        long wholeBytes = AllocatedBy(() => SmimeInspector.Inspect(large, options));
+
+        Assert.True(largeBytes - smallBytes < 512 * 1024, $"streaming: {smallBytes} bytes for {small.Length}, {largeBytes} bytes for {large.Length}");
+        Assert.True(wholeBytes > 8L * large.Length / 10, $"the whole-message inspector allocated {wholeBytes} bytes for {large.Length}");
+    }
+
+    [Fact]
+    public async Task The_message_limit_still_applies()
+    {
+        byte[] message = await ComposeAsync("sign", attachmentLength: 10_000);
+        SmimeInspectorOptions options = Options();
+        options.ParserOptions = new MimeParserOptions { MaxMessageSize = message.Length - 1 };
+
+        Assert.Throws<MimeFormatException>(() => SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options));
+        Assert.Throws<MimeFormatException>(() => SmimeInspector.Inspect(message, options));
+    }
+
+    [Fact]
+    public async Task The_async_form_gives_the_same_result()
+    {
+        byte[] message = await ComposeAsync("sign-encrypt", attachmentLength: 1_000);
+        using var content = new MemoryStream();
+
+        InspectionResult result = await SmimeInspector.InspectStreamingAsync(new MemoryStream(message), content, Options());
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(SmimeInspector.Inspect(message, Options()).Content.RawEntity.ToArray(), content.ToArray());
+    }
+
+    private static long AllocatedBy(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static (InspectionResult Streamed, byte[] Content) AssertSameAsWhole(byte[] message, SmimeInspectorOptions options)
+    {
+        InspectionResult whole;
+        try
+        {
+            whole = SmimeInspector.Inspect(message, options);
+        }
+        catch (MimeFormatException)
+        {
+            Assert.Throws<MimeFormatException>(() => SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options));
+            return (null!, []);
+        }
+
+        using var content = new MemoryStream();
+        InspectionResult streamed = SmimeInspector.InspectStreaming(new MemoryStream(message), content, options);
+
+        Assert.Equal(Describe(whole), Describe(streamed));
+        Assert.Equal(whole.IsValid, streamed.IsValid);
+        Assert.Equal(whole.Authenticity.IsAuthentic, streamed.Authenticity.IsAuthentic);
+        Assert.Equal(whole.SenderAddresses, streamed.SenderAddresses);
+        Assert.Equal(whole.Content.MediaType, streamed.Content.MediaType);
+        Assert.Equal(whole.Content.Headers.Select(h => h.Name + ":" + h.Value), streamed.Content.Headers.Select(h => h.Name + ":" + h.Value));
+        InspectionLayer? failed = whole.Layers.FirstOrDefault(l => ReferenceEquals(l.Entity, whole.Content) && l.Problems.Count > 0);
+        if (failed is null)
+        {
+            // The content entity, byte for byte.
+            Assert.Equal(SmimeFixture.Sha256Hex(whole.Content.RawEntity.ToArray()), SmimeFixture.Sha256Hex(content.ToArray()));
+        }
+        else
+        {
+            // The content is a layer that could not be opened: its header is the result's content.
+            Assert.Equal(failed.Path, streamed.Layers.Single(l => ReferenceEquals(l.Entity, streamed.Content)).Path);
+        }
+
+        return (streamed, content.ToArray());
+    }
+
+    // Everything the verdict rests on, one line per layer and problem.
+    private static string Describe(InspectionResult result)
+    {
+        var text = new StringBuilder();
+        foreach (InspectionLayer layer in result.Layers)
+        {
+            text.Append(layer.GetType().Name).Append(" depth=").Append(layer.Depth).Append(" path=").Append(layer.Path).Append(" partial=").Append(layer.IsPartial);
+            switch (layer)
+            {
+                case EncryptionLayer encryption:
+                    text.Append(" decrypted=").Append(encryption.IsDecrypted);
+                    if (encryption.IsDecrypted)
+                    {
+                        text.Append(' ').Append(encryption.ContentEncryptionAlgorithm).Append(' ').Append(encryption.KeyManagementAlgorithm);
+                    }
+
+                    break;
+                case SignatureLayer signature:
+                    text.Append(' ').Append(signature.Form).Append(" covered=").Append(signature.CoveredPath).Append(" crlf=").Append(signature.LineEndingsCanonicalized);
+                    foreach (SignatureVerdict verdict in signature.Signatures)
+                    {
+                        text.Append(" [").Append(verdict.DigestAlgorithm).Append(' ').Append(verdict.IsSignatureValid).Append(' ').Append(verdict.IsValidAndTrusted).Append(']');
+                    }
+
+                    break;
+            }
+
+            text.AppendLine();
+            foreach (InspectionProblem problem in layer.Problems)
+            {
+                text.Append("  ").AppendLine(problem.Code);
+            }
+        }
+
+        foreach (InspectionProblem problem in result.Problems)
+        {
+            text.Append("problem ").AppendLine(problem.Code);
+        }
+
+        return text.ToString();
+    }
+
+    private static SmimeInspectorOptions Options(DateTimeOffset? validationTime = default)
+    {
+        var options = new SmimeInspectorOptions { ValidationTime = validationTime == default ? At : validationTime };
+        options.DecryptionCertificates.Add(SmimeFixture.LoadPfx("recipient-rsa2048"));
+        options.DecryptionCertificates.Add(SmimeFixture.LoadPfx("recipient-ecdh-p256"));
+        options.TrustAnchors.Add(SmimeFixture.LoadPem("root-ca"));
+        return options;
+    }
+
+    private static async Task<byte[]> ComposeAsync(string mode, int attachmentLength, long? ceiling = null)
+    {
+        var options = new SmimeOptions
+        {
+            Signer = mode.StartsWith("sign", StringComparison.Ordinal) ? SmimeFixture.Signer(pss: mode.Contains("pss", StringComparison.Ordinal)) : null,
+            OpaqueSignature = mode == "sign-opaque",
+            Encryption = mode.Contains("encrypt", StringComparison.Ordinal)
+                ? SmimeFixture.Encryption(
+                    oaep: mode.Contains("oaep", StringComparison.Ordinal),
+                    algorithm: mode.EndsWith("gcm", StringComparison.Ordinal) ? ContentEncryptionAlgorithm.Aes256Gcm : mode.EndsWith("aes128", StringComparison.Ordinal) ? ContentEncryptionAlgorithm.Aes128Cbc : ContentEncryptionAlgorithm.Aes256Cbc,
+                    recipients: mode.EndsWith("ecdh", StringComparison.Ordinal) ? ["recipient-ecdh-p256"] : [])
+                : null,
+            Ceiling = ceiling ?? GraphPayload.DefaultCeiling,
+        };
+
+        using var output = new MemoryStream();
+        await new SmimeComposer(new FixedTime(At)).WriteMimeAsync(SmimeFixture.Message(attachmentLength), options, output);
+        return output.ToArray();
+    }
+
+    // Decodes the application/pkcs7-mime body, changes the encryptedContent, and encodes it again.
+    private static byte[] RewriteCiphertext(byte[] message, Action<byte[]> change)
+    {
+        string text = Encoding.ASCII.GetString(message);
+        int bodyStart = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        byte[] der = Convert.FromBase64String(text[bodyStart..]);
+        var reader = new System.Formats.Asn1.AsnReader(der, System.Formats.Asn1.AsnEncodingRules.BER);
+        System.Formats.Asn1.AsnReader contentInfo = reader.ReadSequence();
+        contentInfo.ReadObjectIdentifier();
+        System.Formats.Asn1.AsnReader enveloped = contentInfo.ReadSequence(new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0)).ReadSequence();
+        enveloped.ReadInteger();
+        enveloped.ReadSetOf();
+        System.Formats.Asn1.AsnReader encryptedContentInfo = enveloped.ReadSequence();
+        encryptedContentInfo.ReadObjectIdentifier();
+        encryptedContentInfo.ReadSequence();
+        ReadOnlyMemory<byte> tail = encryptedContentInfo.PeekEncodedValue();
+        byte[] ciphertext = encryptedContentInfo.ReadOctetString(new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0));
+        change(ciphertext);
+
+        // A definite-length primitive [0] of the same length replaces the original element in place
+        // only when the original was primitive; rewrite it as one and re-encode the lengths.
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.BER);
+        writer.WriteOctetString(ciphertext, new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 0));
+        byte[] replacement = writer.Encode();
+        int offset = der.AsSpan().IndexOf(tail.Span);
+        byte[] changed = [.. der.AsSpan(0, offset), .. replacement, .. der.AsSpan(offset + tail.Length)];
+        Assert.Equal(replacement.Length, tail.Length);
+        return Encoding.ASCII.GetBytes(text[..bodyStart] + Convert.ToBase64String(changed, Base64FormattingOptions.InsertLineBreaks) + "\r\n");
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
