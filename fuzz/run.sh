@@ -3,7 +3,8 @@
 #
 #   fuzz/run.sh TARGET [MINUTES]
 #
-# TARGET is one of: mime, signed-data, enveloped-data, content-info, inspector.
+# TARGET is one of: mime, signed-data, enveloped-data, content-info, inspector,
+# streaming-inspector (seeded with the inspector's corpus).
 # Steps: installs AFL++ when afl-fuzz is missing (apt-get install afl++, as root or with sudo);
 # restores the sharpfuzz tool (.config/dotnet-tools.json); publishes fuzz/SmimeGraph.Fuzz in
 # Release into a fresh folder; instruments that folder's copy of SmimeGraph.dll; seeds afl-fuzz
@@ -18,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets="mime signed-data enveloped-data content-info inspector"
+targets="mime signed-data enveloped-data content-info inspector streaming-inspector"
 target=${1:-}
 minutes=${2:-30}
 if [[ -z $target || " $targets " != *" $target "* || ! $minutes =~ ^[1-9][0-9]*$ ]]; then
@@ -65,7 +66,9 @@ if [[ ${FUZZ_RESUME:-0} == 1 && -d $findings/default/queue ]]; then
 else
   rm -rf "$input" "$findings"
   mkdir -p "$input"
-  find "fuzz/corpus/$target" -maxdepth 1 -type f ! -name SOURCE.txt -exec cp {} "$input/" \;
+  seeds=$target
+  [[ $target == streaming-inspector ]] && seeds=inspector
+  find "fuzz/corpus/$seeds" -maxdepth 1 -type f ! -name SOURCE.txt -exec cp {} "$input/" \;
 fi
 
 # 6. Fuzz, with the token dictionaries of the formats the target reads (fuzz/dict). SharpFuzz's fork server is the dotnet process, which carries no AFL marker
@@ -76,7 +79,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 \
 timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
 case $target in
   mime) dicts=(-x fuzz/dict/mime.dict) ;;
-  inspector) dicts=(-x fuzz/dict/mime.dict -x fuzz/dict/cms.dict) ;;
+  inspector | streaming-inspector) dicts=(-x fuzz/dict/mime.dict -x fuzz/dict/cms.dict) ;;
   *) dicts=(-x fuzz/dict/cms.dict) ;;
 esac
 echo "fuzz/run.sh: fuzzing $target for $minutes minute(s); log in $work/afl.log" >&2

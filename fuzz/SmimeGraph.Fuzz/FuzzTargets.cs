@@ -10,5 +10,6 @@ internal static class FuzzTargets
         new("enveloped-data", "EnvelopedDataReader (EnvelopedData, AuthEnvelopedData): decode, decrypt with the fixed keys", CmsTargets.EnvelopedData),
         new("content-info", "ContentInfoReader's content-type peek, then the matching reader", CmsTargets.ContentInfo),
         new("inspector", "SmimeInspector.InspectAsync with the fixed keys and trust anchor", InspectorTarget.Run),
+        new("streaming-inspector", "SmimeInspector.InspectStreaming, checked against the whole-message inspector", StreamingInspectorTarget.Run),
     ];
 }

@@ -18,7 +18,7 @@ internal static class InspectorTarget
     /// </summary>
     private static readonly DateTimeOffset ValidationTime = new(2040, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly Lazy<SmimeInspectorOptions> Options = new(() =>
+    internal static readonly Lazy<SmimeInspectorOptions> Options = new(() =>
     {
         var options = new SmimeInspectorOptions { ValidationTime = ValidationTime };
         foreach (var key in FuzzKeys.DecryptionCertificates)

@@ -6,7 +6,7 @@ using SmimeGraph.Benchmarks.Smime;
 namespace SmimeGraph.Benchmarks.Reporting;
 
 /// <summary>
-/// The inspector against the baseline, MimeKit and the floor, read from the summary of
+/// The inspectors (whole message and streaming) against the baseline, MimeKit and the floor, read from the summary of
 /// <see cref="ReadingBenchmarks"/>: per size, the inspector's time ratio to each of the others
 /// and its allocated bytes per message. Markdown, like <see cref="RatioTable"/>.
 /// </summary>
@@ -28,19 +28,27 @@ internal static class ReadingRatioTable
         }
 
         var text = new StringBuilder();
-        text.AppendLine("| Attachment | inspector / floor | inspector / SignedCms+EnvelopedCms | inspector / MimeKit | inspector allocated | SignedCms+EnvelopedCms allocated | MimeKit allocated |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Attachment | inspector | / floor | / SignedCms+EnvelopedCms | / MimeKit | allocated | SignedCms+EnvelopedCms allocated | MimeKit allocated |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var group in rows.GroupBy(r => r.Size).OrderBy(g => g.Key))
         {
             var row = (string method) => group.FirstOrDefault(r => r.Method == method);
-            var inspector = row(nameof(ReadingBenchmarks.Inspector));
-            text.Append(CultureInfo.InvariantCulture,
-                $"| {RatioTable.FormatSize(group.Key)} " +
-                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Floor)).Mean)} " +
-                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Baseline)).Mean)} " +
-                $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.MimeKit)).Mean)} " +
-                $"| {RatioTable.FormatBytes(inspector.Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.Baseline)).Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.MimeKit)).Allocated)} |");
-            text.AppendLine();
+            foreach ((string method, string name) in new[] { (nameof(ReadingBenchmarks.Inspector), "whole message"), (nameof(ReadingBenchmarks.StreamingInspector), "streaming") })
+            {
+                var inspector = row(method);
+                if (inspector.Method is null)
+                {
+                    continue;
+                }
+
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {RatioTable.FormatSize(group.Key)} | {name} " +
+                    $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Floor)).Mean)} " +
+                    $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.Baseline)).Mean)} " +
+                    $"| {RatioTable.Ratio(inspector.Mean, row(nameof(ReadingBenchmarks.MimeKit)).Mean)} " +
+                    $"| {RatioTable.FormatBytes(inspector.Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.Baseline)).Allocated)} | {RatioTable.FormatBytes(row(nameof(ReadingBenchmarks.MimeKit)).Allocated)} |");
+                text.AppendLine();
+            }
         }
 
         return text.ToString();
