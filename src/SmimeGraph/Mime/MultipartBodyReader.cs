@@ -147,7 +147,23 @@ internal sealed class MultipartBodyReader
                 continue;
             }
 
-            int lf = buffered.IndexOf(LF);
+            // Only a line that starts with "--" can be a delimiter: everything before the next
+            // LF-dash-dash goes on at once, but the last bytes, which may begin one.
+            int lf = buffered.IndexOf("\n--"u8);
+            if (lf < 0)
+            {
+                int safe = Math.Min(buffered.Length - 3, destination.Length - written);
+                if (safe > 0)
+                {
+                    buffered[..safe].CopyTo(destination[written..]);
+                    _source.Advance(safe);
+                    written += safe;
+                    continue;
+                }
+
+                lf = buffered.IndexOf(LF);
+            }
+
             if (lf >= 0)
             {
                 int breakLength = lf > 0 && buffered[lf - 1] == CR ? 2 : 1;

@@ -1,0 +1,127 @@
+using System.Text;
+using SmimeGraph.Mime;
+
+namespace SmimeGraph.Tests.Mime;
+
+/// <summary>
+/// The streaming multipart splitter against <see cref="MimeParser"/> on the same bytes: the same
+/// parts, byte for byte, however the input arrives (one byte per read up to large reads), with
+/// delimiters next to buffer edges, bare LFs, CRs at line ends, transport padding, lines that
+/// look like delimiters and are not, long lines and a missing close-delimiter.
+/// </summary>
+public class MultipartBodyReaderTests
+{
+    private const string Boundary = "b0undary";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(64)]
+    [InlineData(100_000)]
+    public void Parts_are_the_parsers_parts_for_any_read_size(int readSize)
+    {
+        var random = new Random(readSize);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] message = RandomMultipart(random);
+            AssertSameParts(message, readSize);
+        }
+    }
+
+    [Theory]
+    [InlineData("--b0undary\r\nA\r\n--b0undary--\r\n", new[] { "A" })]
+    [InlineData("--b0undary\nA\n--b0undary\nB\n--b0undary--", new[] { "A", "B" })]
+    [InlineData("preamble\r\n--b0undary  \t\r\nA\r\n--b0undary-- epilogue\r\n--b0undary\r\nC\r\n", new[] { "A" })]
+    [InlineData("--b0undary\r\nA\r\n--b0undaryX\r\n--b0undary--", new[] { "A\r\n--b0undaryX" })]
+    [InlineData("--b0undary\r\n\r\n--b0undary\r\n--b0undary--", new[] { "", "" })]
+    [InlineData("--b0undary\r\nno close\r\n", new[] { "no close" })]
+    [InlineData("no delimiter at all\r\n", new string[0])]
+    [InlineData("--b0undary\r\nA\r\r\n--b0undary--", new[] { "A\r" })]
+    public void Edge_cases_split_as_the_parser_splits(string body, string[] expected)
+    {
+        byte[] message = Encoding.ASCII.GetBytes("Content-Type: multipart/mixed; boundary=" + Boundary + "\r\n\r\n" + body);
+        AssertSameParts(message, readSize: 1);
+        Assert.Equal(expected, StreamedParts(message, 3).Select(p => Encoding.ASCII.GetString(p)));
+    }
+
+    private static void AssertSameParts(byte[] message, int readSize)
+    {
+        MimeEntity parsed = MimeParser.Parse(message);
+        List<byte[]> streamed = StreamedParts(message, readSize);
+        Assert.Equal(parsed.Children.Select(c => Convert.ToHexString(c.RawEntity.Span)), streamed.Select(Convert.ToHexString));
+    }
+
+    private static List<byte[]> StreamedParts(byte[] message, int readSize)
+    {
+        using var source = new BufferedReadSource(new TrickleStream(message, readSize), long.MaxValue, 1024, default);
+        HeaderBlockReader.Read(source, new MimeParserOptions(), "text/plain", out _);
+        var reader = new MultipartBodyReader(source, Encoding.ASCII.GetBytes("--" + Boundary), dropFinalBreak: true);
+        var parts = new List<byte[]>();
+        while (reader.MoveNext())
+        {
+            using var part = new MemoryStream();
+            reader.Current.CopyTo(part, 1 + (readSize % 13));
+            parts.Add(part.ToArray());
+        }
+
+        return parts;
+    }
+
+    private static byte[] RandomMultipart(Random random)
+    {
+        string[] breaks = ["\r\n", "\n", "\r\n", "\r\n"];
+        string[] lines = ["text", "--" + Boundary, "--" + Boundary + "--", "--" + Boundary + " ", "--" + Boundary + "x", "--other", "-", "--", "\r", "", new string('x', 3000), "line with \r inside", "Content-Type: text/plain"];
+        var text = new StringBuilder("Content-Type: multipart/mixed; boundary=" + Boundary + "\r\n\r\n");
+        int count = random.Next(0, 30);
+        for (int i = 0; i < count; i++)
+        {
+            text.Append(lines[random.Next(lines.Length)]);
+            if (random.Next(10) > 0 || i < count - 1)
+            {
+                text.Append(breaks[random.Next(breaks.Length)]);
+            }
+        }
+
+        return Encoding.Latin1.GetBytes(text.ToString());
+    }
+
+    /// <summary>Hands out at most a fixed number of bytes per read.</summary>
+    private sealed class TrickleStream(byte[] data, int readSize) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => data.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(Math.Min(count, readSize), data.Length - _position);
+            Array.Copy(data, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
