@@ -141,19 +141,23 @@ public sealed class GraphServiceClientMimeTransport : IGraphMimeTransport
         TimeProvider time = _options.TimeProvider;
         long start = time.GetTimestamp();
         TimeSpan interval = FirstPollInterval;
+        bool atDeadline = false;
         while (true)
         {
             GraphMessage? found = await LookOnceAsync(mailbox, folder, internetMessageId, cancellationToken).ConfigureAwait(false);
             TimeSpan left = wait - time.GetElapsedTime(start);
-            if (found is not null || left <= TimeSpan.Zero)
+            if (found is not null || atDeadline || left <= TimeSpan.Zero)
             {
                 return found;
             }
 
             // Graph moves a sent message to Sent Items some time after the 202
             // (https://learn.microsoft.com/graph/outlook-things-to-know-about-send-mail): poll, with a
-            // growing interval, until the wait is over.
-            await Task.Delay(interval < left ? interval : left, time, cancellationToken).ConfigureAwait(false);
+            // growing interval, until the wait is over. The look after a wait that runs to the
+            // deadline is the last one, even when the timer fired a little early: a timer's
+            // resolution must not add looks.
+            atDeadline = left <= interval;
+            await Task.Delay(atDeadline ? left : interval, time, cancellationToken).ConfigureAwait(false);
             interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxPollInterval.Ticks));
         }
     }

@@ -56,6 +56,38 @@ public sealed class GraphServiceClientMimeTransportTests
     }
 
     [Fact]
+    public async Task A_timer_that_fires_early_adds_no_look_after_the_one_at_the_deadline()
+    {
+        // Timers may fire a little before their due time; the look after the wait that runs to
+        // the deadline is the last one all the same (the 10 s bound is a hang guard only).
+        await using SdkClient sdk = await SdkClient.StartAsync();
+        IGraphMimeTransport transport = sdk.Transport(new GraphServiceClientMimeTransportOptions { TimeProvider = new EarlyTimeProvider(early: TimeSpan.FromMilliseconds(1)) });
+
+        Task<GraphMessage?> find = transport.FindByInternetMessageIdAsync(GraphMailbox.Me, "sentitems", "never@example.com", TimeSpan.FromMilliseconds(100));
+        Task finished = await Task.WhenAny(find, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(find, finished);
+        Assert.Null(await find);
+        Assert.Equal(2, sdk.Host.RequestCount);
+    }
+
+    [Fact]
+    public async Task Polling_looks_at_doubling_intervals_and_once_more_at_the_deadline()
+    {
+        // A clock that moves only while the transport waits: looks at 0, 0.25, 0.75, 1.75, 3.75,
+        // 5.75, 7.75, 9.75 and 10 s, whatever the machine's load.
+        await using SdkClient sdk = await SdkClient.StartAsync();
+        var clock = new EarlyTimeProvider(early: TimeSpan.Zero);
+        IGraphMimeTransport transport = sdk.Transport(new GraphServiceClientMimeTransportOptions { TimeProvider = clock });
+
+        GraphMessage? found = await transport.FindByInternetMessageIdAsync(GraphMailbox.Me, "sentitems", "never@example.com", TimeSpan.FromSeconds(10));
+
+        Assert.Null(found);
+        Assert.Equal(9, sdk.Host.RequestCount);
+        Assert.Equal(TimeSpan.FromSeconds(10), clock.GetElapsedTime(0));
+    }
+
+    [Fact]
     public async Task The_SDKs_own_retry_handler_repeats_a_send_after_a_504_which_is_why_the_adapter_stops_it()
     {
         // The hazard, shown with the SDK alone: the gateway times out after the mailbox acted, the
