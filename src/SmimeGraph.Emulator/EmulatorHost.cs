@@ -142,6 +142,10 @@ public sealed class EmulatorHost : IAsyncDisposable
     internal int GetAdmittedInFlight(string appId, string mailbox) =>
         MaildirStore.TryNormalizeName(mailbox, out string? name) ? _endpoints.AdmittedInFlight(appId, name) : 0;
 
+    /// <summary>The lock under which a mailbox's messages change (tests hold it to stop a change half-way).</summary>
+    internal Lock GetMailboxLock(string mailbox) =>
+        MaildirStore.TryNormalizeName(mailbox, out string? name) ? _store.LockFor(name) : throw new ArgumentException($"'{mailbox}' is not a mailbox name.", nameof(mailbox));
+
     /// <summary>Resets <see cref="RequestCount"/> and the in-flight maxima.</summary>
     public void ResetCounters() => _statistics.Reset();
 

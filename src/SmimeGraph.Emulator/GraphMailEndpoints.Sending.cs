@@ -211,19 +211,20 @@ internal sealed partial class GraphMailEndpoints : IDisposable
         }
     }
 
-    /// <summary>The move to Sent Items, under the mailbox lock; a message deleted or changed meanwhile is left alone.</summary>
+    /// <summary>
+    /// The move to Sent Items, under the mailbox lock; a message deleted or changed meanwhile is
+    /// left alone. The message stays on the waiting list until its move is done, so that
+    /// <see cref="DeliverNow"/>, called while a timer's move is under way, waits for it (through
+    /// the lock) instead of returning before the copy is in Sent Items.
+    /// </summary>
     private void Deliver(string mailbox, string key)
     {
-        if (_pending.TryRemove((mailbox, key), out ITimer? timer))
-        {
-            timer?.Dispose();
-        }
-
-        bool discard = _discard.TryRemove((mailbox, key), out _);
         try
         {
             lock (_store.LockFor(mailbox))
             {
+                // Taken under the lock: whichever delivery comes first acts, with the right flag.
+                bool discard = _discard.TryRemove((mailbox, key), out _);
                 if (!_store.TryFind(mailbox, key, out StoredMessage? message) || !message.IsSubmitted)
                 {
                     return;
@@ -242,6 +243,13 @@ internal sealed partial class GraphMailEndpoints : IDisposable
         catch (IOException ex)
         {
             _options.Log?.WriteLine($"delivery of {key} failed: {ex.Message}");
+        }
+        finally
+        {
+            if (_pending.TryRemove((mailbox, key), out ITimer? timer))
+            {
+                timer?.Dispose();
+            }
         }
     }
 

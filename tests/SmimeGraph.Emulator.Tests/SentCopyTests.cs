@@ -184,6 +184,49 @@ public class SentCopyTests
     }
 
     [Fact]
+    public async Task DeliverSentItemsNow_returns_only_once_a_move_its_timer_began_is_done()
+    {
+        // The delay's timer fires and its move waits for the mailbox; DeliverSentItemsNow, called
+        // meanwhile, must not return before that message is in Sent Items (it once did: the timer
+        // had taken the message off the waiting list, so a test that asked for the move at once
+        // could see one sent copy fewer than it sent).
+        FakeTimeProvider clock = EmulatorSession.NewClock();
+        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { TimeProvider = clock });
+        using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Moved by the timer"));
+        await session.Transport.SendMailAsync(GraphMailbox.Me, payload);
+        int sentWhenReturned = -1;
+        var timer = new Thread(() => clock.Advance(TimeSpan.FromSeconds(1)));
+        var deliverNow = new Thread(() =>
+        {
+            session.Host.DeliverSentItemsNow();
+            sentWhenReturned = session.Host.GetMessages("me", "sentitems").Count;
+        });
+
+        using (session.Host.GetMailboxLock("me").EnterScope())
+        {
+            timer.Start();
+            WaitUntil(() => timer.ThreadState.HasFlag(ThreadState.WaitSleepJoin)); // the timer's move waits for the lock
+            deliverNow.Start();
+            WaitUntil(() => !deliverNow.IsAlive || deliverNow.ThreadState.HasFlag(ThreadState.WaitSleepJoin));
+        }
+
+        Assert.True(timer.Join(TimeSpan.FromSeconds(30)) && deliverNow.Join(TimeSpan.FromSeconds(30)), "hang guard");
+        Assert.Equal(1, sentWhenReturned);
+        Assert.Equal(0, session.Host.PendingDeliveries);
+    }
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        // A hang guard only: each condition comes true as soon as the thread reaches the lock.
+        DateTime guard = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < guard, "hang guard");
+            Thread.Sleep(1);
+        }
+    }
+
+    [Fact]
     public async Task The_sent_copy_is_listed_with_the_fields_a_client_reads()
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { SentCopyDelay = TimeSpan.Zero });
