@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using SmimeGraph.Graph;
 
 namespace SmimeGraph.Emulator.Tests;
@@ -67,14 +68,20 @@ public class AmbiguousSendTests
     [Fact]
     public async Task A_send_that_times_out_is_ambiguous_and_not_resent()
     {
-        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { ResponseDelay = TimeSpan.FromSeconds(5) });
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        // The emulator holds the request until its clock moves (it never does here), and the
+        // client's 300 ms timeout takes effect only once the emulator has the request: on a loaded
+        // machine the timeout could otherwise fire before the request arrived, and nothing
+        // would be left to prove.
+        FakeTimeProvider clock = EmulatorSession.NewClock();
+        await using EmulatorSession session = await EmulatorSession.StartAsync(new EmulatorOptions { TimeProvider = clock, ResponseDelay = TimeSpan.FromHours(1) });
+        using var http = new HttpClient(new CancelOnceReceivedHandler(session.Host)) { Timeout = TimeSpan.FromMilliseconds(300) };
         var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult(EmulatorSession.Token), new GraphMimeTransportOptions { BaseAddress = session.Host.BaseAddress, Retry = EmulatorSession.FastRetry() });
         using GraphPayload payload = await TestMime.PayloadAsync(TestMime.Message("Slow"));
 
         var ex = await Assert.ThrowsAsync<GraphAmbiguousSendException>(() => transport.SendMailAsync(GraphMailbox.Me, payload));
 
-        Assert.IsAssignableFrom<OperationCanceledException>(ex.InnerException);
+        OperationCanceledException timedOut = Assert.IsAssignableFrom<OperationCanceledException>(ex.InnerException);
+        Assert.IsType<TimeoutException>(timedOut.InnerException); // HttpClient.Timeout's, not a caller's cancellation
         Assert.Equal(1, session.Host.RequestCount);
     }
 
@@ -110,5 +117,30 @@ public class AmbiguousSendTests
 
         Assert.Equal(HttpRequestError.ConnectionError, ex.HttpRequestError);
         Assert.IsType<SocketException>(ex.InnerException);
+    }
+
+    /// <summary>
+    /// Passes HttpClient's cancellation (its timeout) on to the request only once the emulator has
+    /// counted the request, so a timeout always means "sent, answer not seen".
+    /// </summary>
+    private sealed class CancelOnceReceivedHandler(EmulatorHost host) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            using var cancel = new CancellationTokenSource();
+            Task<HttpResponseMessage> sending = base.SendAsync(request, cancel.Token);
+            using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30))) // a hang guard only
+            {
+                while (host.RequestCount == 0 && !sending.IsCompleted)
+                {
+                    await Task.Delay(5, guard.Token);
+                }
+            }
+
+            using (cancellationToken.Register(cancel.Cancel))
+            {
+                return await sending;
+            }
+        }
     }
 }
