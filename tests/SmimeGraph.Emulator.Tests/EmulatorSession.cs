@@ -38,7 +38,8 @@ internal sealed class EmulatorSession : IAsyncDisposable
         MaxTotalTime = TimeSpan.FromSeconds(20),
     };
 
-    public static async Task<EmulatorSession> StartAsync(EmulatorOptions? options = null, GraphRetryOptions? retry = null, HttpMessageHandler? handler = null)
+    /// <summary>Starts an emulator; <paramref name="clock"/> is the transport's (the emulator has its options' own).</summary>
+    public static async Task<EmulatorSession> StartAsync(EmulatorOptions? options = null, GraphRetryOptions? retry = null, HttpMessageHandler? handler = null, TimeProvider? clock = null)
     {
         options ??= new EmulatorOptions();
         string? ownedStore = null;
@@ -53,7 +54,7 @@ internal sealed class EmulatorSession : IAsyncDisposable
         var transport = new GraphMimeTransport(
             http,
             _ => ValueTask.FromResult(Token),
-            new GraphMimeTransportOptions { BaseAddress = host.BaseAddress, Retry = retry ?? FastRetry() });
+            new GraphMimeTransportOptions { BaseAddress = host.BaseAddress, Retry = retry ?? FastRetry(), TimeProvider = clock ?? TimeProvider.System });
         return new EmulatorSession(host, http, transport, ownedStore);
     }
 
