@@ -65,6 +65,13 @@ public sealed class InspectionResult
     /// </summary>
     public HeaderProtectionFinding? HeaderProtection { get; internal init; }
 
+    /// <summary>
+    /// True when <see cref="SmimeInspector.InspectStreaming"/> made this result: its entities
+    /// (<see cref="Message"/>, <see cref="Content"/>, each layer's) hold their header fields only,
+    /// and the content's bytes went to the stream given to it.
+    /// </summary>
+    public bool IsStreamed { get; internal set; }
+
     /// <summary>True when an encryption layer covers the whole message.</summary>
     public bool IsEncrypted => Layers.OfType<EncryptionLayer>().Any(l => !l.IsPartial);
 

@@ -69,7 +69,9 @@ public static partial class SmimeInspector
         session.WalkStreamed(new StreamedEntity(root, stray, source), 0, string.Empty, partial: false, mainPath: true, wholeInput: true, content, document, mimeDepth: 0);
         ReadOnlyStreamBase.Drain(source);
         session.WriteHeldContent(content);
-        return Judge(root, session.Content ?? root, session.Layers, session.At);
+        InspectionResult result = Judge(root, session.Content ?? root, session.Layers, session.At);
+        result.IsStreamed = true;
+        return result;
     }
 
     /// <summary>

@@ -52,6 +52,25 @@ public sealed class SmimeGraphReadsMimeKitTests
         Assert.Equal(message.MessageId, received.MessageId);
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void The_streaming_inspector_writes_out_MimeKits_entity(string name)
+    {
+        InteropMode mode = InteropMode.Named(name);
+        (MimeMessage message, MimeEntity original) = Protect(mode);
+        byte[] bytes = MessageBytes.Write(message);
+        using var content = new MemoryStream();
+
+        InspectionResult result = SmimeInspector.InspectStreaming(new MemoryStream(bytes), content, InspectorOptions(mode));
+
+        Assert.True(result.IsStreamed);
+        Assert.Equal(SmimeInspector.Inspect(bytes, InspectorOptions(mode)).IsValid, result.IsValid);
+        Assert.Equal(mode.Signer is not null, result.IsValid);
+        content.Position = 0;
+        EntityAssert.Same(original, MimeEntity.Load(content));
+        Assert.Throws<InvalidOperationException>(() => result.GetContentEntity());
+    }
+
     [Fact]
     public void A_body_altered_after_MimeKit_signed_it_is_not_valid()
     {

@@ -222,6 +222,8 @@ public class StreamingInspectorTests
         using var content = new MemoryStream();
         InspectionResult streamed = SmimeInspector.InspectStreaming(new MemoryStream(message), content, options);
 
+        Assert.True(streamed.IsStreamed);
+        Assert.False(whole.IsStreamed);
         Assert.Equal(Describe(whole), Describe(streamed));
         Assert.Equal(whole.IsValid, streamed.IsValid);
         Assert.Equal(whole.Authenticity.IsAuthentic, streamed.Authenticity.IsAuthentic);
