@@ -28,6 +28,7 @@ internal static class InspectCommand
         var trustOption = CliOptions.Values("--trust", "CA.pem", "A trust anchor certificate (PEM or DER; repeatable).");
         var atOption = CliOptions.Value("--at", "TIME", "Validate certificates at this time (ISO 8601) instead of now.");
         var jsonOption = CliOptions.Flag("--json", "Print one JSON object instead of the text report.");
+        var contentOption = CliOptions.Value("--content-out", "FILE", "Read the message as a stream (memory bounded whatever its size) and write its innermost content (the entity the verdict is about, decrypted) to FILE; FILE is written only when the message is valid.");
         var command = new CliCommand(
             "inspect",
             "Decrypt and verify every S/MIME layer of a message. Exit 0 only when a valid, trusted signature made by the From address covers the whole message.",
@@ -36,6 +37,8 @@ internal static class InspectCommand
                 "smimegraph inspect message.eml --trust root-ca.pem",
                 "# decrypt with bob's key, verify at a fixed time, print JSON",
                 "smimegraph inspect message.eml --key bob.pfx --trust root-ca.pem --at 2026-06-01T00:00:00Z --json",
+                "# read a large message as a stream and keep its verified, decrypted content",
+                "smimegraph inspect message.eml --key bob.pfx --trust root-ca.pem --content-out content.eml",
             ]);
         command.Add(fileArgument);
         command.Add(keyOption);
@@ -43,14 +46,22 @@ internal static class InspectCommand
         command.Add(trustOption);
         command.Add(atOption);
         command.Add(jsonOption);
-        command.SetRun((result, console, cancellationToken) => RunAsync(
-            result.GetRequiredValue(fileArgument),
-            LoadKeys(result.GetValue(keyOption) ?? [], passwords.Read(result), console),
-            result.GetValue(trustOption) ?? [],
-            result.GetValue(atOption),
-            result.GetValue(jsonOption),
-            console,
-            cancellationToken));
+        command.Add(contentOption);
+        command.SetRun((result, console, cancellationToken) =>
+        {
+            string file = result.GetRequiredValue(fileArgument);
+            string[] keys = result.GetValue(keyOption) ?? [];
+            string[] trusts = result.GetValue(trustOption) ?? [];
+            string? contentOut = result.GetValue(contentOption);
+            if (contentOut is not null)
+            {
+                InputFiles.RefuseOverwriting(
+                    [("FILE.eml", file), .. keys.Select(k => ("--key", CertificateFiles.SplitPkcs12("--key", k, passwordGivenElsewhere: false).Path)), .. trusts.Select(t => ("--trust", t))],
+                    [("--content-out", contentOut)]);
+            }
+
+            return RunAsync(file, LoadKeys(keys, passwords.Read(result), console), trusts, result.GetValue(atOption), result.GetValue(jsonOption), contentOut, console, cancellationToken);
+        });
         return command;
     }
 
@@ -68,7 +79,7 @@ internal static class InspectCommand
         return collection;
     }
 
-    private static async Task<int> RunAsync(string file, X509Certificate2Collection keys, string[] trusts, string? at, bool json, CommandConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string file, X509Certificate2Collection keys, string[] trusts, string? at, bool json, string? contentOut, CommandConsole console, CancellationToken cancellationToken)
     {
         var options = new SmimeInspectorOptions { ValidationTime = ParseTime(at) };
         foreach (X509Certificate2 certificate in keys)
@@ -86,13 +97,37 @@ internal static class InspectCommand
 
         InspectionResult result;
         InputFiles.EnsureFile("FILE.eml", file);
-        await using (FileStream stream = File.OpenRead(file))
+        if (contentOut is null)
         {
+            await using FileStream stream = File.OpenRead(file);
             result = await SmimeInspector.InspectAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The content goes to a temporary file beside FILE and replaces it only when the
+            // message is valid: unverified bytes never take the place of anything.
+            OutputFile output = OutputFile.Open("--content-out", contentOut);
+            await using (output.ConfigureAwait(false))
+            {
+                await using (FileStream stream = File.OpenRead(file))
+                {
+                    result = await SmimeInspector.InspectStreamingAsync(stream, output.Stream, options, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result.IsValid)
+                {
+                    await output.CommitAsync().ConfigureAwait(false);
+                }
+            }
         }
 
         string report = json ? Json(file, result) : Text(file, result);
         await console.Out.WriteAsync(report).ConfigureAwait(false);
+        if (contentOut is not null && !json)
+        {
+            await console.Out.WriteLineAsync(result.IsValid ? $"content written to {contentOut}" : $"content not written to {contentOut}: the message is not valid").ConfigureAwait(false);
+        }
+
         return result.IsValid ? CommandLine.Success : CommandLine.Invalid;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmimeGraph.Tests;
+using SmimeGraph.Tests.Interop;
 
 namespace SmimeGraph.Cli.Tests;
 
@@ -15,6 +16,47 @@ public class InspectCommandTests
         var stderr = new StringWriter();
         int code = await CommandLine.RunAsync(["inspect", .. args], stdout, stderr, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Content_out_streams_and_writes_the_verified_decrypted_content_only_when_valid()
+    {
+        string dir = TestPaths.NewTempDirectory();
+        string eml = Path.Combine(dir, "message.eml");
+        string content = Path.Combine(dir, "content.eml");
+        int composed = await CommandLine.RunAsync(
+            ["compose", "--from", "alice@example.com", "--to", "bob@example.com", "--subject", "streamed", "--text", "Read as a stream.",
+             "--sign", TestPaths.Cert("signer-rsa2048.pfx") + ":smimegraph", "--encrypt-to", TestPaths.Cert("recipient-rsa2048.pem"), "--out", eml],
+            new StringWriter(),
+            new StringWriter(),
+            CancellationToken.None);
+        Assert.Equal(CommandLine.Success, composed);
+
+        (int code, string output, _) = await Run(eml, "--key", TestPaths.Cert("recipient-rsa2048.pfx") + ":smimegraph", "--trust", TestPaths.Cert("root-ca.pem"), "--content-out", content);
+
+        Assert.Equal(CommandLine.Success, code);
+        Assert.Contains("content written to " + content, output, StringComparison.Ordinal);
+        string written = File.ReadAllText(content);
+        Assert.Contains("Read as a stream.", written, StringComparison.Ordinal);
+
+        // The same bytes as openssl's decrypt-then-verify.
+        string decrypted = Path.Combine(dir, "decrypted.eml");
+        string verified = Path.Combine(dir, "verified.eml");
+        Peer.OpenSsl("cms", "-decrypt", "-in", eml, "-recip", TestPaths.Cert("recipient-rsa2048.pem"), "-inkey", TestPaths.Cert("recipient-rsa2048.key.pem"), "-out", decrypted).EnsureSuccess("openssl cms -decrypt");
+        Peer.OpenSsl("cms", "-verify", "-in", decrypted, "-CAfile", TestPaths.Cert("root-ca.pem"), "-out", verified).EnsureSuccess("openssl cms -verify");
+        Assert.Equal(File.ReadAllBytes(verified), File.ReadAllBytes(content));
+
+        // Without the trust anchor the message is not valid: the earlier file stays as it was.
+        File.WriteAllText(content, "before");
+        (int untrusted, string report, _) = await Run(eml, "--key", TestPaths.Cert("recipient-rsa2048.pfx") + ":smimegraph", "--content-out", content);
+        Assert.Equal(CommandLine.Invalid, untrusted);
+        Assert.Contains("content not written", report, StringComparison.Ordinal);
+        Assert.Equal("before", File.ReadAllText(content));
+
+        // And the content may not overwrite the message it comes from.
+        (int refused, _, string error) = await Run(eml, "--key", TestPaths.Cert("recipient-rsa2048.pfx") + ":smimegraph", "--content-out", eml);
+        Assert.Equal(CommandLine.Usage, refused);
+        Assert.Contains("--content-out", error, StringComparison.Ordinal);
     }
 
     [Fact]
