@@ -64,10 +64,11 @@ internal static class ComposeCommand
 
         InputFiles.RefuseOverwriting(message.InputFiles(result), outputs);
 
-        // The message: described by the options, or read from the --mime file.
-        using MimeInput? mime = message.ReadMime(result);
-        MessageSpec? spec = mime is null ? message.BuildSpec(result) : null;
+        // The message: described by the options, or read from the --mime file (header
+        // protection is then laid out as the file is read).
+        MessageSpec? spec = message.MimePath(result) is null ? message.BuildSpec(result) : null;
         SmimeOptions smime = message.BuildSmimeOptions(result, console);
+        using MimeInput? mime = message.ReadMime(result, smime);
 
         // The ceiling is Graph's: it applies when a Graph body is asked for, and is then checked
         // from the spec before any attachment byte is read.
@@ -76,7 +77,7 @@ internal static class ComposeCommand
             Signer = smime.Signer,
             OpaqueSignature = smime.OpaqueSignature,
             Encryption = smime.Encryption,
-            ProtectHeaders = smime.ProtectHeaders,
+            ProtectHeaders = smime.ProtectHeaders && mime is null,
             Ceiling = graphBodyPath is null ? long.MaxValue : GraphPayload.DefaultCeiling,
         };
         var composer = new SmimeComposer();

@@ -86,11 +86,6 @@ internal sealed class ComposeOptions
                     result.AddError($"{option.Name} cannot be combined with --mime: the message, its header fields and its parts come from the file.");
                 }
             }
-
-            if (result.GetResult(ProtectHeaders) is not null)
-            {
-                result.AddError("--protect-headers is not available with --mime yet: the file's header fields are written as they are, outside the protection.");
-            }
         });
     }
 
@@ -100,9 +95,17 @@ internal sealed class ComposeOptions
     /// <summary>The message file of <c>--mime</c>, or null when the options describe the message.</summary>
     public string? MimePath(ParseResult result) => Path(result, Mime);
 
-    /// <summary>Reads the <c>--mime</c> message (see <see cref="MimeInput"/>), or returns null without it.</summary>
+    /// <summary>
+    /// Reads the <c>--mime</c> message (see <see cref="MimeInput"/>), with the header protection
+    /// <paramref name="smime"/> asks for, or returns null without it.
+    /// </summary>
     /// <exception cref="UsageException">The file is missing or is not a message that can be signed as it is.</exception>
-    public MimeInput? ReadMime(ParseResult result) => MimePath(result) is string path ? MimeInput.Read(Mime.Name, path) : null;
+    public MimeInput? ReadMime(ParseResult result, SmimeOptions smime)
+    {
+        ArgumentNullException.ThrowIfNull(smime);
+        string? headerProtection = !smime.ProtectHeaders ? null : smime.Encryption is not null ? "cipher" : smime.Signer is not null ? "clear" : null;
+        return MimePath(result) is string path ? MimeInput.Read(Mime.Name, path, headerProtection) : null;
+    }
 
     /// <summary>
     /// Every file these options read, with the option that names it, for the check that no

@@ -76,9 +76,10 @@ internal static class SendCommand
 
         // The message: described by the options, or read from the --mime file (its header fields
         // and body checked before anything is uploaded).
-        using MimeInput? mime = message.ReadMime(result);
-        MessageSpec? spec = mime is null ? message.BuildSpec(result) : null;
-        SmimeOptions options = message.BuildSmimeOptions(result, console);
+        MessageSpec? spec = message.MimePath(result) is null ? message.BuildSpec(result) : null;
+        SmimeOptions smime = message.BuildSmimeOptions(result, console);
+        using MimeInput? mime = message.ReadMime(result, smime);
+        SmimeOptions options = mime is null ? smime : new SmimeOptions { Signer = smime.Signer, OpaqueSignature = smime.OpaqueSignature, Encryption = smime.Encryption };
         var composer = new SmimeComposer();
         PayloadSizePrediction prediction = mime is null ? composer.PredictSize(spec!, options) : mime.Check(prepared => composer.PredictSize(prepared, options));
         using GraphPayload payload = mime is null

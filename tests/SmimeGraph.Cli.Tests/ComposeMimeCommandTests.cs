@@ -176,13 +176,80 @@ public sealed class ComposeMimeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Protect_headers_is_refused_beside_mime_and_nothing_is_written()
+    public async Task Protect_headers_puts_the_drafts_fields_inside_and_hides_the_subject_outside()
     {
         string output = Path.Combine(_dir, "protected.eml");
+        (int code, _, string stderr) = await CliRunner.RunAsync(
+            "compose", "--mime", _eml, "--sign", Signer, "--encrypt-to", TestPaths.Cert("recipient-rsa2048.pem"), "--no-sender-copy", "--protect-headers", "--out", output);
+        Assert.True(code == CommandLine.Success, stderr);
+
+        // RFC 9788 §3.2.1 hcp_baseline: outside, the Subject is obscured and the rest kept.
+        using (var outer = global::MimeKit.MimeMessage.Load(output))
+        {
+            Assert.Equal("[...]", outer.Subject);
+            Assert.Equal("draft-1@example.com", outer.MessageId);
+            Assert.Equal("Another client 1.0", outer.Headers["X-Mailer"]);
+        }
+
+        // Inside, read by OpenSSL and MimeKit: the draft's fields, HP-Outer records of what went
+        // outside (§2.2), hp="cipher" on the payload (§2.1), and the draft's body.
+        string verified = VerifyWithOpenSsl(DecryptWithOpenSsl(output, "recipient-rsa2048"));
+        using var inside = global::MimeKit.MimeEntity.Load(verified);
+        Assert.Equal("Figures", inside.Headers["Subject"]);
+        Assert.Equal("Alice <alice@example.com>", inside.Headers["From"]);
+        Assert.Equal("<draft-1@example.com>", inside.Headers["Message-ID"]);
+        Assert.Equal("cipher", inside.ContentType.Parameters["hp"]);
+        string[] records = [.. inside.Headers.Where(h => h.Field == "HP-Outer").Select(h => h.Value.Trim())];
+        Assert.Contains("Subject: [...]", records);
+        Assert.Contains("From: Alice <alice@example.com>", records);
+        Assert.Contains("X-Mailer: Another client 1.0", records);
+        AssertSameEntityAsTheDraftsBody(verified);
+
+        // The library's inspector takes the protected Subject as the one to show.
+        var options = new SmimeInspectorOptions();
+        options.DecryptionCertificates.Add(X509CertificateLoader.LoadPkcs12FromFile(TestPaths.Cert("recipient-rsa2048.pfx"), "smimegraph"));
+        options.TrustAnchors.Add(X509CertificateLoader.LoadCertificateFromFile(TestPaths.Cert("root-ca.pem")));
+        InspectionResult result = SmimeInspector.Inspect(await File.ReadAllBytesAsync(output), options);
+        Assert.True(result.IsSigned && result.IsEncrypted);
+        Assert.Equal("cipher", result.HeaderProtection?.Mode);
+        Assert.Equal("Figures", result.HeaderProtection?.GetProtectedHeader("Subject")?.Trim());
+    }
+
+    [Fact]
+    public async Task Protect_headers_on_a_signed_only_message_copies_the_fields_inside_and_keeps_the_subject_outside()
+    {
+        string output = Path.Combine(_dir, "protected-clear.eml");
         (int code, _, string stderr) = await CliRunner.RunAsync("compose", "--mime", _eml, "--sign", Signer, "--protect-headers", "--out", output);
-        Assert.Equal(CommandLine.Usage, code);
-        Assert.Contains("--protect-headers is not available with --mime", stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(output));
+        Assert.True(code == CommandLine.Success, stderr);
+
+        using (var outer = global::MimeKit.MimeMessage.Load(output))
+        {
+            Assert.Equal("Figures", outer.Subject);
+        }
+
+        string verified = VerifyWithOpenSsl(output);
+        using var inside = global::MimeKit.MimeEntity.Load(verified);
+        Assert.Equal("Figures", inside.Headers["Subject"]);
+        Assert.Equal("clear", inside.ContentType.Parameters["hp"]);
+        Assert.DoesNotContain(inside.Headers, h => h.Field == "HP-Outer");
+        AssertSameEntityAsTheDraftsBody(verified);
+    }
+
+    [Fact]
+    public async Task Protect_headers_protects_the_date_and_message_id_added_to_a_draft_without_them()
+    {
+        string draft = Path.Combine(_dir, "undated.eml");
+        await File.WriteAllTextAsync(draft, "From: alice@example.com\nTo: bob@example.com\nSubject: Undated\n\nNo Date, no Message-ID.\n");
+        string output = Path.Combine(_dir, "undated-signed.eml");
+        (int code, _, string stderr) = await CliRunner.RunAsync("compose", "--mime", draft, "--sign", Signer, "--protect-headers", "--out", output);
+        Assert.True(code == CommandLine.Success, stderr);
+
+        using var outer = global::MimeKit.MimeMessage.Load(output);
+        using var inside = global::MimeKit.MimeEntity.Load(VerifyWithOpenSsl(output));
+        Assert.False(string.IsNullOrEmpty(outer.MessageId));
+        Assert.Equal("<" + outer.MessageId + ">", inside.Headers["Message-ID"]);
+        Assert.Equal(outer.Headers["Date"], inside.Headers["Date"]);
+        Assert.Single(outer.Headers, h => h.Field == "Date");
     }
 
     [Fact]
