@@ -194,7 +194,39 @@ internal static class HeaderWriter
         && !value.Contains("=?", StringComparison.Ordinal)
         && value[0] is not (' ' or '\t')
         && value[^1] is not (' ' or '\t')
-        && System.Text.RegularExpressions.Regex.Matches(value, "[ \t]*[^ \t]+").All(run => run.Length <= MaxLineLength - name.Length - 2);
+        && RunsFit(value, MaxLineLength - name.Length - 2);
+
+    // True when every run of whitespace and the word after it ("[ \t]*[^ \t]+") has at most
+    // maxRun characters: each such run must fit on a folded line.
+    private static bool RunsFit(string value, int maxRun)
+    {
+        int i = 0;
+        while (i < value.Length)
+        {
+            int start = i;
+            while (i < value.Length && value[i] is ' ' or '\t')
+            {
+                i++;
+            }
+
+            if (i == value.Length)
+            {
+                break;
+            }
+
+            while (i < value.Length && value[i] is not (' ' or '\t'))
+            {
+                i++;
+            }
+
+            if (i - start > maxRun)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // RFC 5322 §3.2.5 phrase: atoms when it can be, a quoted-string when it is printable
     // ASCII, RFC 2047 §5(3) encoded-words otherwise.
