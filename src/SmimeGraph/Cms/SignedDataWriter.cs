@@ -27,6 +27,10 @@ internal sealed class SignedDataWriter
     private readonly byte[] _versionAndDigestAlgorithms;
     private readonly byte[] _certificates;
 
+    // A detached ContentInfo(SignedData) up to its SignerInfos, which end it: the same for every
+    // message whose SignerInfos have the same length.
+    private readonly byte[] _detachedPrefix;
+
     /// <summary>
     /// Fixes every signed attribute but the messageDigest. No policy is applied here: the caller
     /// has already judged the certificates and chosen the algorithms; this only refuses what the
@@ -106,7 +110,8 @@ internal sealed class SignedDataWriter
             certificate, kind, digestAlgorithm, signatureLength, useSubjectKeyIdentifier, subjectKeyIdentifier, encryptionCertificate, SigningTime);
         _versionAndDigestAlgorithms = EncodeVersionAndDigestAlgorithms(_signerInfo);
         _certificates = EncodeCertificates(certificate, chain, includeRoot);
-        DetachedLength = EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
+        _detachedPrefix = EncodeDetachedPrefix();
+        DetachedLength = _detachedPrefix.Length + _signerInfo.SignerInfosLength;
     }
 
     // The same signer for another message (see ForMessage).
@@ -118,9 +123,10 @@ internal sealed class SignedDataWriter
         _signerInfo = template._signerInfo.WithSigningTime(signingTime);
         _versionAndDigestAlgorithms = template._versionAndDigestAlgorithms;
         _certificates = template._certificates;
-        DetachedLength = _signerInfo.SignerInfosLength == template._signerInfo.SignerInfosLength
-            ? template.DetachedLength
-            : EncodeDetached(_signerInfo.WriteSignerInfosPlaceholder()).Length;
+        _detachedPrefix = _signerInfo.SignerInfosLength == template._signerInfo.SignerInfosLength
+            ? template._detachedPrefix
+            : EncodeDetachedPrefix();
+        DetachedLength = _detachedPrefix.Length + _signerInfo.SignerInfosLength;
     }
 
     /// <summary>
@@ -152,8 +158,13 @@ internal sealed class SignedDataWriter
     /// Signs a content digest (made with <see cref="CreateContentHash"/>) and returns
     /// ContentInfo(SignedData) without eContent, DER, exactly <see cref="DetachedLength"/> bytes.
     /// </summary>
-    public byte[] CompleteDetached(ReadOnlySpan<byte> contentDigest) =>
-        EncodeDetached(_signerInfo.WriteSignerInfos(contentDigest));
+    public byte[] CompleteDetached(ReadOnlySpan<byte> contentDigest)
+    {
+        var detached = new byte[DetachedLength];
+        _detachedPrefix.CopyTo(detached, 0);
+        _signerInfo.WriteSignerInfos(contentDigest, detached.AsSpan(_detachedPrefix.Length));
+        return detached;
+    }
 
     /// <summary>The exact length of the encapsulated output for a content of <paramref name="contentLength"/> bytes written with definite lengths.</summary>
     public long PredictEncapsulatedLength(long contentLength)
@@ -245,6 +256,15 @@ internal sealed class SignedDataWriter
     private int IndefinitePrefixLength => 2 + SignedDataOid.Length + 4 + _versionAndDigestAlgorithms.Length + 2 + DataOid.Length + 4;
 
     private int IndefiniteSuffixLength => 6 + _certificates.Length + _signerInfo.SignerInfosLength + 6;
+
+    // The SignerInfos are the last field of SignedData, which is the last of ContentInfo (all
+    // definite lengths): what comes before them depends only on their length.
+    private byte[] EncodeDetachedPrefix()
+    {
+        byte[] placeholder = _signerInfo.WriteSignerInfosPlaceholder();
+        byte[] detached = EncodeDetached(placeholder);
+        return detached[..^placeholder.Length];
+    }
 
     private byte[] EncodeDetached(byte[] signerInfos)
     {

@@ -30,6 +30,14 @@ internal sealed class SignerInfoWriter
     // RFC 5652 §11.3 signingTime, the one attribute fixed per message.
     private readonly byte[] _signingTimeAttribute;
 
+    // The encoded SET OF SignerInfo with a zero digest and a zero signature, and where the
+    // per-message parts go in it: built once per signer (and per signingTime length), then copied
+    // and filled in for each message instead of encoding every attribute again.
+    private readonly SignerInfosTemplate _template;
+
+    // The signingTime value's content octets for this message (UTCTime or GeneralizedTime).
+    private readonly byte[] _signingTimeValue;
+
     public SignerInfoWriter(
         X509Certificate2 certificate,
         SignatureKind kind,
@@ -76,11 +84,13 @@ internal sealed class SignerInfoWriter
 
         _fixedAttributes = [.. attributes];
 
-        SignerInfosLength = WriteSignerInfosPlaceholder().Length;
+        _signingTimeValue = EncodeTimeValue(signingTime);
+        _template = SignerInfosTemplate.Create(this);
+        SignerInfosLength = _template.Bytes.Length;
     }
 
     // The same signer for another message: everything shared but the signingTime attribute.
-    private SignerInfoWriter(SignerInfoWriter template, byte[] signingTimeAttribute)
+    private SignerInfoWriter(SignerInfoWriter template, DateTimeOffset signingTime)
     {
         _certificate = template._certificate;
         _kind = template._kind;
@@ -92,12 +102,15 @@ internal sealed class SignerInfoWriter
         _signatureAlgorithmIdentifier = template._signatureAlgorithmIdentifier;
         _signerIdentifier = template._signerIdentifier;
         _fixedAttributes = template._fixedAttributes;
-        _signingTimeAttribute = signingTimeAttribute;
+        _signingTimeAttribute = EncodeSigningTime(signingTime);
+        _signingTimeValue = EncodeTimeValue(signingTime);
 
-        // UTCTime and GeneralizedTime differ in length (RFC 5652 §11.3); within one the length is fixed.
-        SignerInfosLength = signingTimeAttribute.Length == template._signingTimeAttribute.Length
-            ? template.SignerInfosLength
-            : WriteSignerInfosPlaceholder().Length;
+        // UTCTime and GeneralizedTime differ in length (RFC 5652 §11.3); within one the length is
+        // fixed, and so is every offset in the template.
+        _template = _signingTimeValue.Length == template._signingTimeValue.Length
+            ? template._template
+            : SignerInfosTemplate.Create(this);
+        SignerInfosLength = _template.Bytes.Length;
     }
 
     /// <summary>How the signature value is computed.</summary>
@@ -111,7 +124,7 @@ internal sealed class SignerInfoWriter
     /// <summary>The signature value's length in bytes: the modulus length for RSA, the longest DER form for ECDSA.</summary>
     public int SignatureLength { get; }
 
-    /// <summary>The exact length of the SET OF SignerInfo that <see cref="WriteSignerInfos"/> returns.</summary>
+    /// <summary>The exact length of the SET OF SignerInfo that <see cref="WriteSignerInfos(ReadOnlySpan{byte})"/> returns.</summary>
     public int SignerInfosLength { get; }
 
     /// <summary>The CMSVersion of the SignerInfo (RFC 5652 §5.3): 3 with subjectKeyIdentifier, else 1.</summary>
@@ -124,42 +137,56 @@ internal sealed class SignerInfoWriter
     /// This signer with another signingTime, for the next message: the attributes, identifiers and
     /// algorithm identifiers built at construction are shared, not rebuilt.
     /// </summary>
-    public SignerInfoWriter WithSigningTime(DateTimeOffset signingTime) => new(this, EncodeSigningTime(signingTime));
+    public SignerInfoWriter WithSigningTime(DateTimeOffset signingTime) => new(this, signingTime);
 
     /// <summary>Signs <paramref name="contentDigest"/> (the messageDigest) and returns the encoded SET OF SignerInfo.</summary>
     public byte[] WriteSignerInfos(ReadOnlySpan<byte> contentDigest)
+    {
+        var signerInfos = new byte[SignerInfosLength];
+        WriteSignerInfos(contentDigest, signerInfos);
+        return signerInfos;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="contentDigest"/> (the messageDigest) and writes the encoded SET OF
+    /// SignerInfo, exactly <see cref="SignerInfosLength"/> bytes, to <paramref name="destination"/>:
+    /// the template copied, the signingTime and the digest put in their places, the signed
+    /// attributes hashed (RFC 5652 §5.4: with the SET OF tag) and the signature written in place.
+    /// </summary>
+    public void WriteSignerInfos(ReadOnlySpan<byte> contentDigest, Span<byte> destination)
     {
         if (contentDigest.Length != _digestLength)
         {
             throw new ArgumentException($"The content digest has {contentDigest.Length} bytes; {_digestAlgorithm.Name} gives {_digestLength}.", nameof(contentDigest));
         }
 
-        byte[] signedAttributes = EncodeSignedAttributes(contentDigest);
-        byte[] attributesDigest = CryptographicOperations.HashData(_digestAlgorithm, signedAttributes);
-        signedAttributes[0] = 0xA0; // sent as [0] IMPLICIT, constructed: same length, same content.
-        byte[]? signature = null;
+        SignerInfosTemplate template = _template;
+        Span<byte> output = destination[..template.Bytes.Length];
+        template.Bytes.CopyTo(output);
+        _signingTimeValue.CopyTo(output[template.SigningTimeOffset..]);
+        contentDigest.CopyTo(output[template.DigestOffset..]);
+
+        // RFC 5652 §5.4: the signature covers the DER SignedAttributes under the SET OF tag; they
+        // are sent under [0] IMPLICIT (constructed), same length, same content.
+        Span<byte> signedAttributes = output.Slice(template.SignedAttributesOffset, template.SignedAttributesLength);
+        signedAttributes[0] = 0x31;
+        Span<byte> attributesDigest = stackalloc byte[64];
+        int attributesDigestLength = CryptographicOperations.HashData(_digestAlgorithm, signedAttributes, attributesDigest);
+        signedAttributes[0] = 0xA0;
+        attributesDigest = attributesDigest[..attributesDigestLength];
         try
         {
-            try
-            {
-                signature = Sign(attributesDigest);
-            }
-            catch (CryptographicException ex)
-            {
-                // The platform refused the private-key operation (a key without signing rights, a
-                // provider failure): the library's error family, the key named by its certificate.
-                throw new SmimeGraphException($"Signing with the certificate {_certificate.Subject} failed: {ex.Message}", ex);
-            }
-
-            return EncodeSignerInfos(signedAttributes, signature);
+            Sign(attributesDigest, output.Slice(template.SignatureOffset, SignatureLength));
+        }
+        catch (CryptographicException ex)
+        {
+            // The platform refused the private-key operation (a key without signing rights, a
+            // provider failure): the library's error family, the key named by its certificate.
+            throw new SmimeGraphException($"Signing with the certificate {_certificate.Subject} failed: {ex.Message}", ex);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(attributesDigest);
-            if (signature is not null)
-            {
-                CryptographicOperations.ZeroMemory(signature);
-            }
         }
     }
 
@@ -222,25 +249,33 @@ internal sealed class SignerInfoWriter
         return writer.Encode();
     }
 
-    private byte[] Sign(byte[] attributesDigest)
+    // Writes exactly SignatureLength bytes to destination.
+    private void Sign(ReadOnlySpan<byte> attributesDigest, Span<byte> destination)
     {
         if (_kind == SignatureKind.Ecdsa)
         {
             using ECDsa ecdsa = _certificate.GetECDsaPrivateKey()
                 ?? throw new CertificatePolicyException("The signer certificate's ECDSA private key is not available.", _certificate);
-            return SignEcdsa(ecdsa, attributesDigest, SignatureLength);
+            byte[] hash = attributesDigest.ToArray();
+            try
+            {
+                SignEcdsa(ecdsa, hash, SignatureLength).CopyTo(destination);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(hash);
+            }
+
+            return;
         }
 
         using RSA rsa = _certificate.GetRSAPrivateKey()
             ?? throw new CertificatePolicyException("The signer certificate's RSA private key is not available.", _certificate);
         RSASignaturePadding padding = _kind == SignatureKind.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-        byte[] signature = rsa.SignHash(attributesDigest, _digestAlgorithm, padding);
-        if (signature.Length != SignatureLength)
+        if (!rsa.TrySignHash(attributesDigest, destination, _digestAlgorithm, padding, out int written) || written != SignatureLength)
         {
-            throw new SmimeGraphException($"The RSA signature has {signature.Length} bytes; the modulus has {SignatureLength}.");
+            throw new SmimeGraphException($"The RSA signature does not have the {SignatureLength} bytes of the modulus.");
         }
-
-        return signature;
     }
 
     /// <summary>
@@ -425,6 +460,15 @@ internal sealed class SignerInfoWriter
     private static byte[] EncodeSigningTime(DateTimeOffset signingTime) =>
         EncodeAttribute(Oids.AttributeSigningTime, w => WriteTime(w, signingTime));
 
+    // The content octets of the signingTime value: "YYMMDDHHMMSSZ" (UTCTime) or "YYYYMMDDHHMMSSZ"
+    // (GeneralizedTime), after a tag and a one-byte length.
+    private static byte[] EncodeTimeValue(DateTimeOffset signingTime)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        WriteTime(writer, signingTime);
+        return writer.Encode()[2..];
+    }
+
     private static void WriteTime(AsnWriter writer, DateTimeOffset time)
     {
         // RFC 5652 §11.3: dates from 1950 through 2049 as UTCTime, others as GeneralizedTime
@@ -500,5 +544,59 @@ internal sealed class SignerInfoWriter
         writer.PopSequence();
         writer.PopSequence();
         writer.PopSequence();
+    }
+
+    /// <summary>
+    /// The SET OF SignerInfo encoded once with a zero messageDigest and a zero signature, and the
+    /// offsets of what changes per message. DER sorts the SignedAttributes (X.690 §11.6) by their
+    /// encodings, which differ in their attribute type before any value bytes, so the order, and
+    /// every offset, is the same whatever the digest and the time.
+    /// </summary>
+    private sealed class SignerInfosTemplate
+    {
+        private SignerInfosTemplate(byte[] bytes, int signedAttributesOffset, int signedAttributesLength, int signingTimeOffset, int digestOffset, int signatureOffset)
+        {
+            Bytes = bytes;
+            SignedAttributesOffset = signedAttributesOffset;
+            SignedAttributesLength = signedAttributesLength;
+            SigningTimeOffset = signingTimeOffset;
+            DigestOffset = digestOffset;
+            SignatureOffset = signatureOffset;
+        }
+
+        public byte[] Bytes { get; }
+
+        public int SignedAttributesOffset { get; }
+
+        public int SignedAttributesLength { get; }
+
+        public int SigningTimeOffset { get; }
+
+        public int DigestOffset { get; }
+
+        public int SignatureOffset { get; }
+
+        public static SignerInfosTemplate Create(SignerInfoWriter writer)
+        {
+            byte[] signedAttributes = writer.EncodeSignedAttributes(new byte[writer._digestLength]);
+            signedAttributes[0] = 0xA0;
+            byte[] bytes = writer.EncodeSignerInfos(signedAttributes, new byte[writer.SignatureLength]);
+
+            // The signature is the last field (no unsignedAttrs), an OCTET STRING of SignatureLength.
+            int signatureOffset = bytes.Length - writer.SignatureLength;
+            int attributesOffset = Find(bytes, signedAttributes);
+
+            // Each attribute ends with its value; signingTime's is the time, messageDigest's the digest.
+            int timeOffset = attributesOffset + Find(signedAttributes, writer._signingTimeAttribute) + writer._signingTimeAttribute.Length - writer._signingTimeValue.Length;
+            byte[] digestAttribute = EncodeAttribute(Oids.AttributeMessageDigest, w => w.WriteOctetString(new byte[writer._digestLength]));
+            int digestOffset = attributesOffset + Find(signedAttributes, digestAttribute) + digestAttribute.Length - writer._digestLength;
+            return new SignerInfosTemplate(bytes, attributesOffset, signedAttributes.Length, timeOffset, digestOffset, signatureOffset);
+        }
+
+        private static int Find(byte[] within, byte[] part)
+        {
+            int index = within.AsSpan().IndexOf(part);
+            return index >= 0 ? index : throw new InvalidOperationException("The SignerInfo template does not contain one of its parts.");
+        }
     }
 }

@@ -166,6 +166,52 @@ public sealed class SmimeComposerPreparedTests
         Assert.Equal(2, imports);
     }
 
+    [Fact]
+    public async Task A_kept_signer_and_recipient_set_used_by_two_threads_at_once_give_two_valid_messages()
+    {
+        // The prepared SignerInfo encoding is shared by every message: each message fills in its own
+        // copy, so two signatures made at the same moment must not see each other's digest or time.
+        SmimeSigner signer = SmimeFixture.Signer();
+        SmimeEncryptionOptions encryption = SmimeFixture.Encryption();
+        var options = new SmimeOptions { Signer = signer };
+        var composer = new SmimeComposer();
+        _ = await ComposeMimeAsync(composer, options);
+        for (int round = 0; round < 20; round++)
+        {
+            using var start = new Barrier(2);
+            Task<string>[] work = [.. Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                using var output = new MemoryStream();
+                await composer.WriteMimeAsync(SmimeFixture.Message(1000 + (i * 777)), options, output);
+                return Encoding.ASCII.GetString(output.ToArray());
+            }))];
+            string[] messages = await Task.WhenAll(work);
+            Assert.NotEqual(messages[0], messages[1]);
+            foreach (string mime in messages)
+            {
+                DetachedSignature(mime).CheckSignature(verifySignatureOnly: true);
+            }
+        }
+
+        // The same with encryption: each envelope opens with the recipient's key and holds a signature that verifies.
+        var both = new SmimeOptions { Signer = signer, Encryption = encryption };
+        using var go = new Barrier(2);
+        Task<string>[] encrypted = [.. Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+        {
+            go.SignalAndWait();
+            using var output = new MemoryStream();
+            await composer.WriteMimeAsync(SmimeFixture.Message(1500 + (i * 333)), both, output);
+            return Encoding.ASCII.GetString(output.ToArray());
+        }))];
+        foreach (string mime in await Task.WhenAll(encrypted))
+        {
+            EnvelopedCms enveloped = Envelope(mime);
+            enveloped.Decrypt(new X509Certificate2Collection(SmimeFixture.LoadPfx("recipient-rsa2048")));
+            DetachedSignature(Encoding.ASCII.GetString(enveloped.ContentInfo.Content)).CheckSignature(verifySignatureOnly: true);
+        }
+    }
+
     private static async Task<string> ComposeMimeAsync(SmimeComposer composer, SmimeOptions options)
     {
         using var output = new MemoryStream();
