@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using SmimeGraph.Graph;
+using SmimeGraph.Tests.TestSupport;
 
 namespace SmimeGraph.Emulator.Tests;
 

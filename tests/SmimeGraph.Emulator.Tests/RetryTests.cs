@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SmimeGraph.Graph;
+using SmimeGraph.Tests.TestSupport;
 
 namespace SmimeGraph.Emulator.Tests;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Graph.Models.ODataErrors;
 using SmimeGraph.Emulator;
 using SmimeGraph.Graph;
+using SmimeGraph.Tests.TestSupport;
 
 namespace SmimeGraph.MicrosoftGraph.Tests;
 

@@ -6,7 +6,7 @@ namespace SmimeGraph.Buffers;
 /// data after the padding or a lone last character is a <see cref="MimeFormatException"/>.
 /// One pooled buffer of encoded text, cleared when disposed.
 /// </summary>
-internal sealed class Base64DecodingReadStream : Stream
+internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
 {
     private const int EncodedChunk = 16 * 1024;
 
@@ -27,22 +27,6 @@ internal sealed class Base64DecodingReadStream : Stream
         _source = source;
         _offset = offset;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -73,16 +57,6 @@ internal sealed class Base64DecodingReadStream : Stream
         _decodedStart += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -348,7 +348,7 @@ internal sealed class BerStreamReader : IDisposable
     }
 
     /// <summary>The content octets of a primitive or constructed OCTET STRING (X.690 §8.7).</summary>
-    private sealed class OctetStringStream : Stream
+    private sealed class OctetStringStream : ReadOnlyStreamBase
     {
         private readonly BerStreamReader _reader;
         private readonly Stack<Header> _open = new();
@@ -366,22 +366,6 @@ internal sealed class BerStreamReader : IDisposable
                 _remaining = header.Length;
             }
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -429,15 +413,5 @@ internal sealed class BerStreamReader : IDisposable
             _remaining -= n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

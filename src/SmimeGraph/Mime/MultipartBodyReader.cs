@@ -1,3 +1,5 @@
+using SmimeGraph.Buffers;
+
 namespace SmimeGraph.Mime;
 
 /// <summary>
@@ -281,34 +283,8 @@ internal sealed class MultipartBodyReader
         }
     }
 
-    private sealed class PartStream(MultipartBodyReader reader) : Stream
+    private sealed class PartStream(MultipartBodyReader reader) : ReadOnlyStreamBase
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer) => reader.ReadPart(buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,4 +1,4 @@
-namespace SmimeGraph.Emulator.Tests;
+namespace SmimeGraph.Tests.TestSupport;
 
 /// <summary>
 /// A clock whose timers fire at once, having moved time on by their due time less <c>early</c>:
