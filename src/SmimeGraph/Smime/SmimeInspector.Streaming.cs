@@ -290,42 +290,13 @@ public static partial class SmimeInspector
                 problems.Add(new(InspectionProblemCodes.MultipartSignedMalformed, $"the signature part is {signaturePart.MediaType}, not application/pkcs7-signature"));
             }
 
-            try
-            {
-                byte[] signature = DecodeWhole(signaturePart, source);
-                SignedDataReader reader = SignedDataReader.Decode(signature, _budget);
-                IReadOnlyList<SignatureVerdict> verdicts = reader.VerifyOverDigest(digesting.Digest, _options.ExtraCertificates);
-                if (!verdicts.All(v => v.IsSignatureValid) && digesting.SawBareLineFeed)
-                {
-                    // RFC 8551 §3.1.1: the signed form is canonical CRLF.
-                    IReadOnlyList<SignatureVerdict> canonical = reader.VerifyOverDigest(digesting.CanonicalDigest, _options.ExtraCertificates);
-                    if (canonical.Count(v => v.IsSignatureValid) > verdicts.Count(v => v.IsSignatureValid))
-                    {
-                        verdicts = canonical;
-                        layer.LineEndingsCanonicalized = true;
-                    }
-                }
-
-                Complete(verdicts, reader, problems, partial);
-                layer.Signatures = verdicts;
-                CheckMicAlg(layer.MicAlg, verdicts, problems);
-            }
-            catch (CmsFormatException ex)
-            {
-                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature is unreadable: " + ex.Message));
-            }
-            catch (ReaderLimitExceededException ex)
-            {
-                problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
-            }
-            catch (MimeFormatException ex)
-            {
-                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature part cannot be decoded: " + ex.Message));
-            }
-            catch (Exception ex) when (IsDecodingFailure(ex))
-            {
-                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature cannot be decoded: " + ex.Message));
-            }
+            CheckDetachedSignature(
+                () => DecodeWhole(signaturePart, source),
+                reader => reader.VerifyOverDigest(digesting.Digest, _options.ExtraCertificates),
+                reader => digesting.SawBareLineFeed ? reader.VerifyOverDigest(digesting.CanonicalDigest, _options.ExtraCertificates) : null,
+                layer,
+                partial,
+                problems);
         }
 
         private void WalkCmsStreamed(StreamedEntity streamed, int depth, string path, bool partial, bool mainPath, Stream? output, int mimeDepth, StreamedDocument document)

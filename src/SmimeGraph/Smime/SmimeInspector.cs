@@ -218,46 +218,56 @@ public static partial class SmimeInspector
                     problems.Add(new(InspectionProblemCodes.MultipartSignedMalformed, $"the signature part is {signaturePart.MediaType}, not application/pkcs7-signature"));
                 }
 
-                try
-                {
-                    SignedDataReader reader = SignedDataReader.Decode(signaturePart.DecodeContent(), _budget);
-                    IReadOnlyList<SignatureVerdict> verdicts = reader.Verify(content.RawEntity, _options.ExtraCertificates);
-                    if (!verdicts.All(v => v.IsSignatureValid) && HasBareLineFeed(content.RawEntity.Span))
-                    {
-                        // RFC 8551 §3.1.1: the signed form is canonical CRLF; a message whose
-                        // line endings were converted in transit verifies over the CRLF form.
-                        IReadOnlyList<SignatureVerdict> canonical = reader.Verify(ToCrlf(content.RawEntity.Span), _options.ExtraCertificates);
-                        if (canonical.Count(v => v.IsSignatureValid) > verdicts.Count(v => v.IsSignatureValid))
-                        {
-                            verdicts = canonical;
-                            layer.LineEndingsCanonicalized = true;
-                        }
-                    }
-
-                    Complete(verdicts, reader, problems, partial);
-                    layer.Signatures = verdicts;
-                    CheckMicAlg(layer.MicAlg, verdicts, problems);
-                }
-                catch (CmsFormatException ex)
-                {
-                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature is unreadable: " + ex.Message));
-                }
-                catch (ReaderLimitExceededException ex)
-                {
-                    problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
-                }
-                catch (MimeFormatException ex)
-                {
-                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature part cannot be decoded: " + ex.Message));
-                }
-                catch (Exception ex) when (IsDecodingFailure(ex))
-                {
-                    problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature cannot be decoded: " + ex.Message));
-                }
+                ReadOnlyMemory<byte> signed = content.RawEntity;
+                CheckDetachedSignature(
+                    signaturePart.DecodeContent,
+                    reader => reader.Verify(signed, _options.ExtraCertificates),
+                    reader => HasBareLineFeed(signed.Span) ? reader.Verify(ToCrlf(signed.Span), _options.ExtraCertificates) : null,
+                    layer,
+                    partial,
+                    problems);
             }
 
             layer.Problems = problems;
             Walk(content, depth + 1, Child(path, 0), partial: false, mainPath);
+        }
+
+        // RFC 8551 §3.5.3: the signature part's SignedData checked over the first part, as written
+        // or, when that verifies more signers, in its canonical CRLF form (RFC 8551 §3.1.1: a
+        // message whose line endings were converted in transit verifies over the CRLF form).
+        private void CheckDetachedSignature(Func<byte[]> signature, Func<SignedDataReader, IReadOnlyList<SignatureVerdict>> verify, Func<SignedDataReader, IReadOnlyList<SignatureVerdict>?> verifyCanonical, SignatureLayer layer, bool partial, List<InspectionProblem> problems)
+        {
+            try
+            {
+                SignedDataReader reader = SignedDataReader.Decode(signature(), _budget);
+                IReadOnlyList<SignatureVerdict> verdicts = verify(reader);
+                if (!verdicts.All(v => v.IsSignatureValid) && verifyCanonical(reader) is { } canonical
+                    && canonical.Count(v => v.IsSignatureValid) > verdicts.Count(v => v.IsSignatureValid))
+                {
+                    verdicts = canonical;
+                    layer.LineEndingsCanonicalized = true;
+                }
+
+                Complete(verdicts, reader, problems, partial);
+                layer.Signatures = verdicts;
+                CheckMicAlg(layer.MicAlg, verdicts, problems);
+            }
+            catch (CmsFormatException ex)
+            {
+                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature is unreadable: " + ex.Message));
+            }
+            catch (ReaderLimitExceededException ex)
+            {
+                problems.Add(new(InspectionProblemCodes.LimitExceeded, ex.Message));
+            }
+            catch (MimeFormatException ex)
+            {
+                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature part cannot be decoded: " + ex.Message));
+            }
+            catch (Exception ex) when (IsDecodingFailure(ex))
+            {
+                problems.Add(new(InspectionProblemCodes.SignatureUnreadable, "the signature cannot be decoded: " + ex.Message));
+            }
         }
 
         private void WalkCms(MimeEntity entity, int depth, string path, bool partial, bool mainPath)
