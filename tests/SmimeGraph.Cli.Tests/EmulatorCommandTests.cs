@@ -178,6 +178,97 @@ public class EmulatorCommandTests
         Assert.Contains("ContinuousAccessEvaluation", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string[], int[]> LimitFlags => new()
+    {
+        // Three GETs of one app to one mailbox, in a row.
+        { [], [200, 200, 200] },
+        { ["--max-requests", "2"], [200, 200, 429] },
+        { ["--no-throttling", "--max-requests", "2"], [200, 200, 200] },
+        { ["--cae"], [401, 401, 401] },
+    };
+
+    [Theory]
+    [MemberData(nameof(LimitFlags))]
+    public async Task The_request_limit_no_throttling_and_cae_flags_change_what_the_emulator_answers(string[] flags, int[] expected)
+    {
+        string store = Directory.CreateTempSubdirectory("smimegraph-cli-emulator-").FullName;
+        try
+        {
+            var stdout = new LockedWriter();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Task<int> run = CommandLine.RunAsync(["emulator", "--urls", "http://127.0.0.1:0", "--store", store, .. flags], stdout, new StringWriter(), stop.Token);
+            Uri baseAddress = await ListeningAsync(stdout, run);
+            using var http = new HttpClient();
+            var statuses = new List<int>();
+            for (int i = 0; i < expected.Length; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress + "/me/messages"));
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "a-token-issued-before-the-start");
+                using HttpResponseMessage response = await http.SendAsync(request);
+                statuses.Add((int)response.StatusCode);
+                string body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    // concepts/throttling-limits.md, throttling.md: 429 with Retry-After and Graph's code.
+                    Assert.Contains("\"ApplicationThrottled\"", body, StringComparison.Ordinal);
+                    Assert.NotNull(response.Headers.RetryAfter);
+                }
+                else if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    // A claims challenge: continuous access evaluation.
+                    Assert.Contains("error=\"insufficient_claims\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+                }
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(CommandLine.Success, await run);
+            Assert.Equal(expected, statuses);
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Raw_mime_returns_the_upload_from_value_where_the_default_regenerates_it(bool raw)
+    {
+        string store = Directory.CreateTempSubdirectory("smimegraph-cli-emulator-").FullName;
+        try
+        {
+            var stdout = new LockedWriter();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string[] args = ["emulator", "--urls", "http://127.0.0.1:0", "--store", store, "--sent-delay", "0", .. raw ? new[] { "--raw-mime" } : []];
+            Task<int> run = CommandLine.RunAsync(args, stdout, new StringWriter(), stop.Token);
+            Uri baseAddress = await ListeningAsync(stdout, run);
+            using var http = new HttpClient();
+            var transport = new GraphMimeTransport(http, _ => ValueTask.FromResult("token"), new GraphMimeTransportOptions { BaseAddress = baseAddress });
+            byte[] mime = "From: a@example.com\r\nTo: b@example.com\r\nSubject: Raw or not\r\nMessage-ID: <raw-or-not@example.com>\r\n\r\nHi.\r\n"u8.ToArray();
+            using GraphPayload payload = await GraphPayload.FromMimeAsync(new MemoryStream(mime));
+
+            await transport.SendMailAsync(GraphMailbox.Me, payload);
+            GraphMessage? sent = await transport.FindByInternetMessageIdAsync(GraphMailbox.Me, "sentitems", "raw-or-not@example.com", TimeSpan.FromSeconds(10));
+            Assert.NotNull(sent);
+            using var value = new MemoryStream();
+            await using (Stream content = await transport.GetMimeAsync(GraphMailbox.Me, sent.Id))
+            {
+                await content.CopyToAsync(value);
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(CommandLine.Success, await run);
+            // outlook-get-mime-message.md: Graph returns MIME it writes itself (Thread-Index among the headers it adds).
+            Assert.Equal(raw, mime.AsSpan().SequenceEqual(value.ToArray()));
+            Assert.Equal(!raw, Encoding.ASCII.GetString(value.ToArray()).Contains("\r\nThread-Index: ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     private static async Task<Uri> ListeningAsync(LockedWriter stdout, Task<int> run)
     {
         Match listening;
