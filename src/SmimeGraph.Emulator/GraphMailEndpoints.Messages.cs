@@ -141,7 +141,11 @@ internal sealed partial class GraphMailEndpoints
         return $"{context.Request.Scheme}://{context.Request.Host}{context.Request.Path}?{string.Join('&', parameters)}";
     }
 
-    /// <summary>Delete message (api-reference/v1.0/api/message-delete.md): the message moves to Deleted Items; deleted from there, it is gone.</summary>
+    /// <summary>
+    /// Delete message (api-reference/v1.0/api/message-delete.md, 204): the message moves to Deleted
+    /// Items (resources/mailfolder.md, well-known names: "deleteditems: The folder items are moved to
+    /// when they're deleted."); deleted from there, it is gone.
+    /// </summary>
     private async Task DeleteAsync(MailRequest request)
     {
         await DrainAsync(request.Context).ConfigureAwait(false);
