@@ -247,8 +247,9 @@ internal sealed partial class GraphMailEndpoints
         long revokedAt = Interlocked.Read(ref _revokedAt);
         if (_options.ContinuousAccessEvaluation && !(claims.NotBefore >= revokedAt))
         {
-            // The header as Graph sends it (Azure/azure-sdk-for-net,
-            // sdk/resourcemanager/Azure.ResourceManager/tests/Unit/HttpPipelineTests.cs records one).
+            // The header's form (learn.microsoft.com/entra/identity-platform/claims-challenge) and a
+            // claims request for a token issued at or after the revocation (app-resilience-
+            // continuous-access-evaluation); client_id and error_description are filled in here.
             await DrainAsync(context).ConfigureAwait(false);
             string claimsRequest = EmulatorTokens.ClaimsRequest(DateTimeOffset.FromUnixTimeSeconds(revokedAt));
             context.Response.Headers.WWWAuthenticate =
