@@ -192,10 +192,28 @@ internal sealed class EnvelopedDataReader
     public DecryptedContent Decrypt(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)
     {
         (List<Attempt> addressed, List<Attempt> others, int keyLength) = Attempts(keys, keyEncryptionKeys, passwords);
+        return TryInOrder(addressed.Concat(others), keyLength);
+    }
+
+    /// <summary>
+    /// <see cref="Decrypt"/> for a reader whose <see cref="RecoverAddressedKey"/>, given the same
+    /// secrets, returned null: the addressed secrets have been tried and counted, so only the
+    /// certificates on the RecipientInfos not addressed to them are tried, each on the content.
+    /// The key operations of both calls add up to those of one <see cref="Decrypt"/>, and the
+    /// result and every failure are the ones <see cref="Decrypt"/> gives.
+    /// </summary>
+    public DecryptedContent DecryptUnaddressed(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)
+    {
+        (_, List<Attempt> others, int keyLength) = Attempts(keys, keyEncryptionKeys, passwords);
+        return TryInOrder(others, keyLength);
+    }
+
+    private DecryptedContent TryInOrder(IEnumerable<Attempt> order, int keyLength)
+    {
         var attempts = new ContentDecryptionAttempts(this, keyLength);
         try
         {
-            foreach (Attempt attempt in addressed.Concat(others))
+            foreach (Attempt attempt in order)
             {
                 byte[]? content = attempts.Try(attempt.Recover);
                 if (content is not null)
@@ -216,9 +234,10 @@ internal sealed class EnvelopedDataReader
     /// For a reader that decrypts the content as it streams by: recovers the content-encryption
     /// key from the secrets addressed by a RecipientInfo, in <see cref="Decrypt"/>'s order (each
     /// try a key operation of the budget), without touching the content. Returns the first key of
-    /// the algorithm's length, or null when no addressed secret gives one: then only
-    /// <see cref="Decrypt"/>, which also tries the certificates on RecipientInfos not addressed to
-    /// them and checks each key on the content, can open the envelope. The caller clears the key.
+    /// the algorithm's length, or null when no addressed secret gives one: then only the
+    /// certificates on RecipientInfos not addressed to them, each key checked on the content, can
+    /// open the envelope (<see cref="DecryptUnaddressed"/>, which does not try the addressed
+    /// secrets again). The caller clears the key.
     /// </summary>
     /// <exception cref="DecryptionFailedException">No secret was supplied, or the algorithm is not supported.</exception>
     public RecoveredContentKey? RecoverAddressedKey(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)

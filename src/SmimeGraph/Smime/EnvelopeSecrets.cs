@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SmimeGraph.Cms;
 
@@ -12,31 +13,27 @@ namespace SmimeGraph.Smime;
 internal static class EnvelopeSecrets
 {
     /// <summary>Decrypts <paramref name="reader"/> with every secret of <paramref name="options"/> (see <see cref="EnvelopedDataReader.Decrypt"/>).</summary>
-    public static DecryptedContent Decrypt(EnvelopedDataReader reader, SmimeInspectorOptions options)
-    {
-        SharedKeyEncryptionKey[] keyEncryptionKeys = [.. options.KeyEncryptionKeys.Select(k => new SharedKeyEncryptionKey(k.KeyIdentifier, k.Key))];
-        byte[][] passwords = [.. options.DecryptionPasswords.Select(Encoding.UTF8.GetBytes)];
-        try
-        {
-            return reader.Decrypt(options.DecryptionCertificates, keyEncryptionKeys, [.. passwords.Select(p => (ReadOnlyMemory<byte>)p)]);
-        }
-        finally
-        {
-            foreach (byte[] password in passwords)
-            {
-                CryptographicOperations.ZeroMemory(password);
-            }
-        }
-    }
+    public static DecryptedContent Decrypt(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
+        WithSecrets(options, reader.Decrypt);
+
+    /// <summary>
+    /// Decrypts <paramref name="reader"/> after <see cref="RecoverAddressedKey"/> returned null for
+    /// it, without trying the addressed secrets again (see <see cref="EnvelopedDataReader.DecryptUnaddressed"/>).
+    /// </summary>
+    public static DecryptedContent DecryptUnaddressed(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
+        WithSecrets(options, reader.DecryptUnaddressed);
 
     /// <summary>Recovers the content-encryption key with the addressed secrets of <paramref name="options"/> (see <see cref="EnvelopedDataReader.RecoverAddressedKey"/>).</summary>
-    public static RecoveredContentKey? RecoverAddressedKey(EnvelopedDataReader reader, SmimeInspectorOptions options)
+    public static RecoveredContentKey? RecoverAddressedKey(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
+        WithSecrets(options, reader.RecoverAddressedKey);
+
+    private static T WithSecrets<T>(SmimeInspectorOptions options, Func<IEnumerable<X509Certificate2>, IReadOnlyList<SharedKeyEncryptionKey>?, IReadOnlyList<ReadOnlyMemory<byte>>?, T> use)
     {
         SharedKeyEncryptionKey[] keyEncryptionKeys = [.. options.KeyEncryptionKeys.Select(k => new SharedKeyEncryptionKey(k.KeyIdentifier, k.Key))];
         byte[][] passwords = [.. options.DecryptionPasswords.Select(Encoding.UTF8.GetBytes)];
         try
         {
-            return reader.RecoverAddressedKey(options.DecryptionCertificates, keyEncryptionKeys, [.. passwords.Select(p => (ReadOnlyMemory<byte>)p)]);
+            return use(options.DecryptionCertificates, keyEncryptionKeys, [.. passwords.Select(p => (ReadOnlyMemory<byte>)p)]);
         }
         finally
         {

@@ -597,7 +597,8 @@ public static partial class SmimeInspector
                 if (key is null)
                 {
                     // Only a certificate on a RecipientInfo not addressed to it can open this: each
-                    // one is tried on the whole content, as the other overloads do.
+                    // one is tried on the whole content, as the other overloads do. The addressed
+                    // secrets already failed and were counted: they are not tried again.
                     byte[] ciphertext = ReadAll(ber.OpenOctetString(encryptedContent), Parser.MaxMessageSize);
                     walked = DecryptWhole(reader.WithEncryptedContent(ciphertext), layer, depth, partial, mainPath, problems);
                 }
@@ -729,10 +730,12 @@ public static partial class SmimeInspector
             }
         }
 
-        // The tail of WalkEnveloped, for an envelope whose content was read whole.
+        // The tail of WalkEnveloped, for an envelope whose content was read whole because no
+        // addressed secret gave a key: the unaddressed certificates are tried, as the whole-message
+        // inspector tries them after the addressed ones (same key operations in all).
         private bool DecryptWhole(EnvelopedDataReader reader, EncryptionLayer layer, int depth, bool partial, bool mainPath, List<InspectionProblem> problems)
         {
-            DecryptedContent decrypted = EnvelopeSecrets.Decrypt(reader, _options);
+            DecryptedContent decrypted = EnvelopeSecrets.DecryptUnaddressed(reader, _options);
             layer.IsDecrypted = true;
             layer.KeyManagementAlgorithm = decrypted.KeyManagementAlgorithm;
             layer.RecipientCertificate = decrypted.RecipientCertificate;

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
@@ -197,6 +199,128 @@ public class StreamingInspectorTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(SmimeInspector.Inspect(message, Options()).Content.RawEntity.ToArray(), content.ToArray());
+    }
+
+    [Theory]
+    [InlineData(SubjectIdentifierType.IssuerAndSerialNumber)]
+    [InlineData(SubjectIdentifierType.SubjectKeyIdentifier)]
+    public async Task An_envelope_only_an_unaddressed_recipient_info_opens_costs_the_whole_message_key_operations(SubjectIdentifierType identifier)
+    {
+        // The reader's certificate names recipient A (by issuerAndSerialNumber or SKI) but carries
+        // B's key: A's key transport fails, B's RecipientInfo opens with it (RFC 3218 §2.3 tries
+        // each key on the content).
+        (byte[] message, SmimeInspectorOptions options) = MisaddressedEnvelope(identifier);
+
+        int whole = await KeyOperationsAsync(o => SmimeInspector.InspectAsync(new MemoryStream(message), o), options);
+        int streamed = await KeyOperationsAsync(o => Task.FromResult(SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, o)), options);
+        int streamedAsync = await KeyOperationsAsync(o => SmimeInspector.InspectStreamingAsync(new MemoryStream(message), Stream.Null, o), options);
+
+        // One failed key transport on A's RecipientInfo, one that opens B's.
+        Assert.Equal(2, whole);
+        Assert.Equal(whole, streamed);
+        Assert.Equal(whole, streamedAsync);
+
+        (InspectionResult result, byte[] content) = AssertSameAsWhole(message, options);
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.True(layer.IsDecrypted);
+        Assert.Empty(layer.Problems);
+        Assert.Same(options.DecryptionCertificates[0], layer.RecipientCertificate);
+        Assert.Equal(MisaddressedPki.Content, content);
+    }
+
+    [Theory]
+    [InlineData(SubjectIdentifierType.IssuerAndSerialNumber)]
+    [InlineData(SubjectIdentifierType.SubjectKeyIdentifier)]
+    public async Task The_key_operations_the_whole_message_inspector_needs_are_enough_when_streaming(SubjectIdentifierType identifier)
+    {
+        (byte[] message, SmimeInspectorOptions options) = MisaddressedEnvelope(identifier);
+        options.Limits = new InspectionLimits { MaxPrivateKeyOperations = 2 };
+
+        InspectionResult whole = await SmimeInspector.InspectAsync(new MemoryStream(message), options);
+        Assert.True(Assert.IsType<EncryptionLayer>(Assert.Single(whole.Layers)).IsDecrypted, string.Join("; ", whole.Problems));
+
+        (InspectionResult streamed, byte[] content) = AssertSameAsWhole(message, options);
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(streamed.Layers));
+        Assert.DoesNotContain(streamed.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded);
+        Assert.True(layer.IsDecrypted, string.Join("; ", streamed.Problems));
+        Assert.Equal(MisaddressedPki.Content, content);
+
+        // One fewer and both stop at the limit, with the same problem.
+        options.Limits = new InspectionLimits { MaxPrivateKeyOperations = 1 };
+        (InspectionResult limited, _) = AssertSameAsWhole(message, options);
+        Assert.Contains(Assert.Single(limited.Layers).Problems, p => p.Code == InspectionProblemCodes.LimitExceeded);
+    }
+
+    // The private-key operations one inspection performs: the smallest MaxPrivateKeyOperations
+    // under which no layer stops at the limit (one fewer and the last operation is refused).
+    private static async Task<int> KeyOperationsAsync(Func<SmimeInspectorOptions, Task<InspectionResult>> inspect, SmimeInspectorOptions options)
+    {
+        for (int limit = 1; limit <= 16; limit++)
+        {
+            options.Limits = new InspectionLimits { MaxPrivateKeyOperations = limit };
+            InspectionResult result = await inspect(options);
+            if (!result.Layers.SelectMany(l => l.Problems).Any(p => p.Code == InspectionProblemCodes.LimitExceeded))
+            {
+                return limit;
+            }
+        }
+
+        throw new InvalidOperationException("More than 16 private-key operations.");
+    }
+
+    // An EnvelopedData written by the platform's EnvelopedCms (RSAES-OAEP, so a wrong key always
+    // fails) for recipients A and B, and a reader holding a certificate that A's RecipientInfo
+    // names but whose key is B's.
+    private static (byte[] Message, SmimeInspectorOptions Options) MisaddressedEnvelope(SubjectIdentifierType identifier)
+    {
+        MisaddressedPki pki = MisaddressedPki.Instance.Value;
+        var cms = new EnvelopedCms(new ContentInfo(MisaddressedPki.Content), new AlgorithmIdentifier(new Oid("2.16.840.1.101.3.4.1.42")));
+        cms.Encrypt(new CmsRecipientCollection
+        {
+            new CmsRecipient(identifier, pki.A, RSAEncryptionPadding.OaepSHA256),
+            new CmsRecipient(identifier, pki.B, RSAEncryptionPadding.OaepSHA256),
+        });
+        string message = "From: alice@example.com\r\nTo: a@example.com, b@example.com\r\nSubject: for two\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Convert.ToBase64String(cms.Encode(), Base64FormattingOptions.InsertLineBreaks) + "\r\n";
+        var options = new SmimeInspectorOptions { ValidationTime = At };
+        options.DecryptionCertificates.Add(pki.NamesAHoldsB);
+        return (Encoding.ASCII.GetBytes(message), options);
+    }
+
+    private sealed class MisaddressedPki
+    {
+        public static readonly Lazy<MisaddressedPki> Instance = new(() => new MisaddressedPki());
+
+        private MisaddressedPki()
+        {
+            using RSA rootKey = RSA.Create(2048);
+            using RSA keyA = RSA.Create(2048);
+            using RSA keyB = RSA.Create(2048);
+            var root = new X500DistinguishedName("CN=Misaddressed Test Root");
+            X509Certificate2 Issue(string name, PublicKey key, byte[] serial, byte[] ski)
+            {
+                var request = new CertificateRequest(new X500DistinguishedName("CN=" + name), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment, true));
+                request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(ski, false));
+                return request.Create(root, X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1), At.AddYears(-1), At.AddYears(1), serial);
+            }
+
+            byte[] skiA = SHA1.HashData(keyA.ExportRSAPublicKey());
+            A = Issue("a", new PublicKey(keyA), [0x01, 0x0A], skiA);
+            B = Issue("b", new PublicKey(keyB), [0x01, 0x0B], SHA1.HashData(keyB.ExportRSAPublicKey()));
+            using X509Certificate2 namesA = Issue("a", new PublicKey(keyB), [0x01, 0x0A], skiA);
+            NamesAHoldsB = namesA.CopyWithPrivateKey(keyB);
+        }
+
+        public static byte[] Content { get; } = "Content-Type: text/plain; charset=us-ascii\r\n\r\nFor A and B.\r\n"u8.ToArray();
+
+        public X509Certificate2 A { get; }
+
+        public X509Certificate2 B { get; }
+
+        /// <summary>A's issuer, serial number and SKI, and B's key.</summary>
+        public X509Certificate2 NamesAHoldsB { get; }
     }
 
     private static long AllocatedBy(Action action)
