@@ -599,7 +599,7 @@ public static partial class SmimeInspector
                     // Only a certificate on a RecipientInfo not addressed to it can open this: each
                     // one is tried on the whole content, as the other overloads do. The addressed
                     // secrets already failed and were counted: they are not tried again.
-                    byte[] ciphertext = ReadAll(ber.OpenOctetString(encryptedContent), Parser.MaxMessageSize);
+                    ReadOnlyMemory<byte> ciphertext = ReadAll([], ber.OpenOctetString(encryptedContent), Parser.MaxMessageSize);
                     walked = DecryptWhole(reader.WithEncryptedContent(ciphertext), layer, depth, partial, mainPath, problems);
                 }
                 else
@@ -754,9 +754,8 @@ public static partial class SmimeInspector
         // An S/MIME part read whole (in memory) and walked as the other overloads do.
         private void WalkWhole(StreamedEntity streamed, int depth, string path, bool partial, bool mainPath)
         {
-            byte[] body = ReadAll(streamed.Body, Parser.MaxMessageSize);
-            byte[] whole = [.. streamed.Entity.RawEntity.Span, .. body];
-            MimeEntity entity = new(streamed.Entity.Headers, streamed.Entity.MediaType, whole, whole.AsMemory(streamed.Entity.RawEntity.Length), streamed.Entity.RawEntity.Length);
+            ReadOnlyMemory<byte> whole = ReadAll(streamed.Entity.RawEntity.Span, streamed.Body, Parser.MaxMessageSize);
+            MimeEntity entity = new(streamed.Entity.Headers, streamed.Entity.MediaType, whole, whole[streamed.Entity.RawEntity.Length..], streamed.Entity.RawEntity.Length);
             Walk(entity, depth, path, partial, mainPath);
             _contentHeld = mainPath && Content is not null;
         }
@@ -971,19 +970,21 @@ public static partial class SmimeInspector
     // A body decoded whole: the signature part (bounded by its source).
     private static byte[] DecodeWhole(MimeEntity header, Stream body)
     {
-        byte[] raw = ReadAll(body, MaxStreamedStructureBytes);
-        byte[] whole = [.. header.RawEntity.Span, .. raw];
-        return new MimeEntity(header.Headers, header.MediaType, whole, whole.AsMemory(header.RawEntity.Length), header.RawEntity.Length).DecodeContent();
+        ReadOnlyMemory<byte> whole = ReadAll(header.RawEntity.Span, body, MaxStreamedStructureBytes);
+        return new MimeEntity(header.Headers, header.MediaType, whole, whole[header.RawEntity.Length..], header.RawEntity.Length).DecodeContent();
     }
 
-    private static byte[] ReadAll(Stream stream, long limit)
+    // prefix, then the rest of stream (at most limit bytes of it), in one buffer: the
+    // MemoryStream's own, not copied out again.
+    private static ReadOnlyMemory<byte> ReadAll(ReadOnlySpan<byte> prefix, Stream stream, long limit)
     {
         using var buffer = new MemoryStream();
+        buffer.Write(prefix);
         Span<byte> chunk = stackalloc byte[16 * 1024];
         int read;
         while ((read = stream.Read(chunk)) > 0)
         {
-            if (buffer.Length + read > limit)
+            if (buffer.Length - prefix.Length + read > limit)
             {
                 throw new MimeFormatException($"A part is longer than the limit of {limit} bytes.") { Offset = limit };
             }
@@ -991,6 +992,6 @@ public static partial class SmimeInspector
             buffer.Write(chunk[..read]);
         }
 
-        return buffer.ToArray();
+        return buffer.TryGetBuffer(out ArraySegment<byte> written) ? written : buffer.ToArray();
     }
 }

@@ -201,6 +201,44 @@ public class StreamingInspectorTests
         Assert.Equal(SmimeInspector.Inspect(message, Options()).Content.RawEntity.ToArray(), content.ToArray());
     }
 
+    [Fact]
+    public async Task A_quoted_printable_enveloped_part_is_read_whole_with_the_whole_message_verdict()
+    {
+        byte[] message = await ComposeAsync("sign-encrypt", attachmentLength: 20_000);
+        string text = Encoding.ASCII.GetString(message);
+        int bodyStart = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        string header = text[..bodyStart].Replace("Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: quoted-printable", StringComparison.Ordinal);
+        Assert.NotEqual(text[..bodyStart], header);
+        byte[] qp = Encoding.ASCII.GetBytes(header + QuotedPrintable(Convert.FromBase64String(text[bodyStart..])));
+
+        (InspectionResult result, byte[] content) = AssertSameAsWhole(qp, Options());
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal([typeof(EncryptionLayer), typeof(SignatureLayer)], result.Layers.Select(l => l.GetType()));
+        Assert.Contains("figures.bin", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+    }
+
+    // RFC 2045 §6.7: every octet outside "!" to "~" (and "=") as =XX, soft line breaks under 76 characters.
+    private static string QuotedPrintable(byte[] data)
+    {
+        var text = new StringBuilder();
+        int line = 0;
+        foreach (byte b in data)
+        {
+            string encoded = b is >= 33 and <= 126 and not (byte)'=' ? ((char)b).ToString() : "=" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture);
+            if (line + encoded.Length > 72)
+            {
+                text.Append("=\r\n");
+                line = 0;
+            }
+
+            text.Append(encoded);
+            line += encoded.Length;
+        }
+
+        return text.Append("\r\n").ToString();
+    }
+
     [Theory]
     [InlineData(SubjectIdentifierType.IssuerAndSerialNumber)]
     [InlineData(SubjectIdentifierType.SubjectKeyIdentifier)]
