@@ -9,7 +9,8 @@ namespace SmimeGraph.Benchmarks.Reporting;
 /// and prints the count, for a sampling profiler to watch (for example
 /// <c>DOTNET_PerfMapEnabled=1 perf record -e cpu-clock -g</c>): the share of samples in each
 /// function does not depend on how busy the machine is, the wall time does. CONTENDER is
-/// pipeline, baseline, mimekit, bouncycastle or floor; SIZE is the attachment in bytes.
+/// pipeline, baseline, mimekit, bouncycastle or floor, or for the reading side
+/// (OPERATION ignored) read-streaming, read-whole, read-baseline, read-mimekit or read-floor; SIZE is the attachment in bytes.
 /// </summary>
 internal static class ProfileLoop
 {
@@ -20,14 +21,28 @@ internal static class ProfileLoop
             || !int.TryParse(arguments[2], out int size)
             || !double.TryParse(arguments[3], System.Globalization.CultureInfo.InvariantCulture, out double seconds))
         {
-            output.WriteLine("usage: --loop pipeline|baseline|mimekit|bouncycastle|floor Sign|Encrypt|SignAndEncrypt SIZE SECONDS");
+            output.WriteLine("usage: --loop pipeline|baseline|mimekit|bouncycastle|floor|read-streaming|read-whole|read-baseline|read-mimekit|read-floor Sign|Encrypt|SignAndEncrypt SIZE SECONDS");
             return 2;
         }
 
         MessageFixture fixture = MessageFixture.For(size);
         using var floor = new PrimitiveFloor(fixture, operation);
+        ReadingBenchmarks? reading = null;
+        ReadingFloor? readingFloor = null;
+        if (arguments[0].StartsWith("read-", StringComparison.OrdinalIgnoreCase))
+        {
+            reading = new ReadingBenchmarks { AttachmentSize = size };
+            reading.Setup();
+            readingFloor = new ReadingFloor(ReadingFixture.For(size).Message);
+        }
+
         Func<long> compose = arguments[0].ToLowerInvariant() switch
         {
+            "read-streaming" => () => reading!.StreamingInspector(),
+            "read-whole" => () => reading!.Inspector(),
+            "read-baseline" => () => reading!.Baseline(),
+            "read-mimekit" => () => reading!.MimeKit(),
+            "read-floor" => () => readingFloor!.Run(),
             "pipeline" => () => Pipeline(fixture, operation),
             "baseline" => () => SystemPkcsComposer.ComposeGraphBody(fixture, operation).Length,
             "mimekit" => () => MimeKitComposer.ComposeGraphBody(fixture, fixture.MimeKit, operation).Length,
@@ -43,6 +58,8 @@ internal static class ProfileLoop
         }
 
         Thread.Sleep(300);
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpuStart = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         long messages = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -51,7 +68,9 @@ internal static class ProfileLoop
             messages++;
         }
 
-        output.WriteLine($"{arguments[0]} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall");
+        process.Refresh();
+        double cpuPerMessage = (process.TotalProcessorTime - cpuStart).TotalMicroseconds / messages;
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{arguments[0]} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall, {cpuPerMessage:F0} µs process CPU each"));
         return 0;
     }
 

@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using System.Text;
+using SmimeGraph.Buffers;
+
+namespace SmimeGraph.Tests.Buffers;
+
+/// <summary>
+/// The base64 transfer decoder (RFC 2045 §6.8) against the BCL's <see cref="Convert.FromBase64String"/>,
+/// which also ignores spaces, tabs and line breaks: the same bytes for every layout of the text
+/// and every way of splitting it into chunks, and an error wherever the BCL refuses, at the
+/// offset of the byte that makes the text invalid.
+/// </summary>
+public class Base64TransferDecoderTests
+{
+    private const long BodyOffset = 1_000;
+
+    private static readonly int[] Chunks = [1, 3, 7, 64, 4096, int.MaxValue];
+
+    public static TheoryData<int, int, string> Layouts()
+    {
+        var data = new TheoryData<int, int, string>();
+        foreach (int size in new[] { 0, 1, 2, 3, 11, 12, 13, 57, 100, 4_099, 70_001 })
+        {
+            // 76: RFC 2045's line; 64: PEM; 5 and 17: quartets split across lines; 0: one line.
+            foreach (int line in new[] { 76, 64, 5, 17, 0 })
+            {
+                foreach (string breakText in new[] { "\r\n", "\n", " \t ", "\r\n\r\n" })
+                {
+                    data.Add(size, line, breakText);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Every_layout_and_chunking_decodes_as_the_bcl_does(int size, int line, string breakText)
+    {
+        byte[] original = RandomNumberGenerator.GetBytes(size);
+        string text = Layout(Convert.ToBase64String(original), line, breakText);
+        Assert.Equal(original, Convert.FromBase64String(text));
+        byte[] encoded = Encoding.ASCII.GetBytes(text);
+
+        Assert.Equal(original, Base64TransferDecoder.Decode(encoded, BodyOffset));
+        foreach (int chunk in Chunks)
+        {
+            Assert.Equal(original, DecodeInChunks(encoded, chunk));
+            Assert.Equal(original, ReadThroughStream(encoded, chunk));
+        }
+    }
+
+    [Fact]
+    public void A_stray_byte_anywhere_is_refused_at_its_offset()
+    {
+        byte[] original = RandomNumberGenerator.GetBytes(3_000);
+        string text = Layout(Convert.ToBase64String(original), 76, "\r\n");
+        var random = new Random(20261202);
+        var positions = new List<int> { 0, 1, 15, 16, 17, 75, 76, 77, 78, text.Length - 3 };
+        for (int i = 0; i < 40; i++)
+        {
+            positions.Add(random.Next(text.Length - 2));
+        }
+
+        foreach (int position in positions)
+        {
+            foreach (char stray in "!*-.\u007f\u00e9")
+            {
+                byte[] encoded = Encoding.Latin1.GetBytes(text);
+                encoded[position] = (byte)stray;
+                Assert.Throws<FormatException>(() => Convert.FromBase64String(Encoding.Latin1.GetString(encoded)));
+                foreach (int chunk in Chunks)
+                {
+                    MimeFormatException error = Assert.Throws<MimeFormatException>(() => DecodeInChunks(encoded, chunk));
+                    Assert.Equal(BodyOffset + position, error.Offset);
+                }
+
+                Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => Base64TransferDecoder.Decode(encoded, BodyOffset)).Offset);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    public void Data_after_padding_is_refused_where_it_resumes(int padAt)
+    {
+        // One long line, padding in its middle and data after it: the vectorized run stops at the '='.
+        byte[] original = RandomNumberGenerator.GetBytes(300);
+        char[] text = Convert.ToBase64String(original).ToCharArray();
+        text[padAt] = '=';
+        text[padAt + 1] = '=';
+        string invalid = new(text);
+        Assert.Throws<FormatException>(() => Convert.FromBase64String(invalid));
+        byte[] encoded = Encoding.ASCII.GetBytes(invalid);
+
+        // After one character of a quartet the padding itself is the error (RFC 4648 §4); otherwise
+        // the first character after it.
+        long expected = BodyOffset + (padAt % 4 == 1 ? padAt : padAt + 2);
+        foreach (int chunk in Chunks)
+        {
+            MimeFormatException error = Assert.Throws<MimeFormatException>(() => DecodeInChunks(encoded, chunk));
+            Assert.Equal(expected, error.Offset);
+        }
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(77)]
+    [InlineData(4_001)]
+    public void A_lone_last_character_is_refused(int characters)
+    {
+        string text = new('Q', characters);
+        Assert.Throws<FormatException>(() => Convert.FromBase64String(text));
+        byte[] encoded = Encoding.ASCII.GetBytes(text);
+        foreach (int chunk in Chunks)
+        {
+            MimeFormatException error = Assert.Throws<MimeFormatException>(() => DecodeInChunks(encoded, chunk));
+            Assert.Equal(BodyOffset + characters, error.Offset);
+        }
+    }
+
+    private static string Layout(string base64, int line, string breakText)
+    {
+        if (line == 0)
+        {
+            return base64;
+        }
+
+        var text = new StringBuilder();
+        for (int i = 0; i < base64.Length; i += line)
+        {
+            text.Append(base64, i, Math.Min(line, base64.Length - i)).Append(breakText);
+        }
+
+        return text.ToString();
+    }
+
+    private static byte[] DecodeInChunks(byte[] encoded, int chunk)
+    {
+        var output = new MemoryStream();
+        var state = default(Base64TransferDecoder.State);
+        byte[] buffer = new byte[(Math.Min(chunk, encoded.Length) / 4 * 3) + 3];
+        for (int offset = 0; offset < encoded.Length; offset += Math.Min(chunk, encoded.Length - offset))
+        {
+            int length = Math.Min(chunk, encoded.Length - offset);
+            int written = Base64TransferDecoder.DecodeChunk(encoded.AsSpan(offset, length), buffer, ref state, BodyOffset + offset);
+            output.Write(buffer, 0, written);
+        }
+
+        int last = Base64TransferDecoder.Finish(buffer, ref state, BodyOffset + encoded.Length);
+        output.Write(buffer, 0, last);
+        return output.ToArray();
+    }
+
+    private static byte[] ReadThroughStream(byte[] encoded, int readSize)
+    {
+        using var stream = new Base64DecodingReadStream(new TrickleStream(encoded, readSize), BodyOffset);
+        var output = new MemoryStream();
+        byte[] buffer = new byte[Math.Min(readSize, 8192)];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Hands out at most <c>limit</c> bytes per read, so chunks end anywhere.</summary>
+    private sealed class TrickleStream(byte[] data, int limit) : MemoryStream(data, writable: false)
+    {
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, limit)]);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, limit));
+    }
+}
