@@ -61,20 +61,15 @@ internal static class SignedDataVerification
         foreach (SignerInfoVerification verification in verifications)
         {
             var weaknesses = new List<string>(verification.Weaknesses);
-            if (verification.SignerCertificate is { } certificate)
+            // The key size from the SubjectPublicKeyInfo, as the certificate policy reads it: the
+            // signature check has imported the key already, and importing it again costs more than
+            // the rest of the verdict. An unreadable key (0 bits) has already failed that check.
+            if (verification.SignerCertificate is { } certificate
+                && certificate.PublicKey.Oid.Value == Oids.RsaEncryption
+                && SubjectPublicKeyInfoReader.RsaModulusBits(certificate) is int bits and > 0
+                && bits < CertificatePolicy.MinimumRsaKeySize)
             {
-                try
-                {
-                    using RSA? rsa = certificate.GetRSAPublicKey();
-                    if (rsa is not null && rsa.KeySize < CertificatePolicy.MinimumRsaKeySize)
-                    {
-                        weaknesses.Add($"RSA key of {rsa.KeySize} bits is under {CertificatePolicy.MinimumRsaKeySize}");
-                    }
-                }
-                catch (CryptographicException)
-                {
-                    // An unreadable key has already failed the signature check.
-                }
+                weaknesses.Add($"RSA key of {bits} bits is under {CertificatePolicy.MinimumRsaKeySize}");
             }
 
             verdicts.Add(new SignatureVerdict(verification.SignerIdentifier, verification.DigestAlgorithmOid, verification.SignatureAlgorithmOid)

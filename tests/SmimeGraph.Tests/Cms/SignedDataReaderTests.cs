@@ -312,6 +312,33 @@ public class SignedDataReaderTests
         Assert.StartsWith("the signature could not be checked", verdicts[1].Failure);
     }
 
+    [Theory]
+    [InlineData(1024, true)]
+    [InlineData(2048, false)]
+    public void A_signer_key_under_2048_bits_is_a_weakness_of_a_valid_signature(int bits, bool weak)
+    {
+        // Signed by System.Security.Cryptography.Pkcs, read here: the signature verifies either
+        // way; the key size is judged from the certificate (RFC 8550 §4.4.1 sets no minimum, the
+        // policy does).
+        using RSA key = RSA.Create(bits);
+        var request = new CertificateRequest($"CN=Signer {bits}, E=signer{bits}@example.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        byte[] content = "Content-Type: text/plain\r\n\r\nweak or not\r\n"u8.ToArray();
+        var signedCms = new SignedCms(new ContentInfo(content), detached: true);
+        signedCms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, certificate) { DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1") });
+
+        SignatureVerdict verdict = Assert.Single(SignedDataReader.Decode(signedCms.Encode()).Verify(content));
+        Assert.True(verdict.IsSignatureValid, verdict.Failure);
+        if (weak)
+        {
+            Assert.Contains($"RSA key of {bits} bits is under 2048", verdict.Weaknesses);
+        }
+        else
+        {
+            Assert.Empty(verdict.Weaknesses);
+        }
+    }
+
     [Fact]
     public void Garbage_is_a_cms_format_exception()
     {
