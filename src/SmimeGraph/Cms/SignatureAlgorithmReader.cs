@@ -68,7 +68,8 @@ internal static class SignatureAlgorithmReader
         {
             case Family.RsaPkcs1:
                 {
-                    using RSA? rsa = certificate.GetRSAPublicKey();
+                    using RsaPublicKeys.Lease lease = RsaPublicKeys.Shared.Rent(certificate);
+                    RSA? rsa = lease.Key;
                     if (rsa is null)
                     {
                         return "the signature algorithm is RSA but the certificate's key is not";
@@ -89,7 +90,8 @@ internal static class SignatureAlgorithmReader
 
             case Family.RsaPss:
                 {
-                    using RSA? rsa = certificate.GetRSAPublicKey();
+                    using RsaPublicKeys.Lease lease = RsaPublicKeys.Shared.Rent(certificate);
+                    RSA? rsa = lease.Key;
                     if (rsa is null)
                     {
                         return "the signature algorithm is RSASSA-PSS but the certificate's key is not RSA";

@@ -145,7 +145,7 @@ internal sealed class SignedDataReader
                 {
                     try
                     {
-                        certificates.Add(X509CertificateLoader.LoadCertificate(value.Span));
+                        certificates.Add(DecodedCertificates.Shared.Load(value.Span));
                     }
                     catch (CryptographicException)
                     {
