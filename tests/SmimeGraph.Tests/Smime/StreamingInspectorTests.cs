@@ -7,6 +7,7 @@ using SmimeGraph.Mime;
 using SmimeGraph.Smime;
 using SmimeGraph.Tests.Cms;
 using SmimeGraph.Tests.Interop;
+using SmimeGraph.Tests.Support;
 
 namespace SmimeGraph.Tests.Smime;
 
@@ -287,6 +288,149 @@ public class StreamingInspectorTests
         options.Limits = new InspectionLimits { MaxPrivateKeyOperations = 1 };
         (InspectionResult limited, _) = AssertSameAsWhole(message, options);
         Assert.Contains(Assert.Single(limited.Layers).Problems, p => p.Code == InspectionProblemCodes.LimitExceeded);
+    }
+
+    [Theory]
+    [InlineData("EnvelopedCms, RSA PKCS #1 v1.5")]
+    [InlineData("EnvelopedCms, RSAES-OAEP")]
+    [InlineData("three RecipientInfos")]
+    public async Task Several_addressed_recipient_infos_whose_first_key_is_wrong_open_as_in_the_whole_message_inspector(string envelope)
+    {
+        // Every RecipientInfo is addressed to the reader's certificate; the first one(s) carry a
+        // well-formed content-encryption key of the right length that does not open the content.
+        // The whole-message inspector tries each addressed key on the content and opens it with
+        // the last one (RFC 5652 §6.2: the recipient uses the RecipientInfo it can decrypt).
+        (byte[] message, SmimeInspectorOptions options, int keyOperations) = envelope switch
+        {
+            "EnvelopedCms, RSA PKCS #1 v1.5" => (FirstOfTwoAddressedKeysIsWrong(RSAEncryptionPadding.Pkcs1), ReaderOptions(TwoAddressedPki.Reader), 2),
+            "EnvelopedCms, RSAES-OAEP" => (FirstOfTwoAddressedKeysIsWrong(RSAEncryptionPadding.OaepSHA256), ReaderOptions(TwoAddressedPki.Reader), 2),
+            _ => (HostileMessages.ManyRecipientInfos(3, 2000), ReaderOptions(HostileMessages.Pki.Recipient), 3),
+        };
+
+        InspectionResult wholeResult = await SmimeInspector.InspectAsync(new MemoryStream(message), options);
+        Assert.True(Assert.IsType<EncryptionLayer>(Assert.Single(wholeResult.Layers)).IsDecrypted, string.Join("; ", wholeResult.Problems));
+
+        (InspectionResult result, byte[] content) = AssertSameAsWhole(message, options);
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.True(layer.IsDecrypted, string.Join("; ", result.Problems));
+        Assert.Empty(layer.Problems);
+        Assert.Same(options.DecryptionCertificates[0], layer.RecipientCertificate);
+        Assert.Equal(wholeResult.Content.RawEntity.ToArray(), content);
+        Assert.StartsWith("Content-Type: text/plain", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+
+        int whole = await KeyOperationsAsync(o => SmimeInspector.InspectAsync(new MemoryStream(message), o), options);
+        int streamed = await KeyOperationsAsync(o => Task.FromResult(SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, o)), options);
+        int streamedAsync = await KeyOperationsAsync(o => SmimeInspector.InspectStreamingAsync(new MemoryStream(message), Stream.Null, o), options);
+        Assert.Equal(keyOperations, whole);
+        Assert.Equal(whole, streamed);
+        Assert.Equal(whole, streamedAsync);
+    }
+
+    [Fact]
+    public void One_addressed_recipient_info_among_others_is_still_decrypted_as_it_streams()
+    {
+        // The common envelope, to the reader and to someone else: one addressed RecipientInfo, so
+        // its key is the only one the content can be decrypted with as it streams by. Allocations
+        // do not grow with the content. Two RecipientInfos addressed to the reader make the same
+        // envelope read whole (each addressed key may have to be tried on the content).
+        SmimeInspectorOptions options = ReaderOptions(TwoAddressedPki.Reader);
+        X509Certificate2 other = MisaddressedPki.Instance.Value.A;
+        byte[] small = EnvelopedMessage(HostileMessages.TextEntity(64 * 1024), TwoAddressedPki.Reader, other);
+        byte[] large = EnvelopedMessage(HostileMessages.TextEntity(4 * 1024 * 1024), TwoAddressedPki.Reader, other);
+        byte[] twoAddressed = EnvelopedMessage(HostileMessages.TextEntity(4 * 1024 * 1024), TwoAddressedPki.Reader, TwoAddressedPki.Reader);
+
+        // Once to warm up the pools and the crypto providers, then measured on this thread.
+        Assert.True(Assert.IsType<EncryptionLayer>(Assert.Single(SmimeInspector.InspectStreaming(new MemoryStream(small), Stream.Null, options).Layers)).IsDecrypted);
+        long smallBytes = AllocatedBy(() => SmimeInspector.InspectStreaming(new MemoryStream(small), Stream.Null, options));
+        long largeBytes = AllocatedBy(() => SmimeInspector.InspectStreaming(new MemoryStream(large), Stream.Null, options));
+        long twoAddressedBytes = AllocatedBy(() => SmimeInspector.InspectStreaming(new MemoryStream(twoAddressed), Stream.Null, options));
+
+        Assert.True(largeBytes - smallBytes < 512 * 1024, $"one addressed: {smallBytes} bytes for {small.Length}, {largeBytes} bytes for {large.Length}");
+        Assert.True(twoAddressedBytes > 8L * twoAddressed.Length / 10, $"two addressed: {twoAddressedBytes} bytes for {twoAddressed.Length}");
+        AssertSameAsWhole(large, options);
+        AssertSameAsWhole(twoAddressed, options);
+    }
+
+    private static SmimeInspectorOptions ReaderOptions(X509Certificate2 reader)
+    {
+        var options = new SmimeInspectorOptions { ValidationTime = At };
+        options.DecryptionCertificates.Add(reader);
+        return options;
+    }
+
+    // application/pkcs7-mime around an EnvelopedData that the platform's EnvelopedCms writes
+    // (AES-256-CBC) for each recipient, in order.
+    private static byte[] EnvelopedMessage(byte[] entity, params X509Certificate2[] recipients) =>
+        PkcsMime(Envelope(entity, RSAEncryptionPadding.Pkcs1, recipients));
+
+    private static byte[] Envelope(byte[] entity, RSAEncryptionPadding padding, params X509Certificate2[] recipients)
+    {
+        var cms = new EnvelopedCms(new ContentInfo(entity), new AlgorithmIdentifier(new Oid("2.16.840.1.101.3.4.1.42")));
+        var collection = new CmsRecipientCollection();
+        foreach (X509Certificate2 recipient in recipients)
+        {
+            collection.Add(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, recipient, padding));
+        }
+
+        cms.Encrypt(collection);
+        return cms.Encode();
+    }
+
+    private static byte[] PkcsMime(byte[] der) => Encoding.ASCII.GetBytes(
+        "From: alice@example.com\r\nTo: bob@example.com\r\nSubject: enveloped\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + Convert.ToBase64String(der, Base64FormattingOptions.InsertLineBreaks) + "\r\n");
+
+    // EnvelopedCms writes two RecipientInfos for the reader's certificate; the first one's
+    // encryptedKey is then replaced by the encryption of another random AES-256 key under the
+    // same public key. The platform confirms the envelope: the first RecipientInfo does not
+    // decrypt the content (its last block's padding is wrong under that key), the second does.
+    private static byte[] FirstOfTwoAddressedKeysIsWrong(RSAEncryptionPadding padding)
+    {
+        X509Certificate2 reader = TwoAddressedPki.Reader;
+        byte[] der = Envelope(TwoAddressedPki.Content, padding, reader, reader);
+        var decoded = new EnvelopedCms();
+        decoded.Decode(der);
+        Assert.Equal(2, decoded.RecipientInfos.Count);
+        byte[] first = decoded.RecipientInfos[0].EncryptedKey;
+        int at = der.AsSpan().IndexOf(first);
+        Assert.True(at > 0);
+        using RSA publicKey = reader.GetRSAPublicKey()!;
+        using RSA privateKey = reader.GetRSAPrivateKey()!;
+        for (int i = 0; i < 64; i++)
+        {
+            byte[] forged = publicKey.Encrypt(RandomNumberGenerator.GetBytes(32), padding);
+            Assert.Equal(first.Length, forged.Length);
+            byte[] changed = (byte[])der.Clone();
+            forged.CopyTo(changed, at);
+            var check = new EnvelopedCms();
+            check.Decode(changed);
+            Assert.Equal(forged, check.RecipientInfos[0].EncryptedKey);
+            try
+            {
+                check.Decrypt(check.RecipientInfos[0], privateKey);
+                continue;
+            }
+            catch (CryptographicException)
+            {
+                // The wrong key's padding is wrong: what this envelope needs.
+            }
+
+            check = new EnvelopedCms();
+            check.Decode(changed);
+            check.Decrypt(check.RecipientInfos[1], privateKey);
+            Assert.Equal(TwoAddressedPki.Content, check.ContentInfo.Content);
+            return PkcsMime(changed);
+        }
+
+        throw new InvalidOperationException("No wrong key with wrong padding in 64 tries.");
+    }
+
+    private static class TwoAddressedPki
+    {
+        public static byte[] Content { get; } = "Content-Type: text/plain; charset=us-ascii\r\n\r\nTwice for the same reader.\r\n"u8.ToArray();
+
+        public static X509Certificate2 Reader { get; } = SmimeFixture.LoadPfx("recipient-rsa2048");
     }
 
     // The private-key operations one inspection performs: the smallest MaxPrivateKeyOperations
