@@ -231,13 +231,27 @@ internal sealed class EnvelopedDataReader
     }
 
     /// <summary>
+    /// The number of tries <see cref="RecoverAddressedKey"/> has with these secrets, counted
+    /// without any key operation: each RecipientInfo identifier a supplied certificate matches,
+    /// each KEKRecipientInfo naming a supplied key-encryption key, and each password on each
+    /// PasswordRecipientInfo. With more than one, the first key of the right length need not be
+    /// the one that opens the content (a sender can address one reader twice, once with a wrong
+    /// key): only <see cref="Decrypt"/>, which checks each key on the content, can tell.
+    /// </summary>
+    /// <exception cref="DecryptionFailedException">No secret was supplied, or the algorithm is not supported.</exception>
+    public int CountAddressedAttempts(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null) =>
+        Attempts(keys, keyEncryptionKeys, passwords).Addressed.Count;
+
+    /// <summary>
     /// For a reader that decrypts the content as it streams by: recovers the content-encryption
     /// key from the secrets addressed by a RecipientInfo, in <see cref="Decrypt"/>'s order (each
     /// try a key operation of the budget), without touching the content. Returns the first key of
     /// the algorithm's length, or null when no addressed secret gives one: then only the
     /// certificates on RecipientInfos not addressed to them, each key checked on the content, can
     /// open the envelope (<see cref="DecryptUnaddressed"/>, which does not try the addressed
-    /// secrets again). The caller clears the key.
+    /// secrets again). The first key of the right length is taken unchecked, so a caller with more
+    /// than one addressed try (<see cref="CountAddressedAttempts"/>) uses <see cref="Decrypt"/>
+    /// instead. The caller clears the key.
     /// </summary>
     /// <exception cref="DecryptionFailedException">No secret was supplied, or the algorithm is not supported.</exception>
     public RecoveredContentKey? RecoverAddressedKey(IEnumerable<X509Certificate2> keys, IReadOnlyList<SharedKeyEncryptionKey>? keyEncryptionKeys = null, IReadOnlyList<ReadOnlyMemory<byte>>? passwords = null)

@@ -23,6 +23,10 @@ internal static class EnvelopeSecrets
     public static DecryptedContent DecryptUnaddressed(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
         WithSecrets(options, reader.DecryptUnaddressed);
 
+    /// <summary>The tries <see cref="RecoverAddressedKey"/> has with the secrets of <paramref name="options"/>, without any key operation (see <see cref="EnvelopedDataReader.CountAddressedAttempts"/>).</summary>
+    public static int CountAddressedAttempts(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
+        WithSecrets(options, reader.CountAddressedAttempts);
+
     /// <summary>Recovers the content-encryption key with the addressed secrets of <paramref name="options"/> (see <see cref="EnvelopedDataReader.RecoverAddressedKey"/>).</summary>
     public static RecoveredContentKey? RecoverAddressedKey(EnvelopedDataReader reader, SmimeInspectorOptions options) =>
         WithSecrets(options, reader.RecoverAddressedKey);

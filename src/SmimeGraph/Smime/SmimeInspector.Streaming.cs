@@ -39,7 +39,9 @@ public static partial class SmimeInspector
     /// <para>
     /// Content that cannot be decrypted in passing is read whole, as by the other overloads:
     /// AES-GCM (AuthEnvelopedData, whose tag follows the content), RC2, envelopes that only a
-    /// certificate on a RecipientInfo not addressed to it can open, and S/MIME parts in a
+    /// certificate on a RecipientInfo not addressed to it can open, envelopes with more than one
+    /// RecipientInfo addressed to the supplied secrets (each key is tried on the content, as the
+    /// other overloads do), and S/MIME parts in a
     /// Content-Transfer-Encoding other than base64, 7bit, 8bit or binary. A multipart/signed is
     /// hashed with the digests its micalg parameter names and SHA-256; a signer using another
     /// digest is reported as not verifiable.
@@ -580,7 +582,14 @@ public static partial class SmimeInspector
                     problems.Add(new(InspectionProblemCodes.WeakAlgorithm, $"the content encryption {reader.ContentEncryptionAlgorithmName} is weak"));
                 }
 
-                RecoveredContentKey? key = EnvelopeSecrets.RecoverAddressedKey(reader, _options);
+                // RFC 5652 §6.2: the recipient uses the RecipientInfo it can decrypt. With one
+                // addressed secret, its key is the only candidate before the unaddressed ones and
+                // the content is decrypted as it streams by. With several, a key of the right
+                // length may still be wrong (only the content's padding tells), so the content is
+                // read whole and each key tried on it, in the whole-message order; no key
+                // operation is made before that, so none is made twice.
+                bool severalAddressed = EnvelopeSecrets.CountAddressedAttempts(reader, _options) > 1;
+                RecoveredContentKey? key = severalAddressed ? null : EnvelopeSecrets.RecoverAddressedKey(reader, _options);
                 if (ber.AtEnd(encryptedContentInfo))
                 {
                     ClearKey(key);
@@ -596,11 +605,12 @@ public static partial class SmimeInspector
 
                 if (key is null)
                 {
-                    // Only a certificate on a RecipientInfo not addressed to it can open this: each
-                    // one is tried on the whole content, as the other overloads do. The addressed
-                    // secrets already failed and were counted: they are not tried again.
+                    // Several addressed secrets, or only a certificate on a RecipientInfo not
+                    // addressed to it can open this: each key is tried on the whole content, as
+                    // the other overloads do. When the one addressed secret already failed (and
+                    // was counted), it is not tried again.
                     ReadOnlyMemory<byte> ciphertext = ReadAll([], ber.OpenOctetString(encryptedContent), Parser.MaxMessageSize);
-                    walked = DecryptWhole(reader.WithEncryptedContent(ciphertext), layer, depth, partial, mainPath, problems);
+                    walked = DecryptWhole(reader.WithEncryptedContent(ciphertext), addressedTried: !severalAddressed, layer, depth, partial, mainPath, problems);
                 }
                 else
                 {
@@ -730,12 +740,14 @@ public static partial class SmimeInspector
             }
         }
 
-        // The tail of WalkEnveloped, for an envelope whose content was read whole because no
-        // addressed secret gave a key: the unaddressed certificates are tried, as the whole-message
-        // inspector tries them after the addressed ones (same key operations in all).
-        private bool DecryptWhole(EnvelopedDataReader reader, EncryptionLayer layer, int depth, bool partial, bool mainPath, List<InspectionProblem> problems)
+        // The tail of WalkEnveloped, for an envelope whose content was read whole: with several
+        // addressed secrets, every secret is tried as the whole-message inspector tries them;
+        // when the one addressed secret gave no key (addressedTried), only the unaddressed
+        // certificates are, as the whole-message inspector tries them after it (same key
+        // operations in all).
+        private bool DecryptWhole(EnvelopedDataReader reader, bool addressedTried, EncryptionLayer layer, int depth, bool partial, bool mainPath, List<InspectionProblem> problems)
         {
-            DecryptedContent decrypted = EnvelopeSecrets.DecryptUnaddressed(reader, _options);
+            DecryptedContent decrypted = addressedTried ? EnvelopeSecrets.DecryptUnaddressed(reader, _options) : EnvelopeSecrets.Decrypt(reader, _options);
             layer.IsDecrypted = true;
             layer.KeyManagementAlgorithm = decrypted.KeyManagementAlgorithm;
             layer.RecipientCertificate = decrypted.RecipientCertificate;
