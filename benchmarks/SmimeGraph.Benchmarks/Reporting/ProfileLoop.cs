@@ -36,6 +36,26 @@ internal static class ProfileLoop
             readingFloor = new ReadingFloor(ReadingFixture.For(size).Message);
         }
 
+        if (arguments[0].StartsWith("fixed-", StringComparison.OrdinalIgnoreCase))
+        {
+            // One step of FixedCostBenchmarks (by method name), the fixture at SIZE ignored.
+            var steps = new FixedCostBenchmarks();
+            steps.Setup();
+            System.Reflection.MethodInfo step = typeof(FixedCostBenchmarks).GetMethod(arguments[0]["fixed-".Length..])
+                ?? throw new ArgumentException($"No step '{arguments[0]}'.");
+            Func<long> run = () =>
+            {
+                object? result = step.Invoke(steps, null);
+                if (result is Task task)
+                {
+                    task.GetAwaiter().GetResult();
+                }
+
+                return 1;
+            };
+            return Loop(arguments[0], operation, size, seconds, run, output);
+        }
+
         Func<long> compose = arguments[0].ToLowerInvariant() switch
         {
             "read-streaming" => () => reading!.StreamingInspector(),
@@ -51,6 +71,11 @@ internal static class ProfileLoop
             _ => throw new ArgumentException($"Unknown contender '{arguments[0]}'."),
         };
 
+        return Loop(arguments[0], operation, size, seconds, compose, output);
+    }
+
+    private static int Loop(string contender, SmimeOperation operation, int size, double seconds, Func<long> compose, TextWriter output)
+    {
         // Warm up past tiered compilation, then loop.
         for (int i = 0; i < 50; i++)
         {
@@ -70,7 +95,7 @@ internal static class ProfileLoop
 
         process.Refresh();
         double cpuPerMessage = (process.TotalProcessorTime - cpuStart).TotalMicroseconds / messages;
-        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{arguments[0]} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall, {cpuPerMessage:F0} µs process CPU each"));
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{contender} {operation} {size}: {messages} messages in {clock.Elapsed.TotalSeconds:F1} s wall, {cpuPerMessage:F0} µs process CPU each"));
         return 0;
     }
 
