@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using SmimeGraph.Buffers;
 
@@ -99,43 +102,79 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
         }
     }
 
-    private int FindBareLineFeed(ReadOnlySpan<byte> chunk)
+    private int FindBareLineFeed(ReadOnlySpan<byte> chunk) => IndexOfBareLineFeed(chunk, _lastWasCr);
+
+    /// <summary>
+    /// The index of the first LF in <paramref name="chunk"/> with no CR before it (the byte before
+    /// the chunk was a CR when <paramref name="crBefore"/>), or -1. Compares a vector of bytes at a
+    /// time with the vector one byte back, instead of a search per line.
+    /// </summary>
+    internal static int IndexOfBareLineFeed(ReadOnlySpan<byte> chunk, bool crBefore)
     {
-        int at = 0;
-        while (true)
+        if (chunk.IsEmpty)
         {
-            int lf = chunk[at..].IndexOf((byte)'\n');
-            if (lf < 0)
-            {
-                return -1;
-            }
-
-            lf += at;
-            bool crBefore = lf == 0 ? _lastWasCr : chunk[lf - 1] == (byte)'\r';
-            if (!crBefore)
-            {
-                return lf;
-            }
-
-            at = lf + 1;
+            return -1;
         }
+
+        if (chunk[0] == (byte)'\n' && !crBefore)
+        {
+            return 0;
+        }
+
+        int i = 1;
+        if (Vector256.IsHardwareAccelerated && chunk.Length > Vector256<byte>.Count)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(chunk);
+            Vector256<byte> lineFeed = Vector256.Create((byte)'\n');
+            Vector256<byte> carriageReturn = Vector256.Create((byte)'\r');
+            int last = chunk.Length - Vector256<byte>.Count;
+            for (; i <= last; i += Vector256<byte>.Count)
+            {
+                Vector256<byte> current = Vector256.LoadUnsafe(ref start, (nuint)i);
+                Vector256<byte> previous = Vector256.LoadUnsafe(ref start, (nuint)(i - 1));
+                Vector256<byte> bare = Vector256.AndNot(Vector256.Equals(current, lineFeed), Vector256.Equals(previous, carriageReturn));
+                if (bare != Vector256<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(bare.ExtractMostSignificantBits());
+                }
+            }
+        }
+
+        for (; i < chunk.Length; i++)
+        {
+            if (chunk[i] == (byte)'\n' && chunk[i - 1] != (byte)'\r')
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void AppendCanonical(ReadOnlySpan<byte> chunk)
     {
+        // Each bare LF (judged on the bytes as they came) gets a CR before it; the LF starts the
+        // next segment.
         int segment = 0;
-        for (int i = 0; i < chunk.Length; i++)
+        int from = 0;
+        while (true)
         {
-            if (chunk[i] == (byte)'\n' && !(i == 0 ? _lastWasCr : chunk[i - 1] == (byte)'\r'))
+            bool crBefore = from == 0 ? _lastWasCr : chunk[from - 1] == (byte)'\r';
+            int bare = IndexOfBareLineFeed(chunk[from..], crBefore);
+            if (bare < 0)
             {
-                foreach (IncrementalHash hash in _crlf!.Values)
-                {
-                    hash.AppendData(chunk[segment..i]);
-                    hash.AppendData(CarriageReturn);
-                }
-
-                segment = i;
+                break;
             }
+
+            int at = from + bare;
+            foreach (IncrementalHash hash in _crlf!.Values)
+            {
+                hash.AppendData(chunk[segment..at]);
+                hash.AppendData(CarriageReturn);
+            }
+
+            segment = at;
+            from = at + 1;
         }
 
         foreach (IncrementalHash hash in _crlf!.Values)

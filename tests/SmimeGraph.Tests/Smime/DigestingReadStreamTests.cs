@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using SmimeGraph.Smime;
+
+namespace SmimeGraph.Tests.Smime;
+
+/// <summary>
+/// The hashing stream the streaming inspector checks signatures with: the digest of the bytes as
+/// they came, and of their canonical form (RFC 8551 §3.1.1: every line ending CRLF), whatever
+/// sizes the content is read in, against SHA-256 of the same text made canonical by
+/// <see cref="string.Replace(string, string)"/>.
+/// </summary>
+public class DigestingReadStreamTests
+{
+    public static TheoryData<int, int> SeedsAndReadSizes()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int seed in new[] { 1, 2, 3, 4, 5, 6, 7, 8 })
+        {
+            foreach (int readSize in new[] { 1, 7, 31, 32, 33, 64, 4096 })
+            {
+                data.Add(seed, readSize);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedsAndReadSizes))]
+    public void Digests_match_the_content_and_its_crlf_form_for_every_read_size(int seed, int readSize)
+    {
+        // Lines of 0 to 80 bytes; most end CRLF, some LF alone, a few in CR CR LF; and a lone CR now and then.
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        while (text.Length < 6_000)
+        {
+            text.Append('x', random.Next(81));
+            int kind = random.Next(seed % 2 == 0 ? 10 : 40);
+            text.Append(kind switch
+            {
+                0 => "\n",
+                1 => "\r\r\n",
+                2 => "\r",
+                _ => "\r\n",
+            });
+        }
+
+        byte[] content = Encoding.Latin1.GetBytes(text.ToString());
+        byte[] canonical = Encoding.Latin1.GetBytes(text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal));
+        bool bare = !canonical.AsSpan().SequenceEqual(content);
+
+        using var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256], canonical: true);
+        byte[] buffer = new byte[readSize];
+        while (stream.Read(buffer) > 0)
+        {
+        }
+
+        Assert.Equal(SHA256.HashData(content), stream.Digest(HashAlgorithmName.SHA256));
+        Assert.Equal(SHA256.HashData(canonical), stream.CanonicalDigest(HashAlgorithmName.SHA256));
+        Assert.Equal(bare, stream.SawBareLineFeed);
+    }
+
+    [Fact]
+    public void The_bare_line_feed_search_finds_the_first_lf_without_a_cr_before_it()
+    {
+        var random = new Random(20261202);
+        byte[] alphabet = "a\r\n"u8.ToArray();
+        for (int round = 0; round < 3_000; round++)
+        {
+            byte[] chunk = new byte[random.Next(0, 200)];
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                // Mostly text and CRLF, so the first bare LF lands anywhere in or past a vector.
+                chunk[i] = random.Next(8) == 0 ? alphabet[random.Next(3)] : (byte)'a';
+            }
+
+            bool crBefore = random.Next(2) == 0;
+            int expected = -1;
+            for (int i = 0; i < chunk.Length && expected < 0; i++)
+            {
+                bool afterCr = i == 0 ? crBefore : chunk[i - 1] == (byte)'\r';
+                if (chunk[i] == (byte)'\n' && !afterCr)
+                {
+                    expected = i;
+                }
+            }
+
+            Assert.Equal(expected, DigestingReadStream.IndexOfBareLineFeed(chunk, crBefore));
+        }
+    }
+}
