@@ -17,6 +17,12 @@ internal static class Base64TransferDecoder
     /// <summary>Runs shorter than this go through the table: a call costs more than it saves.</summary>
     private const int FastRunMinimum = 16;
 
+    /// <summary>Chunks shorter than this are not compacted (see <see cref="DecodeChunk"/>).</summary>
+    private const int CompactMinimum = 64;
+
+    /// <summary>At most this much encoded text is compacted at once, so the scratch buffer stays small.</summary>
+    private const int CompactWindow = 16 * 1024;
+
     private static readonly sbyte[] Table = BuildTable();
     private static readonly SearchValues<byte> AlphabetBytes = SearchValues.Create(Alphabet);
 
@@ -47,6 +53,158 @@ internal static class Base64TransferDecoder
     /// hold <c>encoded.Length / 4 * 3 + 3</c> bytes; returns the bytes written.
     /// </summary>
     public static int DecodeChunk(ReadOnlySpan<byte> encoded, Span<byte> output, ref State state, long offset)
+    {
+        if (state.Padded || encoded.Length < CompactMinimum)
+        {
+            return DecodeExactly(encoded, output, ref state, offset);
+        }
+
+        int written = 0;
+        int start = 0;
+        if (state.Count != 0)
+        {
+            // The quartet the previous chunk left open is finished through the table.
+            start = QuartetEnd(encoded, state.Count);
+            if (start < 0)
+            {
+                return DecodeExactly(encoded, output, ref state, offset);
+            }
+
+            written = DecodeExactly(encoded[..start], output, ref state, offset);
+            if (encoded.Length - start < CompactMinimum)
+            {
+                return written + DecodeExactly(encoded[start..], output[written..], ref state, offset + start);
+            }
+        }
+
+        byte[] scratch = CryptoPool.Rent(Math.Min(encoded.Length - start, CompactWindow));
+        int used = 0;
+        try
+        {
+            while (encoded.Length - start >= CompactMinimum)
+            {
+                ReadOnlySpan<byte> window = encoded.Slice(start, Math.Min(encoded.Length - start, CompactWindow));
+                int length = Compact(window, scratch);
+                used = Math.Max(used, length);
+                OperationStatus status = Base64.DecodeFromUtf8(
+                    scratch.AsSpan(0, length), output[written..], out int consumed, out int produced, isFinalBlock: false);
+                if (consumed % 4 != 0 || produced != consumed / 4 * 3)
+                {
+                    // Not what the contract promises for text without whitespace: the table decides.
+                    break;
+                }
+
+                written += produced;
+                if (status == OperationStatus.Done && consumed == length)
+                {
+                    start += window.Length;
+                    continue;
+                }
+
+                // Stopped at a quartet it cannot take: a partial one at the end of the window (the
+                // next window or the table finishes it), padding, or an error (the table decides,
+                // at the exact offset). Resume at that quartet's first character in the chunk.
+                int resume = start + NonSpaceFromEnd(window, length - consumed);
+                if (status != OperationStatus.NeedMoreData || resume == start || start + window.Length == encoded.Length)
+                {
+                    start = resume;
+                    break;
+                }
+
+                start = resume;
+            }
+        }
+        finally
+        {
+            CryptoPool.Return(scratch, used);
+        }
+
+        return written + DecodeExactly(encoded[start..], output[written..], ref state, offset + start);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="window"/> without its whitespace into <paramref name="scratch"/>, so
+    /// that <see cref="Base64.DecodeFromUtf8(ReadOnlySpan{byte}, Span{byte}, out int, out int, bool)"/>
+    /// sees one block of quartets (it takes whitespace only on a slow path, and not FF or VT).
+    /// Any other control byte is kept, for the decoder to stop at.
+    /// </summary>
+    private static int Compact(ReadOnlySpan<byte> window, byte[] scratch)
+    {
+        int length = 0;
+        int i = 0;
+        while (i < window.Length)
+        {
+            // Every whitespace byte is a control byte or space; the alphabet lies above them.
+            ReadOnlySpan<byte> rest = window[i..];
+            int run = rest.IndexOfAnyInRange((byte)0, (byte)' ');
+            if (run < 0)
+            {
+                run = rest.Length;
+            }
+
+            rest[..run].CopyTo(scratch.AsSpan(length));
+            length += run;
+            i += run;
+            while (i < window.Length && window[i] <= ' ')
+            {
+                if (Table[window[i]] != Space)
+                {
+                    scratch[length++] = window[i];
+                }
+
+                i++;
+            }
+        }
+
+        return length;
+    }
+
+    /// <summary>Where, in <paramref name="window"/>, the <paramref name="count"/>-th byte other than whitespace counted from its end is.</summary>
+    private static int NonSpaceFromEnd(ReadOnlySpan<byte> window, int count)
+    {
+        int i = window.Length;
+        while (count > 0)
+        {
+            if (Table[window[--i]] != Space)
+            {
+                count--;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Where the quartet holding <paramref name="count"/> characters already ends in
+    /// <paramref name="encoded"/> (after the character that completes it), or -1 when anything but
+    /// the alphabet and whitespace comes first or the chunk ends before.
+    /// </summary>
+    private static int QuartetEnd(ReadOnlySpan<byte> encoded, int count)
+    {
+        for (int i = 0; i < encoded.Length; i++)
+        {
+            sbyte value = Table[encoded[i]];
+            if (value >= 0)
+            {
+                if (++count == 4)
+                {
+                    return i + 1;
+                }
+            }
+            else if (value != Space)
+            {
+                return -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Decodes with the table deciding every byte that is not inside a line of whole quartets:
+    /// exact rules and offsets for padding, errors and quartets split across lines.
+    /// </summary>
+    private static int DecodeExactly(ReadOnlySpan<byte> encoded, Span<byte> output, ref State state, long offset)
     {
         int written = 0;
         int accumulator = state.Accumulator;

@@ -123,6 +123,110 @@ public class Base64TransferDecoderTests
         }
     }
 
+    [Theory]
+    [InlineData((57 * 40) + 1)]
+    [InlineData((57 * 40) + 2)]
+    [InlineData((57 * 40) - 1)]
+    [InlineData((57 * 40) - 2)]
+    public void Padding_at_the_end_of_a_line_then_data_on_the_next_is_refused_at_that_data(int firstLength)
+    {
+        // A first part that ends padded at the end of a line (a short one or a full 76), and a
+        // second part on the next line: the BCL refuses it, and so does the decoder, at the second
+        // part's first byte.
+        string head = Layout(Convert.ToBase64String(RandomNumberGenerator.GetBytes(firstLength)), 76, "\r\n");
+        string text = head + Layout(Convert.ToBase64String(RandomNumberGenerator.GetBytes(57 * 40)), 76, "\r\n");
+        Assert.EndsWith("=\r\n", head);
+        Assert.Throws<FormatException>(() => Convert.FromBase64String(text));
+        AssertRefusedEverywhere(Encoding.ASCII.GetBytes(text), head.Length);
+    }
+
+    [Theory]
+    [InlineData(76, "\f")]
+    [InlineData(76, "\v")]
+    [InlineData(76, "\r\n\f")]
+    [InlineData(76, "\v\r\n")]
+    [InlineData(64, "\f\v")]
+    [InlineData(17, "\f\r\n")]
+    public void Form_feed_and_vertical_tab_between_lines_are_whitespace(int line, string breakText)
+    {
+        // The BCL takes only space, tab, CR and LF; RFC 2045 §6.8 ignores line breaks and the table
+        // here counts FF and VT as whitespace too, so the text is decoded as the BCL decodes it
+        // without them.
+        byte[] original = RandomNumberGenerator.GetBytes(20_000);
+        string text = Layout(Convert.ToBase64String(original), line, breakText);
+        Assert.Throws<FormatException>(() => Convert.FromBase64String(text));
+        Assert.Equal(original, Convert.FromBase64String(text.Replace("\f", "").Replace("\v", "")));
+        AssertDecodesEverywhere(original, Encoding.ASCII.GetBytes(text));
+    }
+
+    [Theory]
+    [InlineData(75)]
+    [InlineData(77)]
+    [InlineData(74)]
+    public void A_quartet_split_across_a_chunk_boundary_and_across_lines_decodes(int line)
+    {
+        // Lines whose length is not a multiple of 4 split a quartet at every line break; the body
+        // (longer than the 16 KiB the decoder handles at once) is then cut into two chunks at every
+        // position of its first lines and in chunks of every size the other tests use.
+        byte[] original = RandomNumberGenerator.GetBytes(30_000);
+        string text = Layout(Convert.ToBase64String(original), line, "\r\n");
+        Assert.Equal(original, Convert.FromBase64String(text));
+        byte[] encoded = Encoding.ASCII.GetBytes(text);
+        AssertDecodesEverywhere(original, encoded);
+        for (int cut = 1; cut < 4 * (line + 2); cut++)
+        {
+            Assert.Equal(original, DecodeInChunks(encoded, [cut, encoded.Length - cut]));
+        }
+    }
+
+    [Fact]
+    public void An_error_in_the_middle_of_a_long_body_is_refused_at_its_offset()
+    {
+        // 76-character CRLF lines, long enough that the error sits deep inside a chunk of every size.
+        byte[] original = RandomNumberGenerator.GetBytes(60_000);
+        string text = Layout(Convert.ToBase64String(original), 76, "\r\n");
+        int middle = text.Length / 2 / 78 * 78;
+
+        // At a line's start, inside it, at its end, on its CR and LF, and one line on.
+        foreach (int position in new[] { middle, middle + 1, middle + 37, middle + 75, middle + 76, middle + 77, middle + 78 + 40 })
+        {
+            foreach (byte stray in new byte[] { (byte)'!', 0x00, 0x01, 0x80, 0xFF })
+            {
+                byte[] encoded = Encoding.Latin1.GetBytes(text);
+                encoded[position] = stray;
+                Assert.Throws<FormatException>(() => Convert.FromBase64String(Encoding.Latin1.GetString(encoded)));
+                AssertRefusedEverywhere(encoded, position);
+            }
+        }
+
+        // Padding in the middle of a line: data after it is refused at the first byte after it.
+        byte[] padded = Encoding.ASCII.GetBytes(text);
+        padded[middle + 42] = (byte)'=';
+        padded[middle + 43] = (byte)'=';
+        Assert.Throws<FormatException>(() => Convert.FromBase64String(Encoding.ASCII.GetString(padded)));
+        AssertRefusedEverywhere(padded, middle + 44);
+    }
+
+    private static void AssertDecodesEverywhere(byte[] original, byte[] encoded)
+    {
+        Assert.Equal(original, Base64TransferDecoder.Decode(encoded, BodyOffset));
+        foreach (int chunk in Chunks)
+        {
+            Assert.Equal(original, DecodeInChunks(encoded, chunk));
+            Assert.Equal(original, ReadThroughStream(encoded, chunk));
+        }
+    }
+
+    private static void AssertRefusedEverywhere(byte[] encoded, int position)
+    {
+        Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => Base64TransferDecoder.Decode(encoded, BodyOffset)).Offset);
+        foreach (int chunk in Chunks)
+        {
+            Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => DecodeInChunks(encoded, chunk)).Offset);
+            Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => ReadThroughStream(encoded, chunk)).Offset);
+        }
+    }
+
     private static string Layout(string base64, int line, string breakText)
     {
         if (line == 0)
@@ -141,18 +245,34 @@ public class Base64TransferDecoderTests
 
     private static byte[] DecodeInChunks(byte[] encoded, int chunk)
     {
-        var output = new MemoryStream();
-        var state = default(Base64TransferDecoder.State);
-        byte[] buffer = new byte[(Math.Min(chunk, encoded.Length) / 4 * 3) + 3];
-        for (int offset = 0; offset < encoded.Length; offset += Math.Min(chunk, encoded.Length - offset))
+        var lengths = new List<int>();
+        for (int offset = 0; offset < encoded.Length; offset += lengths[^1])
         {
-            int length = Math.Min(chunk, encoded.Length - offset);
-            int written = Base64TransferDecoder.DecodeChunk(encoded.AsSpan(offset, length), buffer, ref state, BodyOffset + offset);
-            output.Write(buffer, 0, written);
+            lengths.Add(Math.Min(chunk, encoded.Length - offset));
         }
 
-        int last = Base64TransferDecoder.Finish(buffer, ref state, BodyOffset + encoded.Length);
-        output.Write(buffer, 0, last);
+        return DecodeInChunks(encoded, lengths);
+    }
+
+    private static byte[] DecodeInChunks(byte[] encoded, IReadOnlyList<int> lengths)
+    {
+        var output = new MemoryStream();
+        var state = default(Base64TransferDecoder.State);
+        int offset = 0;
+        foreach (int length in lengths)
+        {
+            // Sized exactly as the decoder asks, so a write past it fails.
+            byte[] buffer = new byte[(length / 4 * 3) + 3];
+            int written = Base64TransferDecoder.DecodeChunk(encoded.AsSpan(offset, length), buffer, ref state, BodyOffset + offset);
+            output.Write(buffer, 0, written);
+            offset += length;
+        }
+
+        Assert.Equal(encoded.Length, offset);
+        byte[] last = new byte[3];
+
+        int end = Base64TransferDecoder.Finish(last, ref state, BodyOffset + encoded.Length);
+        output.Write(last, 0, end);
         return output.ToArray();
     }
 
