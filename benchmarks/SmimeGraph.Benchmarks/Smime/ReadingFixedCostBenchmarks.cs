@@ -26,6 +26,8 @@ public class ReadingFixedCostBenchmarks
     private X509Certificate2[] _embeddedCertificates = null!;
     private byte[] _signature = null!;
     private byte[] _wrappedKey = null!;
+    private RSA _signerPublicKey = null!;
+    private RSA _recipientPrivateKey = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -57,11 +59,18 @@ public class ReadingFixedCostBenchmarks
             _wrappedKey = key.Encrypt(new byte[32], RSAEncryptionPadding.Pkcs1);
         }
 
+        _signerPublicKey = _embeddedCertificates[0].GetRSAPublicKey()!;
+        _recipientPrivateKey = _fixture.Recipient.GetRSAPrivateKey()!;
         _ = StreamingInspector();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _floor.Dispose();
+    public void Cleanup()
+    {
+        _floor.Dispose();
+        _signerPublicKey.Dispose();
+        _recipientPrivateKey.Dispose();
+    }
 
     /// <summary>The whole streaming inspection, for scale.</summary>
     [Benchmark(Baseline = true, Description = "Streaming inspector (whole message)")]
@@ -116,6 +125,14 @@ public class ReadingFixedCostBenchmarks
         using RSA key = _embeddedCertificates[0].GetRSAPublicKey()!;
         return key.VerifyHash(_digest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
+
+    /// <summary>One signature verified with a public key imported earlier: the primitive alone.</summary>
+    [Benchmark(Description = "Verify: RSA verification alone")]
+    public bool VerifyWithImportedKey() => _signerPublicKey.VerifyHash(_digest, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    /// <summary>One key transport decrypted with a private key taken from the certificate earlier: the primitive alone.</summary>
+    [Benchmark(Description = "Decrypt: RSA decryption alone")]
+    public int DecryptWithKeyTakenEarlier() => _recipientPrivateKey.Decrypt(_wrappedKey, RSAEncryptionPadding.Pkcs1).Length;
 
     /// <summary>The recipient's private key taken from its certificate and one key transport decrypted.</summary>
     [Benchmark(Description = "Decrypt: private key from certificate + RSA decryption")]

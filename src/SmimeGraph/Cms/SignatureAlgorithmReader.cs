@@ -75,7 +75,7 @@ internal static class SignatureAlgorithmReader
                         return "the signature algorithm is RSA but the certificate's key is not";
                     }
 
-                    if (ExponentProblem(rsa, maxRsaPublicExponentBits) is { } exponentProblem)
+                    if (ExponentProblem(certificate, rsa, maxRsaPublicExponentBits) is { } exponentProblem)
                     {
                         return exponentProblem;
                     }
@@ -97,7 +97,7 @@ internal static class SignatureAlgorithmReader
                         return "the signature algorithm is RSASSA-PSS but the certificate's key is not RSA";
                     }
 
-                    if (ExponentProblem(rsa, maxRsaPublicExponentBits) is { } exponentProblem)
+                    if (ExponentProblem(certificate, rsa, maxRsaPublicExponentBits) is { } exponentProblem)
                     {
                         return exponentProblem;
                     }
@@ -167,14 +167,22 @@ internal static class SignatureAlgorithmReader
 
     // RFC 8017 §3.1 bounds the exponent only by the modulus; checking a signature costs one
     // modular squaring per exponent bit, so a huge exponent is refused unused.
-    private static string? ExponentProblem(RSA rsa, int maxBits)
+    // The key was imported from a certificate with the same SubjectPublicKeyInfo (RsaPublicKeys),
+    // so the exponent is read from the certificate; exporting the key's parameters is the fallback
+    // for an encoding the reader does not take.
+    private static string? ExponentProblem(X509Certificate2 certificate, RSA rsa, int maxBits)
     {
-        RSAParameters parameters = rsa.ExportParameters(false);
-        int start = parameters.Exponent.AsSpan().IndexOfAnyExcept((byte)0);
-        int bits = start < 0 ? 0 : ((parameters.Exponent!.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount(parameters.Exponent[start]));
+        int bits = SubjectPublicKeyInfoReader.RsaPublicExponentBits(certificate) ?? ExportedExponentBits(rsa);
         return bits > maxBits
             ? $"the RSA public exponent has {bits} bits, more than the limit of {maxBits}; the signature is not checked"
             : null;
+    }
+
+    private static int ExportedExponentBits(RSA rsa)
+    {
+        RSAParameters parameters = rsa.ExportParameters(false);
+        int start = parameters.Exponent.AsSpan().IndexOfAnyExcept((byte)0);
+        return start < 0 ? 0 : ((parameters.Exponent!.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount(parameters.Exponent[start]));
     }
 
     /// <summary>The digest a signature algorithm implies (its own hash, or the PSS parameters' hash); null when it names none.</summary>

@@ -26,6 +26,39 @@ internal static class SubjectPublicKeyInfoReader
         }
     }
 
+    /// <summary>
+    /// The bit length of an RSA certificate's public exponent, read from the certificate as
+    /// <see cref="RsaModulusBits"/> reads the modulus; null when the key is not a DER RSAPublicKey
+    /// with a positive exponent. Exporting the parameters of an imported key instead costs
+    /// more than verifying a signature with it.
+    /// </summary>
+    public static int? RsaPublicExponentBits(X509Certificate2 certificate)
+    {
+        if (certificate.PublicKey.Oid.Value != Oids.RsaEncryption)
+        {
+            return null;
+        }
+
+        try
+        {
+            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+            _ = sequence.ReadIntegerBytes();
+            ReadOnlySpan<byte> exponent = sequence.ReadIntegerBytes().Span;
+            sequence.ThrowIfNotEmpty();
+            if ((exponent[0] & 0x80) != 0)
+            {
+                return null;
+            }
+
+            int start = exponent.IndexOfAnyExcept((byte)0);
+            return start < 0 ? 0 : ((exponent.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)exponent[start]));
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The RSA modulus length or the EC field size; 0 when unknown.</summary>
     public static int KeyBits(X509Certificate2 certificate)
     {
