@@ -292,7 +292,23 @@ internal sealed class BerStreamReader : IDisposable
     // Reads up to `count` bytes of content into `destination` (the content stream's read).
     private int ReadContent(Span<byte> destination)
     {
-        ReadOnlySpan<byte> next = Peek(1);
+        // As much as the destination and the buffer hold, so the stream above (a cipher, most
+        // often) is handed large blocks, not whatever was left after the last header; a read at
+        // least a buffer long goes straight to the source once the buffer is empty.
+        if (_start == _end && !_eof && _recording is null && destination.Length >= _buffer.Length)
+        {
+            int read = _source.Read(destination);
+            if (read == 0)
+            {
+                _eof = true;
+                throw new CmsFormatException("The CMS structure ends inside the content.");
+            }
+
+            Position += read;
+            return read;
+        }
+
+        ReadOnlySpan<byte> next = Peek(Math.Min(destination.Length, _buffer.Length));
         if (next.IsEmpty)
         {
             throw new CmsFormatException("The CMS structure ends inside the content.");

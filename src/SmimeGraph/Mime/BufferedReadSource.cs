@@ -169,9 +169,12 @@ internal sealed class BufferedReadSource : Stream
     }
 
     // Reads until at least `wanted` bytes are buffered (growing the buffer up to that), or the end.
+    // What is left is moved to the front once less than half the buffer is free behind it, so each
+    // read from the source asks for a large block: every small read costs a call through each
+    // stream below (base64, BER, the cipher).
     private void Fill(int wanted)
     {
-        if (_start > 0 && (_buffer.Length - _start < wanted || _end == _buffer.Length))
+        if (_start > 0 && (_buffer.Length - _start < wanted || _buffer.Length - _end < _buffer.Length / 2))
         {
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;

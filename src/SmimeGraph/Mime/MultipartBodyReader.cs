@@ -150,11 +150,15 @@ internal sealed class MultipartBodyReader
             }
 
             // Only a line that starts with "--" can be a delimiter: everything before the next
-            // LF-dash-dash goes on at once, but the last bytes, which may begin one.
-            int lf = buffered.IndexOf("\n--"u8);
+            // LF-dash-dash goes on at once, but the last bytes, which may begin one. The search
+            // stops where the destination is full, so a small destination does not make the
+            // rest of the buffer be searched again on every read.
+            int room = destination.Length - written;
+            ReadOnlySpan<byte> window = buffered.Length - 3 > room ? buffered[..(room + 3)] : buffered;
+            int lf = window.IndexOf("\n--"u8);
             if (lf < 0)
             {
-                int safe = Math.Min(buffered.Length - 3, destination.Length - written);
+                int safe = Math.Min(window.Length - 3, room);
                 if (safe > 0)
                 {
                     buffered[..safe].CopyTo(destination[written..]);

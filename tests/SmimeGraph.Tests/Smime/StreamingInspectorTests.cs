@@ -62,6 +62,29 @@ public class StreamingInspectorTests
         Assert.Contains("figures.bin", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
     }
 
+    // Each layer below the MIME reader (base64, BER, the cipher) hands on blocks of its own size;
+    // a message that arrives a few bytes at a time, or in blocks of any size, is read the same.
+    [Theory]
+    [InlineData("sign-encrypt", 1)]
+    [InlineData("sign-encrypt", 7)]
+    [InlineData("sign-encrypt", 5_000)]
+    [InlineData("sign-encrypt", 70_000)]
+    [InlineData("sign-opaque", 13)]
+    [InlineData("encrypt", 9_000)]
+    public async Task A_message_read_in_blocks_of_any_size_gets_the_whole_message_verdict_and_content(string mode, int largestRead)
+    {
+        byte[] message = await ComposeAsync(mode, attachmentLength: 70_000);
+        SmimeInspectorOptions options = Options();
+        InspectionResult whole = SmimeInspector.Inspect(message, options);
+        using var content = new MemoryStream();
+
+        InspectionResult streamed = SmimeInspector.InspectStreaming(new RandomBlockStream(message, largestRead, seed: largestRead), content, options);
+
+        Assert.Equal(Describe(whole), Describe(streamed));
+        Assert.Equal(mode.StartsWith("sign", StringComparison.Ordinal), streamed.IsValid);
+        Assert.Equal(SmimeFixture.Sha256Hex(whole.Content.RawEntity.ToArray()), SmimeFixture.Sha256Hex(content.ToArray()));
+    }
+
     [Fact]
     public async Task The_content_written_is_what_openssl_decrypts_and_verifies()
     {
@@ -655,5 +678,21 @@ public class StreamingInspectorTests
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    // Returns between 1 and largestRead bytes per read, as a network stream may.
+    private sealed class RandomBlockStream(byte[] data, int largestRead, int seed) : MemoryStream(data)
+    {
+        private readonly Random _random = new(seed);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _random.Next(1, largestRead + 1)));
+
+        public override int Read(Span<byte> buffer)
+        {
+            byte[] block = new byte[Math.Min(buffer.Length, largestRead)];
+            int read = Read(block, 0, block.Length);
+            block.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
     }
 }
