@@ -280,9 +280,13 @@ public class Base64TransferDecoderTests
     {
         using var stream = new Base64DecodingReadStream(new TrickleStream(encoded, readSize), BodyOffset);
         var output = new MemoryStream();
-        byte[] buffer = new byte[Math.Min(readSize, 8192)];
+
+        // Reads of different sizes, so that text is decoded both into the stream's own buffer
+        // and straight into the reader's (a read with room for 4 KiB of text or more).
+        int[] sizes = [Math.Min(readSize, 8192), 16_384, 3_074, 3_075, 1];
+        byte[] buffer = new byte[sizes.Max()];
         int read;
-        while ((read = stream.Read(buffer)) > 0)
+        for (int i = 0; (read = stream.Read(buffer.AsSpan(0, sizes[i % sizes.Length]))) > 0; i++)
         {
             output.Write(buffer, 0, read);
         }
