@@ -21,6 +21,8 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     private int _decodedStart;
     private int _decodedEnd;
     private long _consumed;
+    private int _encodedUsed;
+    private int _decodedUsed;
     private bool _finished;
 
     /// <param name="source">The encoded body; not disposed.</param>
@@ -41,6 +43,7 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
         while (_decodedStart == _decodedEnd && !_finished && direct >= DirectMinimum)
         {
             int read = _source.Read(_encoded.AsSpan(0, direct));
+            _encodedUsed = Math.Max(_encodedUsed, read);
             int decoded;
             if (read == 0)
             {
@@ -67,6 +70,10 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             }
 
             int read = _source.Read(_encoded);
+            _encodedUsed = Math.Max(_encodedUsed, read);
+
+            // The most the decoder may write, counted before it runs: a throw leaves bytes too.
+            _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (read / 4 * 3) + 3));
             _decodedStart = 0;
             if (read == 0)
             {
@@ -78,6 +85,7 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
                 _decodedEnd = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), _decoded, ref _state, _offset + _consumed);
                 _consumed += read;
             }
+
         }
 
         int n = Math.Min(buffer.Length, _decodedEnd - _decodedStart);
@@ -90,8 +98,9 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     {
         if (disposing && _encoded.Length > 0)
         {
-            CryptoPool.Return(_encoded);
-            CryptoPool.Return(_decoded);
+            // Cleared as far as they were written: a short body leaves most of them untouched.
+            CryptoPool.Return(_encoded, _encodedUsed);
+            CryptoPool.Return(_decoded, _decodedUsed);
             _encoded = [];
             _decoded = [];
         }

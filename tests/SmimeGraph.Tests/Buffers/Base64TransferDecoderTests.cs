@@ -243,6 +243,51 @@ public class Base64TransferDecoderTests
         return text.ToString();
     }
 
+    [Theory]
+    [InlineData(100, false)]
+    [InlineData(5_000, false)]
+    [InlineData(5_000, true)]
+    public void The_stream_clears_what_it_held_before_its_buffers_go_back_to_the_pool(int size, bool broken)
+    {
+        // A recognisable plaintext, and text that may end in a character outside the alphabet.
+        byte[] original = new byte[size];
+        for (int i = 0; i < original.Length; i++)
+        {
+            original[i] = (byte)(0xA5 ^ (i % 7));
+        }
+
+        byte[] encoded = Encoding.ASCII.GetBytes(Layout(Convert.ToBase64String(original), 76, "\r\n") + (broken ? "*" : string.Empty));
+        using (var stream = new Base64DecodingReadStream(new MemoryStream(encoded), BodyOffset))
+        {
+            byte[] small = new byte[64];
+            try
+            {
+                while (stream.Read(small) > 0)
+                {
+                }
+            }
+            catch (MimeFormatException) when (broken)
+            {
+            }
+        }
+
+        // The pool hands the same thread its last returned arrays first.
+        byte[][] rented = [System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024), System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024)];
+        try
+        {
+            byte[] marker = original.AsSpan(0, 21).ToArray();
+            byte[] text = encoded.AsSpan(0, 28).ToArray();
+            Assert.All(rented, a => Assert.True(a.AsSpan().IndexOf(marker) < 0 && a.AsSpan().IndexOf(text) < 0, "a pooled buffer still holds the body"));
+        }
+        finally
+        {
+            foreach (byte[] array in rented)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+    }
+
     private static byte[] DecodeInChunks(byte[] encoded, int chunk)
     {
         var lengths = new List<int>();
