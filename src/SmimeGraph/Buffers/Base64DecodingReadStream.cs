@@ -44,18 +44,7 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
         {
             int read = _source.Read(_encoded.AsSpan(0, direct));
             _encodedUsed = Math.Max(_encodedUsed, read);
-            int decoded;
-            if (read == 0)
-            {
-                decoded = Base64TransferDecoder.Finish(buffer, ref _state, _offset + _consumed);
-                _finished = true;
-            }
-            else
-            {
-                decoded = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), buffer, ref _state, _offset + _consumed);
-                _consumed += read;
-            }
-
+            int decoded = Decode(read, buffer);
             if (decoded > 0 || _finished)
             {
                 return decoded;
@@ -75,16 +64,7 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             // The most the decoder may write, counted before it runs: a throw leaves bytes too.
             _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (read / 4 * 3) + 3));
             _decodedStart = 0;
-            if (read == 0)
-            {
-                _decodedEnd = Base64TransferDecoder.Finish(_decoded, ref _state, _offset + _consumed);
-                _finished = true;
-            }
-            else
-            {
-                _decodedEnd = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), _decoded, ref _state, _offset + _consumed);
-                _consumed += read;
-            }
+            _decodedEnd = Decode(read, _decoded);
 
         }
 
@@ -92,6 +72,21 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
         _decoded.AsSpan(_decodedStart, n).CopyTo(buffer);
         _decodedStart += n;
         return n;
+    }
+
+    // Decodes the `read` bytes just read into _encoded, or finishes at the end of the text.
+    private int Decode(int read, Span<byte> output)
+    {
+        if (read == 0)
+        {
+            int last = Base64TransferDecoder.Finish(output, ref _state, _offset + _consumed);
+            _finished = true;
+            return last;
+        }
+
+        int decoded = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), output, ref _state, _offset + _consumed);
+        _consumed += read;
+        return decoded;
     }
 
     protected override void Dispose(bool disposing)
