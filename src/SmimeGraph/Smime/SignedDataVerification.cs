@@ -63,10 +63,12 @@ internal static class SignedDataVerification
             var weaknesses = new List<string>(verification.Weaknesses);
             // The key size from the SubjectPublicKeyInfo, as the certificate policy reads it: the
             // signature check has imported the key already, and importing it again costs more than
-            // the rest of the verdict. An unreadable key (0 bits) has already failed that check.
+            // the rest of the verdict. The reader takes DER only; a key it cannot read (0 bits) may
+            // still have imported (the platform takes BER) and verified, so it is imported again
+            // to be judged rather than passed over.
             if (verification.SignerCertificate is { } certificate
                 && certificate.PublicKey.Oid.Value == Oids.RsaEncryption
-                && SubjectPublicKeyInfoReader.RsaModulusBits(certificate) is int bits and > 0
+                && RsaKeyBits(certificate) is int bits and > 0
                 && bits < CertificatePolicy.MinimumRsaKeySize)
             {
                 weaknesses.Add($"RSA key of {bits} bits is under {CertificatePolicy.MinimumRsaKeySize}");
@@ -86,5 +88,25 @@ internal static class SignedDataVerification
         }
 
         return verdicts;
+    }
+
+    private static int RsaKeyBits(X509Certificate2 certificate)
+    {
+        int bits = SubjectPublicKeyInfoReader.RsaModulusBits(certificate);
+        if (bits > 0)
+        {
+            return bits;
+        }
+
+        try
+        {
+            using RSA? rsa = certificate.GetRSAPublicKey();
+            return rsa?.KeySize ?? 0;
+        }
+        catch (CryptographicException)
+        {
+            // Not importable either: the signature check has failed on it.
+            return 0;
+        }
     }
 }

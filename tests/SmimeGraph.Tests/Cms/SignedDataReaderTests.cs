@@ -340,6 +340,33 @@ public class SignedDataReaderTests
     }
 
     [Fact]
+    public void A_signer_key_under_2048_bits_in_a_ber_encoded_rsa_public_key_is_still_a_weakness()
+    {
+        // The RSAPublicKey in the certificate uses a long-form length where DER needs the short
+        // one (X.690 §10.1): the platform imports the key (BER) and the signature verifies, so the
+        // key size must still be judged, not skipped as unreadable.
+        using RSA key = RSA.Create(1024);
+        byte[] der = key.ExportRSAPublicKey();
+        Assert.Equal(0x81, der[1]);
+        byte[] ber = [0x30, 0x84, 0, 0, 0, der[2], .. der.AsSpan(3)];
+        var publicKey = new PublicKey(new Oid("1.2.840.113549.1.1.1"), new AsnEncodedData([0x05, 0x00]), new AsnEncodedData(ber));
+        var subject = new X500DistinguishedName("CN=Signer BER, E=signer.ber@example.com");
+        var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 issued = request.Create(subject, X509SignatureGenerator.CreateForRSA(key, RSASignaturePadding.Pkcs1), DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3]);
+        using RSA? imported = issued.GetRSAPublicKey();
+        Assert.Equal(1024, imported!.KeySize);
+        using X509Certificate2 certificate = issued.CopyWithPrivateKey(key);
+        byte[] content = "Content-Type: text/plain\r\n\r\nweak, BER or not\r\n"u8.ToArray();
+        var signedCms = new SignedCms(new ContentInfo(content), detached: true);
+        signedCms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, certificate) { DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1") });
+        signedCms.CheckSignature(verifySignatureOnly: true);
+
+        SignatureVerdict verdict = Assert.Single(SignedDataReader.Decode(signedCms.Encode()).Verify(content));
+        Assert.True(verdict.IsSignatureValid, verdict.Failure);
+        Assert.Contains("RSA key of 1024 bits is under 2048", verdict.Weaknesses);
+    }
+
+    [Fact]
     public void Garbage_is_a_cms_format_exception()
     {
         Assert.Throws<CmsFormatException>(() => SignedDataReader.Decode(new byte[] { 0x30, 0x03, 0x02, 0x01 }));
