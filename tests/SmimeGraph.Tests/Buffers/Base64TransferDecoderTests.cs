@@ -207,6 +207,143 @@ public class Base64TransferDecoderTests
         AssertRefusedEverywhere(padded, middle + 44);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Mangled_text_split_at_random_decodes_or_fails_as_a_byte_at_a_time_reference_does(int seed)
+    {
+        // Text of whole lines with whitespace of every kind, '=' and bytes outside the alphabet
+        // dropped in at random, cut into chunks of random sizes (so that windows of the compacting
+        // path, quartets and lines are split everywhere): the bytes, or the error offset, are those
+        // of a plain byte-at-a-time decoder of the same rules.
+        var random = new Random(seed);
+        byte[] noise = "\r\n \t\f\v=!-\0\u0080"u8.ToArray();
+        for (int round = 0; round < 150; round++)
+        {
+            string text = Layout(Convert.ToBase64String(RandomNumberGenerator.GetBytes(random.Next(0, 40_000))), random.Next(0, 3) == 0 ? 0 : random.Next(1, 120), random.Next(2) == 0 ? "\r\n" : "\n");
+            var encoded = new List<byte>(Encoding.ASCII.GetBytes(text));
+            int changes = random.Next(0, 4);
+            for (int i = 0; i < changes && encoded.Count > 0; i++)
+            {
+                byte value = noise[random.Next(random.Next(3) == 0 ? noise.Length : 6)];
+                int at = random.Next(encoded.Count);
+                if (random.Next(2) == 0)
+                {
+                    encoded.Insert(at, value);
+                }
+                else
+                {
+                    encoded[at] = value;
+                }
+            }
+
+            if (random.Next(4) == 0 && encoded.Count > 0)
+            {
+                encoded.RemoveRange(random.Next(encoded.Count), 1);
+            }
+
+            byte[] bytes = [.. encoded];
+            var lengths = new List<int>();
+            for (int offset = 0; offset < bytes.Length; offset += lengths[^1])
+            {
+                int most = random.Next(3) switch { 0 => 8, 1 => 200, _ => 40_000 };
+                lengths.Add(Math.Min(random.Next(1, most + 1), bytes.Length - offset));
+            }
+
+            (byte[]? expected, long? failsAt) = Reference(bytes);
+            if (expected is not null)
+            {
+                Assert.Equal(expected, Base64TransferDecoder.Decode(bytes, BodyOffset));
+                Assert.Equal(expected, DecodeInChunks(bytes, lengths));
+                Assert.Equal(expected, ReadThroughStream(bytes, lengths[0]));
+            }
+            else
+            {
+                Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => Base64TransferDecoder.Decode(bytes, BodyOffset)).Offset);
+                Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => DecodeInChunks(bytes, lengths)).Offset);
+                Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => ReadThroughStream(bytes, lengths[0])).Offset);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The decoder's rules one byte at a time: whitespace (space, HT, LF, VT, FF, CR) is skipped;
+    /// '=' ends the data (after two or three characters of a quartet, which give one or two
+    /// bytes; after one, it is the error) and later '=' are skipped; a character of the alphabet
+    /// after it, any other byte, or one character left at the end is an error.
+    /// </summary>
+    private static (byte[]? Bytes, long? FailsAt) Reference(byte[] encoded)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        var output = new List<byte>();
+        int accumulator = 0;
+        int count = 0;
+        bool padded = false;
+        for (int i = 0; i < encoded.Length; i++)
+        {
+            byte b = encoded[i];
+            int value = alphabet.IndexOf((char)b, StringComparison.Ordinal);
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r')
+            {
+                continue;
+            }
+
+            if (b == (byte)'=')
+            {
+                if (!padded)
+                {
+                    if (count == 1)
+                    {
+                        return (null, BodyOffset + i);
+                    }
+
+                    Flush();
+                    padded = true;
+                }
+
+                continue;
+            }
+
+            if (value < 0 || padded)
+            {
+                return (null, BodyOffset + i);
+            }
+
+            accumulator = (accumulator << 6) | value;
+            if (++count == 4)
+            {
+                output.AddRange([(byte)(accumulator >> 16), (byte)(accumulator >> 8), (byte)accumulator]);
+                accumulator = 0;
+                count = 0;
+            }
+        }
+
+        if (count == 1)
+        {
+            return (null, BodyOffset + encoded.Length);
+        }
+
+        Flush();
+        return ([.. output], null);
+
+        void Flush()
+        {
+            if (count == 2)
+            {
+                output.Add((byte)(accumulator >> 4));
+            }
+            else if (count == 3)
+            {
+                output.AddRange([(byte)(accumulator >> 10), (byte)(accumulator >> 2)]);
+            }
+
+            accumulator = 0;
+            count = 0;
+        }
+    }
+
     private static void AssertDecodesEverywhere(byte[] original, byte[] encoded)
     {
         Assert.Equal(original, Base64TransferDecoder.Decode(encoded, BodyOffset));
