@@ -73,6 +73,49 @@ public class InspectorLimitTests
         Assert.True(result.Layers.Count <= 33, $"{result.Layers.Count} layers");
     }
 
+    [Theory]
+    [InlineData(17)]
+    [InlineData(100)]
+    [InlineData(1024)]
+    public void Streamed_recipient_infos_each_opening_a_wrong_key_stop_at_the_private_key_operation_limit(int count)
+    {
+        // Several RecipientInfos addressed to the reader make the streaming inspector read the
+        // layer whole and try each key on the content: the same 16 key operations bound it.
+        InspectionResult result = InspectStreamed(HostileMessages.ManyRecipientInfos(count, 4096), HostileMessages.Pki.Recipient);
+        Assert.True(result.IsStreamed);
+        Assert.False(result.IsValid);
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.False(layer.IsDecrypted);
+        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded && p.Message.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Streamed_enveloped_parts_share_one_key_operation_limit()
+    {
+        // Every part is opened only by trying the reader's four certificates on a RecipientInfo
+        // not addressed to them: the key operations of all parts count against one limit.
+        InspectionResult result = InspectStreamed(HostileMessages.ManyEnvelopedParts(200), [.. HostileMessages.Pki.FourKeys]);
+        Assert.False(result.IsValid);
+        IReadOnlyList<string> problems = Problems(result);
+        Assert.Contains(problems, p => p.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(problems, p => p.Contains("more than 32 pkcs7 parts", StringComparison.OrdinalIgnoreCase));
+        Assert.True(result.Layers.Count <= 33, $"{result.Layers.Count} layers");
+    }
+
+    private static InspectionResult InspectStreamed(byte[] message, params X509Certificate2[] keys)
+    {
+        var options = new SmimeInspectorOptions { ValidationTime = HostilePki.ValidationTime };
+        options.TrustAnchors.Add(HostileMessages.Pki.Root);
+        foreach (X509Certificate2 key in keys)
+        {
+            options.DecryptionCertificates.Add(key);
+        }
+
+        var inspection = Task.Run(() => SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options));
+        Assert.True(inspection.Wait(HangGuard), $"the inspector did not finish within the {HangGuard.TotalSeconds} s hang guard");
+        return inspection.Result;
+    }
+
     private static InspectionResult Inspect(byte[] message, params X509Certificate2[] keys)
     {
         var options = new SmimeInspectorOptions { ValidationTime = HostilePki.ValidationTime };
