@@ -138,6 +138,41 @@ public class DecodedCertificatesTests
         }
     }
 
+    [Fact]
+    public void Concurrent_readers_of_a_memo_that_keeps_emptying_each_get_their_own_certificate_and_key()
+    {
+        // Readers on several threads share the memos; with room for 3 of 8 certificates, entries
+        // are added, answered and dropped under one another. Every answer must still be the
+        // certificate whose DER was asked for and a key that verifies that signer's signature.
+        byte[] digest = SHA256.HashData("signed attributes"u8);
+        var signers = new List<(byte[] Der, byte[] Signature)>();
+        for (int i = 0; i < 8; i++)
+        {
+            using RSA rsa = RSA.Create(2048);
+            using X509Certificate2 certificate = SelfSigned(rsa, $"CN=Concurrent {i}");
+            signers.Add((certificate.RawData, rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        }
+
+        var memo = new DecodedCertificates(capacity: 3);
+        var keys = new RsaPublicKeys(capacity: 3);
+        Parallel.For(0, 4 * Math.Max(2, Environment.ProcessorCount), new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var random = new Random(worker);
+            for (int round = 0; round < 200; round++)
+            {
+                (byte[] der, byte[] signature) = signers[random.Next(signers.Count)];
+                using X509Certificate2 certificate = memo.Load(der);
+                Assert.Equal(der, certificate.RawData);
+                using RsaPublicKeys.Lease lease = keys.Rent(certificate);
+                Assert.True(lease.Key!.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            }
+        });
+
+        Assert.InRange(memo.Count, 1, 3);
+        Assert.InRange(keys.Count, 1, 3);
+        Assert.True(memo.Hits > 0);
+    }
+
     private static X509Certificate2 SelfSigned(AsymmetricAlgorithm key, string subject)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
