@@ -61,6 +61,54 @@ public class DigestingReadStreamTests
         Assert.Equal(bare, stream.SawBareLineFeed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Dense_line_ends_read_in_random_sizes_digest_as_a_byte_loop_canonicalises_them(int seed)
+    {
+        // Runs of CR and LF in any order (lone CR, CR CR LF, LF LF, CR at the end of one read and
+        // LF at the start of the next) between stretches of text long and short, read in sizes
+        // drawn per read: the canonical digest is that of a byte loop that puts a CR before every
+        // LF not already after one.
+        var random = new Random(seed);
+        for (int round = 0; round < 40; round++)
+        {
+            var content = new List<byte>();
+            while (content.Count < 5_000)
+            {
+                content.AddRange(Enumerable.Repeat((byte)'t', random.Next(3) == 0 ? random.Next(0, 200) : random.Next(0, 4)));
+                for (int run = random.Next(0, 5); run > 0; run--)
+                {
+                    content.Add(random.Next(2) == 0 ? (byte)'\r' : (byte)'\n');
+                }
+            }
+
+            byte[] bytes = [.. content];
+            var canonical = new List<byte>();
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                if (bytes[i] == (byte)'\n' && (i == 0 || bytes[i - 1] != (byte)'\r'))
+                {
+                    canonical.Add((byte)'\r');
+                }
+
+                canonical.Add(bytes[i]);
+            }
+
+            using var stream = new DigestingReadStream(new MemoryStream(bytes), [HashAlgorithmName.SHA256, HashAlgorithmName.SHA384], canonical: true);
+            byte[] buffer = new byte[300];
+            while (stream.Read(buffer.AsSpan(0, random.Next(3) == 0 ? 1 : random.Next(1, buffer.Length + 1))) > 0)
+            {
+            }
+
+            Assert.Equal(SHA256.HashData(bytes), stream.Digest(HashAlgorithmName.SHA256));
+            Assert.Equal(SHA256.HashData([.. canonical]), stream.CanonicalDigest(HashAlgorithmName.SHA256));
+            Assert.Equal(SHA384.HashData([.. canonical]), stream.CanonicalDigest(HashAlgorithmName.SHA384));
+            Assert.Equal(canonical.Count != bytes.Length, stream.SawBareLineFeed);
+        }
+    }
+
     [Fact]
     public void The_bare_line_feed_search_finds_the_first_lf_without_a_cr_before_it()
     {
