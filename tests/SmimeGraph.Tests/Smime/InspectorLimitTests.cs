@@ -54,23 +54,14 @@ public class InspectorLimitTests
         // 99 RecipientInfos addressed to the reader's key carry wrong content-encryption keys, the
         // 100th the right one: within the limit of 1024 RecipientInfos, over the 16 key operations.
         InspectionResult result = Inspect(HostileMessages.ManyRecipientInfos(100), HostileMessages.Pki.Recipient);
-        Assert.False(result.IsValid);
-        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
-        Assert.False(layer.IsDecrypted);
-        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded && p.Message.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+        AssertOneLayerStoppedAtTheKeyOperationLimit(result);
     }
 
     [Fact]
     public void Thousands_of_enveloped_parts_stop_at_the_key_operation_and_part_limits()
     {
         InspectionResult result = Inspect(HostileMessages.ManyEnvelopedParts(9000), [.. HostileMessages.Pki.FourKeys]);
-        Assert.False(result.IsValid);
-        IReadOnlyList<string> problems = Problems(result);
-        Assert.Contains(problems, p => p.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(problems, p => p.Contains("more than 32 pkcs7 parts", StringComparison.OrdinalIgnoreCase));
-
-        // Every part past the limit is left unread, and reported once, not once per part.
-        Assert.True(result.Layers.Count <= 33, $"{result.Layers.Count} layers");
+        AssertStoppedAtTheKeyOperationAndPartLimits(result);
     }
 
     [Theory]
@@ -83,10 +74,7 @@ public class InspectorLimitTests
         // layer whole and try each key on the content: the same 16 key operations bound it.
         InspectionResult result = InspectStreamed(HostileMessages.ManyRecipientInfos(count, 4096), HostileMessages.Pki.Recipient);
         Assert.True(result.IsStreamed);
-        Assert.False(result.IsValid);
-        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
-        Assert.False(layer.IsDecrypted);
-        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded && p.Message.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+        AssertOneLayerStoppedAtTheKeyOperationLimit(result);
     }
 
     [Fact]
@@ -95,10 +83,25 @@ public class InspectorLimitTests
         // Every part is opened only by trying the reader's four certificates on a RecipientInfo
         // not addressed to them: the key operations of all parts count against one limit.
         InspectionResult result = InspectStreamed(HostileMessages.ManyEnvelopedParts(200), [.. HostileMessages.Pki.FourKeys]);
+        AssertStoppedAtTheKeyOperationAndPartLimits(result);
+    }
+
+    private static void AssertOneLayerStoppedAtTheKeyOperationLimit(InspectionResult result)
+    {
+        Assert.False(result.IsValid);
+        EncryptionLayer layer = Assert.IsType<EncryptionLayer>(Assert.Single(result.Layers));
+        Assert.False(layer.IsDecrypted);
+        Assert.Contains(layer.Problems, p => p.Code == InspectionProblemCodes.LimitExceeded && p.Message.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static void AssertStoppedAtTheKeyOperationAndPartLimits(InspectionResult result)
+    {
         Assert.False(result.IsValid);
         IReadOnlyList<string> problems = Problems(result);
         Assert.Contains(problems, p => p.Contains("more than 16 private-key operations", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(problems, p => p.Contains("more than 32 pkcs7 parts", StringComparison.OrdinalIgnoreCase));
+
+        // Every part past the limit is left unread, and reported once, not once per part.
         Assert.True(result.Layers.Count <= 33, $"{result.Layers.Count} layers");
     }
 
