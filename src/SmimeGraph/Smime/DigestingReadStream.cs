@@ -122,7 +122,25 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
         }
 
         int i = 1;
-        if (Vector256.IsHardwareAccelerated && chunk.Length > Vector256<byte>.Count)
+        if (Vector512.IsHardwareAccelerated && chunk.Length > Vector512<byte>.Count)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(chunk);
+            Vector512<byte> lineFeed = Vector512.Create((byte)'\n');
+            Vector512<byte> carriageReturn = Vector512.Create((byte)'\r');
+            int last = chunk.Length - Vector512<byte>.Count;
+            for (; i <= last; i += Vector512<byte>.Count)
+            {
+                Vector512<byte> current = Vector512.LoadUnsafe(ref start, (nuint)i);
+                Vector512<byte> previous = Vector512.LoadUnsafe(ref start, (nuint)(i - 1));
+                Vector512<byte> bare = Vector512.AndNot(Vector512.Equals(current, lineFeed), Vector512.Equals(previous, carriageReturn));
+                if (bare != Vector512<byte>.Zero)
+                {
+                    return i + BitOperations.TrailingZeroCount(bare.ExtractMostSignificantBits());
+                }
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated && chunk.Length - i > Vector256<byte>.Count)
         {
             ref byte start = ref MemoryMarshal.GetReference(chunk);
             Vector256<byte> lineFeed = Vector256.Create((byte)'\n');
