@@ -630,7 +630,7 @@ public static partial class SmimeInspector
 
                     using (transform)
                     using (var ciphertext = new ReadGuardStream(ber.OpenOctetString(encryptedContent)))
-                    using (var decrypting = new CryptoStream(ciphertext, transform!, CryptoStreamMode.Read, leaveOpen: true))
+                    using (var decrypting = new CbcDecryptingReadStream(ciphertext, transform!))
                     {
                         plaintextGuard = new ReadGuardStream(decrypting);
                         layer.IsDecrypted = true;

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using SmimeGraph.Cms;
+using Xunit;
+
+namespace SmimeGraph.Tests.Cms;
+
+/// <summary>
+/// The streaming CBC decryption of an EnvelopedData's content, held to the platform's one-shot
+/// <see cref="SymmetricAlgorithm.DecryptCbc(byte[], byte[], PaddingMode)"/> over the same ciphertext.
+/// </summary>
+public sealed class CbcDecryptingReadStreamTests
+{
+    [Theory]
+    [InlineData(0, 1, 16_384)]
+    [InlineData(1, 7, 1)]
+    [InlineData(15, 16, 3)]
+    [InlineData(16, 17, 40_000)]
+    [InlineData(16_384, 5_000, 64)]
+    [InlineData(16_385, 16_384, 16_384)]
+    [InlineData(100_000, 70_000, 9_000)]
+    public void Decrypts_what_the_platform_decrypts_whatever_the_read_sizes(int length, int largestSourceRead, int largestRead)
+    {
+        foreach (SymmetricAlgorithm cipher in new SymmetricAlgorithm[] { Aes.Create(), TripleDES.Create() })
+        {
+            using (cipher)
+            {
+                byte[] plaintext = RandomNumberGenerator.GetBytes(length);
+                byte[] ciphertext = cipher.EncryptCbc(plaintext, cipher.IV, PaddingMode.PKCS7);
+
+                Assert.Equal(cipher.DecryptCbc(ciphertext, cipher.IV, PaddingMode.PKCS7), ReadAll(cipher, ciphertext, largestSourceRead, largestRead));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_wrong_padding_in_the_last_block_is_the_decryptors_error_at_the_end()
+    {
+        using Aes aes = Aes.Create();
+        byte[] ciphertext = aes.EncryptCbc(RandomNumberGenerator.GetBytes(1000), aes.IV, PaddingMode.PKCS7);
+        ciphertext[^17] ^= 0x01; // changes the last plaintext byte: the padding length
+        Assert.Throws<CryptographicException>(() => aes.DecryptCbc(ciphertext, aes.IV, PaddingMode.PKCS7));
+
+        Assert.ThrowsAny<CryptographicException>(() => ReadAll(aes, ciphertext, 100, 100));
+    }
+
+    [Fact]
+    public void A_ciphertext_that_is_not_whole_blocks_is_refused()
+    {
+        using Aes aes = Aes.Create();
+        byte[] ciphertext = aes.EncryptCbc(RandomNumberGenerator.GetBytes(1000), aes.IV, PaddingMode.PKCS7);
+
+        Assert.ThrowsAny<CryptographicException>(() => ReadAll(aes, ciphertext[..^5], 64, 64));
+    }
+
+    private static byte[] ReadAll(SymmetricAlgorithm cipher, byte[] ciphertext, int largestSourceRead, int largestRead)
+    {
+        var random = new Random(largestSourceRead ^ largestRead);
+        using ICryptoTransform decryptor = cipher.CreateDecryptor();
+        using var stream = new CbcDecryptingReadStream(new RandomBlockStream(ciphertext, largestSourceRead, random), decryptor);
+        var output = new MemoryStream();
+        byte[] buffer = new byte[largestRead];
+        int read;
+        while ((read = stream.Read(buffer, 0, random.Next(1, largestRead + 1))) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
+    }
+
+    // Returns between 1 and largestRead bytes per read.
+    private sealed class RandomBlockStream(byte[] data, int largestRead, Random random) : MemoryStream(data, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, random.Next(1, largestRead + 1)));
+
+        public override int Read(Span<byte> buffer)
+        {
+            byte[] block = new byte[Math.Min(buffer.Length, largestRead)];
+            int read = Read(block, 0, block.Length);
+            block.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+    }
+}
