@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SmimeGraph.Cms;
+using SmimeGraph.Tests.Support;
 using Xunit;
 
 namespace SmimeGraph.Tests.Cms;
@@ -66,19 +67,5 @@ public sealed class CbcDecryptingReadStreamTests
         }
 
         return output.ToArray();
-    }
-
-    // Returns between 1 and largestRead bytes per read.
-    private sealed class RandomBlockStream(byte[] data, int largestRead, Random random) : MemoryStream(data, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, random.Next(1, largestRead + 1)));
-
-        public override int Read(Span<byte> buffer)
-        {
-            byte[] block = new byte[Math.Min(buffer.Length, largestRead)];
-            int read = Read(block, 0, block.Length);
-            block.AsSpan(0, read).CopyTo(buffer);
-            return read;
-        }
     }
 }

@@ -679,20 +679,4 @@ public class StreamingInspectorTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
-
-    // Returns between 1 and largestRead bytes per read, as a network stream may.
-    private sealed class RandomBlockStream(byte[] data, int largestRead, int seed) : MemoryStream(data)
-    {
-        private readonly Random _random = new(seed);
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _random.Next(1, largestRead + 1)));
-
-        public override int Read(Span<byte> buffer)
-        {
-            byte[] block = new byte[Math.Min(buffer.Length, largestRead)];
-            int read = Read(block, 0, block.Length);
-            block.AsSpan(0, read).CopyTo(buffer);
-            return read;
-        }
-    }
 }
