@@ -31,14 +31,34 @@ internal abstract class ReadOnlyStreamBase : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    /// <summary>Reads <paramref name="stream"/> to its end, discarding what it reads.</summary>
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end, discarding what it reads: a stream that can
+    /// skip (<see cref="ISkippingStream"/>) does so without copying its bytes out.
+    /// </summary>
     public static void Drain(Stream stream)
     {
+        if (stream is ISkippingStream skipping)
+        {
+            _ = skipping.SkipToEnd();
+            return;
+        }
+
         Span<byte> scratch = stackalloc byte[4096];
         while (stream.Read(scratch) > 0)
         {
         }
     }
+}
+
+/// <summary>
+/// A read stream that can move to its end without handing its bytes to anyone. Every stream
+/// below it still sees every byte (a digest or a copy further down is unchanged): only the
+/// copies out of this stream are saved.
+/// </summary>
+internal interface ISkippingStream
+{
+    /// <summary>Consumes the rest of the stream and returns how many bytes that was; reads after it return 0.</summary>
+    long SkipToEnd();
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace SmimeGraph.Mime;
 /// without reading into the body. The buffer grows (pooled) only as far as one line needs, up to
 /// <see cref="MaxLookahead"/>; it is cleared when returned, since the bytes may be plaintext.
 /// </summary>
-internal sealed class BufferedReadSource : Stream
+internal sealed class BufferedReadSource : Stream, ISkippingStream
 {
     private const int InitialSize = 16 * 1024;
 
@@ -144,6 +144,43 @@ internal sealed class BufferedReadSource : Stream
         _buffer.AsSpan(_start, n).CopyTo(buffer);
         _start += n;
         return n;
+    }
+
+    /// <summary>
+    /// Drops what is buffered and consumes the source to its end: a source that can skip does
+    /// so; any other is read straight into this buffer, which saves copying its bytes out again.
+    /// Returns the bytes consumed, as <see cref="Read(Span{byte})"/> would have returned them.
+    /// </summary>
+    public long SkipToEnd()
+    {
+        long skipped = _end - _start;
+        _start = _end;
+        if (_eof)
+        {
+            return skipped;
+        }
+
+        long before = _sourceRead;
+        if (_source is ISkippingStream skipping)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            _sourceRead += skipping.SkipToEnd();
+            if (_sourceRead > _maxLength)
+            {
+                throw new MimeFormatException($"The message is longer than the limit of {_maxLength} bytes.") { Offset = _maxLength };
+            }
+        }
+        else
+        {
+            _start = _end = 0;
+            while (ReadSource(_buffer) is int read and > 0)
+            {
+                _highWater = Math.Max(_highWater, read);
+            }
+        }
+
+        _eof = true;
+        return skipped + (_sourceRead - before);
     }
 
     public override void Flush()

@@ -57,11 +57,7 @@ internal sealed class MultipartBodyReader
             return false;
         }
 
-        Span<byte> scratch = stackalloc byte[512];
-        while (!_partEnded)
-        {
-            ReadPart(scratch);
-        }
+        _ = SkipPart();
 
         if (!_endedByDelimiter)
         {
@@ -85,15 +81,40 @@ internal sealed class MultipartBodyReader
     }
 
     /// <summary>Reads the current part's bytes; 0 when it has ended.</summary>
-    private int ReadPart(Span<byte> destination)
+    private int ReadPart(Span<byte> destination) => (int)Consume(destination, discard: false);
+
+    /// <summary>Consumes the rest of the current part without copying it; returns its length.</summary>
+    private long SkipPart()
     {
-        int written = 0;
-        while (written < destination.Length && !_partEnded)
+        long skipped = 0;
+        while (!_partEnded)
         {
+            skipped += Consume(default, discard: true);
+        }
+
+        return skipped;
+    }
+
+    /// <summary>
+    /// Moves through the current part: into <paramref name="destination"/> until it is full, or,
+    /// when <paramref name="discard"/>, through everything buffered without copying it anywhere.
+    /// Returns the part's bytes passed.
+    /// </summary>
+    private long Consume(Span<byte> destination, bool discard)
+    {
+        long written = 0;
+        while ((discard || written < destination.Length) && !_partEnded)
+        {
+            // What may still be passed in this call.
+            long room = discard ? int.MaxValue : destination.Length - written;
             if (_pendingStart < _pendingEnd)
             {
-                int n = Math.Min(_pendingEnd - _pendingStart, destination.Length - written);
-                _pending.AsSpan(_pendingStart, n).CopyTo(destination[written..]);
+                int n = (int)Math.Min(_pendingEnd - _pendingStart, room);
+                if (!discard)
+                {
+                    _pending.AsSpan(_pendingStart, n).CopyTo(destination[(int)written..]);
+                }
+
                 _pendingStart += n;
                 written += n;
                 continue;
@@ -153,17 +174,14 @@ internal sealed class MultipartBodyReader
             // LF-dash-dash goes on at once, but the last bytes, which may begin one. The search
             // stops where the destination is full, so a small destination does not make the
             // rest of the buffer be searched again on every read.
-            int room = destination.Length - written;
-            ReadOnlySpan<byte> window = buffered.Length - 3 > room ? buffered[..(room + 3)] : buffered;
+            ReadOnlySpan<byte> window = buffered.Length - 3 > room ? buffered[..((int)room + 3)] : buffered;
             int lf = window.IndexOf("\n--"u8);
             if (lf < 0)
             {
-                int safe = Math.Min(window.Length - 3, room);
+                int safe = (int)Math.Min(window.Length - 3, room);
                 if (safe > 0)
                 {
-                    buffered[..safe].CopyTo(destination[written..]);
-                    _source.Advance(safe);
-                    written += safe;
+                    Pass(buffered[..safe], destination, ref written, discard);
                     continue;
                 }
 
@@ -174,10 +192,8 @@ internal sealed class MultipartBodyReader
             {
                 int breakLength = lf > 0 && buffered[lf - 1] == CR ? 2 : 1;
                 int contentLength = lf + 1 - breakLength;
-                int n = Math.Min(contentLength, destination.Length - written);
-                buffered[..n].CopyTo(destination[written..]);
-                _source.Advance(n);
-                written += n;
+                int n = (int)Math.Min(contentLength, room);
+                Pass(buffered[..n], destination, ref written, discard);
                 if (n < contentLength)
                 {
                     break;
@@ -198,8 +214,7 @@ internal sealed class MultipartBodyReader
                 {
                     if (_source.Peek(2).Length == 1)
                     {
-                        destination[written++] = CR;
-                        _source.Advance(1);
+                        Pass([CR], destination, ref written, discard);
                     }
 
                     continue;
@@ -208,13 +223,22 @@ internal sealed class MultipartBodyReader
                 available--;
             }
 
-            int count = Math.Min(available, destination.Length - written);
-            buffered[..count].CopyTo(destination[written..]);
-            _source.Advance(count);
-            written += count;
+            Pass(buffered[..(int)Math.Min(available, room)], destination, ref written, discard);
         }
 
         return written;
+    }
+
+    // Passes bytes at the front of the source on: copied to the destination unless discarded.
+    private void Pass(ReadOnlySpan<byte> bytes, Span<byte> destination, ref long written, bool discard)
+    {
+        if (!discard)
+        {
+            bytes.CopyTo(destination[(int)written..]);
+        }
+
+        _source.Advance(bytes.Length);
+        written += bytes.Length;
     }
 
     // Emits the held line break: the line after it is content.
@@ -287,8 +311,10 @@ internal sealed class MultipartBodyReader
         }
     }
 
-    private sealed class PartStream(MultipartBodyReader reader) : ReadOnlyStreamBase
+    private sealed class PartStream(MultipartBodyReader reader) : ReadOnlyStreamBase, ISkippingStream
     {
         public override int Read(Span<byte> buffer) => reader.ReadPart(buffer);
+
+        public long SkipToEnd() => reader.SkipPart();
     }
 }

@@ -46,6 +46,53 @@ public class MultipartBodyReaderTests
         Assert.Equal(expected, StreamedParts(message, 3).Select(p => Encoding.ASCII.GetString(p)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(4096)]
+    public void A_part_skipped_partway_counts_what_it_skipped_and_the_next_parts_are_unchanged(int readSize)
+    {
+        var random = new Random(1000 + readSize);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] message = RandomMultipart(random);
+            List<byte[]> expected = MimeParser.Parse(message).Children.Select(c => c.RawEntity.ToArray()).ToList();
+
+            using var source = new BufferedReadSource(new TrickleStream(message, readSize), long.MaxValue, 1024, default);
+            HeaderBlockReader.Read(source, new MimeParserOptions(), "text/plain", out _);
+            var reader = new MultipartBodyReader(source, Encoding.ASCII.GetBytes("--" + Boundary), dropFinalBreak: true);
+            int index = 0;
+            while (reader.MoveNext())
+            {
+                byte[] whole = expected[index++];
+                int prefix = random.Next(0, whole.Length + 2);
+                byte[] head = new byte[prefix];
+                int read = 0;
+                int n;
+                using (var part = new BufferedReadSource(reader.Current, long.MaxValue, 64, default))
+                {
+                    while (read < head.Length && (n = part.Read(head.AsSpan(read, Math.Min(head.Length - read, 1 + random.Next(200))))) > 0)
+                    {
+                        read += n;
+                    }
+
+                    Assert.Equal(whole.AsSpan(0, read).ToArray(), head.AsSpan(0, read).ToArray());
+
+                    // Every other part is left unfinished, for MoveNext to skip.
+                    if (random.Next(2) == 0)
+                    {
+                        Assert.Equal(whole.Length - read, part.SkipToEnd());
+                        Assert.Equal(whole.Length, part.Consumed);
+                        Assert.Equal(0, part.Read(new byte[1]));
+                        Assert.Equal(0, reader.Current.Read(new byte[1]));
+                    }
+                }
+            }
+
+            Assert.Equal(expected.Count, index);
+        }
+    }
+
     private static void AssertSameParts(byte[] message, int readSize)
     {
         MimeEntity parsed = MimeParser.Parse(message);
