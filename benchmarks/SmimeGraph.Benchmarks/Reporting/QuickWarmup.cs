@@ -52,6 +52,7 @@ internal static class QuickWarmup
                 _ = benchmarks.MimeKit();
                 _ = benchmarks.Floor();
                 _ = benchmarks.Inspector();
+                _ = benchmarks.StreamingInspector();
             }
 
             Thread.Sleep(500);

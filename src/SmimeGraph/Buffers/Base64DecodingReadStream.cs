@@ -4,7 +4,8 @@ namespace SmimeGraph.Buffers;
 /// Decodes a base64 Content-Transfer-Encoding body (RFC 2045 §6.8) as it is read, with the rules
 /// of <see cref="Base64TransferDecoder"/>: whitespace ignored, anything else outside the alphabet,
 /// data after the padding or a lone last character is a <see cref="MimeFormatException"/>.
-/// One pooled buffer of encoded text, cleared when disposed.
+/// Over a <see cref="Mime.BufferedReadSource"/> the text is decoded where that source buffers it;
+/// over any other stream it is read into one pooled buffer, cleared when disposed.
 /// </summary>
 internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
 {
@@ -14,8 +15,9 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     private const int DirectMinimum = 4 * 1024;
 
     private readonly Stream _source;
+    private readonly Mime.BufferedReadSource? _buffered;
     private readonly long _offset;
-    private byte[] _encoded = CryptoPool.Rent(EncodedChunk);
+    private byte[] _encoded;
     private byte[] _decoded = CryptoPool.Rent((EncodedChunk / 4 * 3) + 3);
     private Base64TransferDecoder.State _state;
     private int _decodedStart;
@@ -31,11 +33,17 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     {
         _source = source;
         _offset = offset;
+        _buffered = source as Mime.BufferedReadSource;
+        _encoded = _buffered is null ? CryptoPool.Rent(EncodedChunk) : [];
     }
 
     public override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_encoded.Length == 0, this);
+        ObjectDisposedException.ThrowIf(_decoded.Length == 0, this);
+        if (_buffered is not null)
+        {
+            return ReadBuffered(buffer, _buffered);
+        }
 
         // A large read is decoded straight into the caller's buffer: as much text is read as
         // decodes into it, which saves copying every decoded byte once more.
@@ -44,7 +52,7 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
         {
             int read = _source.Read(_encoded.AsSpan(0, direct));
             _encodedUsed = Math.Max(_encodedUsed, read);
-            int decoded = Decode(read, buffer);
+            int decoded = Decode(_encoded.AsSpan(0, read), buffer);
             if (decoded > 0 || _finished)
             {
                 return decoded;
@@ -64,37 +72,81 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             // The most the decoder may write, counted before it runs: a throw leaves bytes too.
             _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (read / 4 * 3) + 3));
             _decodedStart = 0;
-            _decodedEnd = Decode(read, _decoded);
-
+            _decodedEnd = Decode(_encoded.AsSpan(0, read), _decoded);
         }
 
+        return TakeDecoded(buffer);
+    }
+
+    // Read over a BufferedReadSource: the text is decoded where the source holds it, and the
+    // source is advanced past what was decoded.
+    private int ReadBuffered(Span<byte> buffer, Mime.BufferedReadSource source)
+    {
+        int direct = (buffer.Length - 3) / 3 * 4;
+        while (_decodedStart == _decodedEnd)
+        {
+            if (_finished)
+            {
+                return 0;
+            }
+
+            ReadOnlySpan<byte> text = source.Peek(1);
+            if (direct >= DirectMinimum)
+            {
+                int take = Math.Min(text.Length, direct);
+                int decoded = Decode(text[..take], buffer);
+                source.Advance(take);
+                if (decoded > 0 || _finished)
+                {
+                    return decoded;
+                }
+
+                continue;
+            }
+
+            int length = Math.Min(text.Length, EncodedChunk);
+            _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (length / 4 * 3) + 3));
+            _decodedStart = 0;
+            _decodedEnd = Decode(text[..length], _decoded);
+            source.Advance(length);
+        }
+
+        return TakeDecoded(buffer);
+    }
+
+    private int TakeDecoded(Span<byte> buffer)
+    {
         int n = Math.Min(buffer.Length, _decodedEnd - _decodedStart);
         _decoded.AsSpan(_decodedStart, n).CopyTo(buffer);
         _decodedStart += n;
         return n;
     }
 
-    // Decodes the `read` bytes just read into _encoded, or finishes at the end of the text.
-    private int Decode(int read, Span<byte> output)
+    // Decodes text just read, or finishes at the end of the text (when there is none).
+    private int Decode(ReadOnlySpan<byte> text, Span<byte> output)
     {
-        if (read == 0)
+        if (text.IsEmpty)
         {
             int last = Base64TransferDecoder.Finish(output, ref _state, _offset + _consumed);
             _finished = true;
             return last;
         }
 
-        int decoded = Base64TransferDecoder.DecodeChunk(_encoded.AsSpan(0, read), output, ref _state, _offset + _consumed);
-        _consumed += read;
+        int decoded = Base64TransferDecoder.DecodeChunk(text, output, ref _state, _offset + _consumed);
+        _consumed += text.Length;
         return decoded;
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _encoded.Length > 0)
+        if (disposing && _decoded.Length > 0)
         {
             // Cleared as far as they were written: a short body leaves most of them untouched.
-            CryptoPool.Return(_encoded, _encodedUsed);
+            if (_encoded.Length > 0)
+            {
+                CryptoPool.Return(_encoded, _encodedUsed);
+            }
+
             CryptoPool.Return(_decoded, _decodedUsed);
             _encoded = [];
             _decoded = [];

@@ -809,7 +809,9 @@ public static partial class SmimeInspector
     // consuming them: the type decides how the rest is read.
     private static CmsPeek PeekContentType(MimeEntity entity, BufferedReadSource body)
     {
+        // Peek returns all that is buffered, often more than asked: only the first 4 KiB are decoded.
         ReadOnlySpan<byte> start = body.Peek(4096);
+        start = start[..Math.Min(start.Length, 4096)];
         byte[] decoded;
         if (entity.ContentTransferEncoding == "base64")
         {

@@ -119,7 +119,7 @@ public class MultipartBodyReaderTests
     private static byte[] RandomMultipart(Random random)
     {
         string[] breaks = ["\r\n", "\n", "\r\n", "\r\n"];
-        string[] lines = ["text", "--" + Boundary, "--" + Boundary + "--", "--" + Boundary + " ", "--" + Boundary + "x", "--other", "-", "--", "\r", "", new string('x', 3000), "line with \r inside", "Content-Type: text/plain"];
+        string[] lines = ["text", "--" + Boundary, "--" + Boundary + "--", "--" + Boundary + " ", "--" + Boundary + "x", "--other", "-", "--", "\r", "", new string('x', 3000), "--" + Boundary + new string(' ', 2000) + "x", "line with \r inside", "Content-Type: text/plain"];
         var text = new StringBuilder("Content-Type: multipart/mixed; boundary=" + Boundary + "\r\n\r\n");
         int count = random.Next(0, 30);
         for (int i = 0; i < count; i++)

@@ -211,6 +211,11 @@ public class StreamingInspectorTests
 
         Assert.Throws<MimeFormatException>(() => SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options));
         Assert.Throws<MimeFormatException>(() => SmimeInspector.Inspect(message, options));
+
+        // At the limit exactly, both read it.
+        options.ParserOptions = new MimeParserOptions { MaxMessageSize = message.Length };
+        Assert.True(SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options).IsValid);
+        Assert.True(SmimeInspector.Inspect(message, options).IsValid);
     }
 
     [Fact]
