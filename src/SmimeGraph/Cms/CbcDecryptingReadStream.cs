@@ -5,11 +5,11 @@ namespace SmimeGraph.Cms;
 
 /// <summary>
 /// Decrypts a CBC ciphertext (RFC 5652 §6.3, the content-encryption of an EnvelopedData) as it is
-/// read, through a decryptor that removes the PKCS #7 padding: the ciphertext is read in blocks of
-/// up to 16 KiB and each is decrypted with one call, into one pooled buffer that is cleared as far
-/// as it held plaintext when the stream is disposed. A wrong padding in the last block, or a
-/// ciphertext that is not a whole number of blocks, is the decryptor's
-/// <see cref="CryptographicException"/> at the end of the content.
+/// read, through a decryptor that removes the PKCS #7 padding: the ciphertext is read into a block
+/// of 16 KiB, as full as the source allows, and each block is decrypted with one call, into one
+/// pooled buffer that is cleared as far as it held plaintext when the stream is disposed. A wrong
+/// padding in the last block, or a ciphertext that is not a whole number of blocks, is the
+/// decryptor's <see cref="CryptographicException"/> at the end of the content.
 /// </summary>
 internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
 {
@@ -24,6 +24,7 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
     private int _start;
     private int _end;
     private int _plaintextUsed;
+    private bool _sourceEnded;
     private bool _finished;
 
     /// <param name="source">The ciphertext; not disposed.</param>
@@ -51,11 +52,21 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
                 return 0;
             }
 
-            // What is held is less than a block, so the read always has room.
-            int read = _source.Read(_ciphertext.AsSpan(_held, ChunkSize - _held));
+            // The ciphertext buffer is filled as far as the source goes before each cipher call:
+            // a BER OCTET STRING hands its segments over one at a time (often 4 KiB or less), and
+            // every call costs its way through the platform and OpenSSL. What is held is less than
+            // a block, so the first read always has room.
+            while (!_sourceEnded && _held < ChunkSize)
+            {
+                int read = _source.Read(_ciphertext.AsSpan(_held, ChunkSize - _held));
+                _sourceEnded = read == 0;
+                _held += read;
+            }
+
             _start = 0;
-            _plaintextUsed = Math.Max(_plaintextUsed, Math.Min(_plaintext.Length, _held + read + _blockSize));
-            if (read == 0)
+            _plaintextUsed = Math.Max(_plaintextUsed, Math.Min(_plaintext.Length, _held + _blockSize));
+            int whole = _held - (_held % _blockSize);
+            if (_sourceEnded && whole == 0)
             {
                 byte[] last = _decryptor.TransformFinalBlock(_ciphertext, 0, _held);
                 _held = 0;
@@ -66,8 +77,6 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
                 continue;
             }
 
-            _held += read;
-            int whole = _held - (_held % _blockSize);
             _end = whole == 0 ? 0 : _decryptor.TransformBlock(_ciphertext, 0, whole, _plaintext, 0);
             _ciphertext.AsSpan(whole, _held - whole).CopyTo(_ciphertext);
             _held -= whole;
