@@ -19,6 +19,8 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     private readonly long _offset;
     private byte[] _encoded;
     private byte[] _decoded = CryptoPool.Rent((EncodedChunk / 4 * 3) + 3);
+    private byte[]? _scratch;
+    private int _scratchUsed;
     private Base64TransferDecoder.State _state;
     private int _decodedStart;
     private int _decodedEnd;
@@ -132,7 +134,16 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             return last;
         }
 
-        int decoded = Base64TransferDecoder.DecodeChunk(text, output, ref _state, _offset + _consumed);
+        // The text without its whitespace goes to one scratch buffer for the whole body, cleared
+        // once when the stream is disposed rather than after every chunk.
+        if (text.Length >= Base64TransferDecoder.CompactMinimum)
+        {
+            _scratch ??= CryptoPool.Rent(Base64TransferDecoder.CompactWindow);
+        }
+
+        int decoded = _scratch is null
+            ? Base64TransferDecoder.DecodeChunk(text, output, ref _state, _offset + _consumed)
+            : Base64TransferDecoder.DecodeChunk(text, output, ref _state, _offset + _consumed, _scratch, ref _scratchUsed);
         _consumed += text.Length;
         return decoded;
     }
@@ -148,6 +159,12 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             }
 
             CryptoPool.Return(_decoded, _decodedUsed);
+            if (_scratch is not null)
+            {
+                CryptoPool.Return(_scratch, _scratchUsed);
+                _scratch = null;
+            }
+
             _encoded = [];
             _decoded = [];
         }

@@ -21,11 +21,11 @@ internal static class Base64TransferDecoder
     /// <summary>Runs shorter than this go through the table: a call costs more than it saves.</summary>
     private const int FastRunMinimum = 16;
 
-    /// <summary>Chunks shorter than this are not compacted (see <see cref="DecodeChunk"/>).</summary>
-    private const int CompactMinimum = 64;
+    /// <summary>Chunks shorter than this are not compacted, so they need no scratch buffer.</summary>
+    internal const int CompactMinimum = 64;
 
-    /// <summary>At most this much encoded text is compacted at once, so the scratch buffer stays small.</summary>
-    private const int CompactWindow = 16 * 1024;
+    /// <summary>At most this much encoded text is compacted at once: the largest scratch buffer used.</summary>
+    internal const int CompactWindow = 16 * 1024;
 
     private static readonly sbyte[] Table = BuildTable();
     private static readonly SearchValues<byte> AlphabetBytes = SearchValues.Create(Alphabet);
@@ -63,6 +63,30 @@ internal static class Base64TransferDecoder
             return DecodeExactly(encoded, output, ref state, offset);
         }
 
+        byte[] scratch = CryptoPool.Rent(Math.Min(encoded.Length, CompactWindow));
+        int used = 0;
+        try
+        {
+            return DecodeChunk(encoded, output, ref state, offset, scratch, ref used);
+        }
+        finally
+        {
+            CryptoPool.Return(scratch, used);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DecodeChunk(ReadOnlySpan{byte}, Span{byte}, ref State, long)"/> with the
+    /// caller's scratch buffer for the text without its whitespace, which the caller clears:
+    /// <paramref name="scratchUsed"/> is raised to how far it was written.
+    /// </summary>
+    public static int DecodeChunk(ReadOnlySpan<byte> encoded, Span<byte> output, ref State state, long offset, byte[] scratch, ref int scratchUsed)
+    {
+        if (state.Padded || encoded.Length < CompactMinimum)
+        {
+            return DecodeExactly(encoded, output, ref state, offset);
+        }
+
         int written = 0;
         int start = 0;
         if (state.Count != 0)
@@ -81,46 +105,38 @@ internal static class Base64TransferDecoder
             }
         }
 
-        byte[] scratch = CryptoPool.Rent(Math.Min(encoded.Length - start, CompactWindow));
-        int used = 0;
-        try
+        int windowLimit = Math.Min(scratch.Length, CompactWindow);
+        while (encoded.Length - start >= CompactMinimum)
         {
-            while (encoded.Length - start >= CompactMinimum)
+            ReadOnlySpan<byte> window = encoded.Slice(start, Math.Min(encoded.Length - start, windowLimit));
+            int length = Compact(window, scratch);
+            scratchUsed = Math.Max(scratchUsed, length);
+            OperationStatus status = Base64.DecodeFromUtf8(
+                scratch.AsSpan(0, length), output[written..], out int consumed, out int produced, isFinalBlock: false);
+            if (consumed % 4 != 0 || produced != consumed / 4 * 3)
             {
-                ReadOnlySpan<byte> window = encoded.Slice(start, Math.Min(encoded.Length - start, CompactWindow));
-                int length = Compact(window, scratch);
-                used = Math.Max(used, length);
-                OperationStatus status = Base64.DecodeFromUtf8(
-                    scratch.AsSpan(0, length), output[written..], out int consumed, out int produced, isFinalBlock: false);
-                if (consumed % 4 != 0 || produced != consumed / 4 * 3)
-                {
-                    // Not what the contract promises for text without whitespace: the table decides.
-                    break;
-                }
-
-                written += produced;
-                if (status == OperationStatus.Done && consumed == length)
-                {
-                    start += window.Length;
-                    continue;
-                }
-
-                // Stopped at a quartet it cannot take: a partial one at the end of the window (the
-                // next window or the table finishes it), padding, or an error (the table decides,
-                // at the exact offset). Resume at that quartet's first character in the chunk.
-                int resume = start + NonSpaceFromEnd(window, length - consumed);
-                if (status != OperationStatus.NeedMoreData || resume == start || start + window.Length == encoded.Length)
-                {
-                    start = resume;
-                    break;
-                }
-
-                start = resume;
+                // Not what the contract promises for text without whitespace: the table decides.
+                break;
             }
-        }
-        finally
-        {
-            CryptoPool.Return(scratch, used);
+
+            written += produced;
+            if (status == OperationStatus.Done && consumed == length)
+            {
+                start += window.Length;
+                continue;
+            }
+
+            // Stopped at a quartet it cannot take: a partial one at the end of the window (the
+            // next window or the table finishes it), padding, or an error (the table decides,
+            // at the exact offset). Resume at that quartet's first character in the chunk.
+            int resume = start + NonSpaceFromEnd(window, length - consumed);
+            if (status != OperationStatus.NeedMoreData || resume == start || start + window.Length == encoded.Length)
+            {
+                start = resume;
+                break;
+            }
+
+            start = resume;
         }
 
         return written + DecodeExactly(encoded[start..], output[written..], ref state, offset + start);

@@ -408,8 +408,9 @@ public class Base64TransferDecoderTests
             }
         }
 
-        // The pool hands the same thread its last returned arrays first.
-        byte[][] rented = [System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024), System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024)];
+        // The pool hands the same thread its last returned arrays first: the encoded text, the
+        // decoded bytes and the text without its whitespace.
+        byte[][] rented = [.. Enumerable.Range(0, 3).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024))];
         try
         {
             byte[] marker = original.AsSpan(0, 21).ToArray();
