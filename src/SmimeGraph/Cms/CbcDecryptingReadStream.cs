@@ -5,11 +5,13 @@ namespace SmimeGraph.Cms;
 
 /// <summary>
 /// Decrypts a CBC ciphertext (RFC 5652 §6.3, the content-encryption of an EnvelopedData) as it is
-/// read, through a decryptor that removes the PKCS #7 padding: the ciphertext is read into a block
-/// of 16 KiB, as full as the source allows, and each block is decrypted with one call, into one
-/// pooled buffer that is cleared as far as it held plaintext when the stream is disposed. A wrong
-/// padding in the last block, or a ciphertext that is not a whole number of blocks, is the
-/// decryptor's <see cref="CryptographicException"/> at the end of the content.
+/// read: the ciphertext is read into a block of 16 KiB, as full as the source allows, and each
+/// block is decrypted with one call, into one pooled buffer that is cleared as far as it held
+/// plaintext when the stream is disposed. The last cipher block is held back until the source
+/// ends, and its PKCS #7 padding (RFC 5652 §6.3) is removed here: the platform's padded decryptor
+/// holds that block back too, but decrypts it with a call of its own on every block. A wrong
+/// padding, or a ciphertext that is not a whole number of blocks, is a
+/// <see cref="CryptographicException"/> at the end of the content.
 /// </summary>
 internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
 {
@@ -19,7 +21,7 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
     private readonly ICryptoTransform _decryptor;
     private readonly int _blockSize;
     private byte[] _ciphertext = CryptoPool.Rent(ChunkSize);
-    private byte[] _plaintext;
+    private byte[] _plaintext = CryptoPool.Rent(ChunkSize);
     private int _held;
     private int _start;
     private int _end;
@@ -28,13 +30,12 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
     private bool _finished;
 
     /// <param name="source">The ciphertext; not disposed.</param>
-    /// <param name="decryptor">A CBC decryptor with PKCS #7 padding (it holds the last block back until the end); not disposed.</param>
+    /// <param name="decryptor">A CBC decryptor without padding (<see cref="PaddingMode.None"/>): the padding is removed here; not disposed.</param>
     public CbcDecryptingReadStream(Stream source, ICryptoTransform decryptor)
     {
         _source = source;
         _decryptor = decryptor;
         _blockSize = decryptor.InputBlockSize;
-        _plaintext = CryptoPool.Rent(ChunkSize + _blockSize);
     }
 
     public override int Read(Span<byte> buffer)
@@ -55,7 +56,7 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
             // The ciphertext buffer is filled as far as the source goes before each cipher call:
             // a BER OCTET STRING hands its segments over one at a time (often 4 KiB or less), and
             // every call costs its way through the platform and OpenSSL. What is held is less than
-            // a block, so the first read always has room.
+            // two blocks, so the first read always has room.
             while (!_sourceEnded && _held < ChunkSize)
             {
                 int read = _source.Read(_ciphertext.AsSpan(_held, ChunkSize - _held));
@@ -64,22 +65,19 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
             }
 
             _start = 0;
-            _plaintextUsed = Math.Max(_plaintextUsed, Math.Min(_plaintext.Length, _held + _blockSize));
-            int whole = _held - (_held % _blockSize);
-            if (_sourceEnded && whole == 0)
+            if (_sourceEnded)
             {
-                byte[] last = _decryptor.TransformFinalBlock(_ciphertext, 0, _held);
-                _held = 0;
-                last.CopyTo(_plaintext, 0);
-                _end = last.Length;
-                CryptographicOperations.ZeroMemory(last);
+                _end = DecryptLast();
                 _finished = true;
                 continue;
             }
 
-            _end = whole == 0 ? 0 : _decryptor.TransformBlock(_ciphertext, 0, whole, _plaintext, 0);
-            _ciphertext.AsSpan(whole, _held - whole).CopyTo(_ciphertext);
-            _held -= whole;
+            // The buffer is full: all but the last whole block, which may be the padded one.
+            int now = _held - (_held % _blockSize) - _blockSize;
+            _plaintextUsed = Math.Max(_plaintextUsed, now);
+            _end = _decryptor.TransformBlock(_ciphertext, 0, now, _plaintext, 0);
+            _ciphertext.AsSpan(now, _held - now).CopyTo(_ciphertext);
+            _held -= now;
         }
 
         int n = Math.Min(buffer.Length, _end - _start);
@@ -99,5 +97,26 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
         }
 
         base.Dispose(disposing);
+    }
+
+    // Decrypts what is held at the end of the ciphertext and returns the plaintext length without
+    // the padding: RFC 5652 §6.3, k - (l mod k) octets each of that value, so 1 to k of them.
+    private int DecryptLast()
+    {
+        if (_held == 0 || _held % _blockSize != 0)
+        {
+            throw new CryptographicException("The ciphertext is not a whole number of cipher blocks.");
+        }
+
+        _plaintextUsed = Math.Max(_plaintextUsed, _held);
+        int length = _decryptor.TransformBlock(_ciphertext, 0, _held, _plaintext, 0);
+        _held = 0;
+        int padding = length == 0 ? 0 : _plaintext[length - 1];
+        if (padding == 0 || padding > _blockSize || _plaintext.AsSpan(length - padding, padding).ContainsAnyExcept((byte)padding))
+        {
+            throw new CryptographicException("Padding is invalid and cannot be removed.");
+        }
+
+        return length - padding;
     }
 }

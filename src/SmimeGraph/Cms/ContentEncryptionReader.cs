@@ -118,6 +118,7 @@ internal static class ContentEncryptionReader
     /// A decryptor for content decrypted as it streams by, for the CBC algorithms the platform
     /// has (AES, RFC 3565; Triple-DES, RFC 3370 §5.1), or null for the others (AES-GCM, whose tag
     /// follows the content; RC2), which are decrypted whole. The key is copied into the transform.
+    /// It does not remove the padding: <see cref="CbcDecryptingReadStream"/> does.
     /// </summary>
     /// <exception cref="CryptographicException">The key or the parameters do not fit the algorithm.</exception>
     public static ICryptoTransform? CreateCbcDecryptor(AlgorithmIdentifier algorithm, ReadOnlySpan<byte> key)
@@ -152,7 +153,7 @@ internal static class ContentEncryptionReader
         cipher.SetKey(key);
         cipher.IV = iv;
         cipher.Mode = CipherMode.CBC;
-        cipher.Padding = PaddingMode.PKCS7;
+        cipher.Padding = PaddingMode.None;
         return cipher.CreateDecryptor();
     }
 

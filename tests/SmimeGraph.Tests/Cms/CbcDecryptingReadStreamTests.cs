@@ -53,9 +53,48 @@ public sealed class CbcDecryptingReadStreamTests
         Assert.ThrowsAny<CryptographicException>(() => ReadAll(aes, ciphertext[..^5], 64, 64));
     }
 
+    // RFC 5652 §6.3: the last block ends in 1 to 16 octets of its count. Each final block is
+    // encrypted without padding, so the stream sees exactly these plaintext bytes at the end.
+    [Theory]
+    [InlineData(new byte[] { 1 }, true)]
+    [InlineData(new byte[] { 4, 4, 4, 4 }, true)]
+    [InlineData(new byte[] { 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16 }, true)]
+    [InlineData(new byte[] { 0 }, false)]
+    [InlineData(new byte[] { 17 }, false)]
+    [InlineData(new byte[] { 255 }, false)]
+    [InlineData(new byte[] { 3, 4, 4, 4 }, false)]
+    [InlineData(new byte[] { 4, 3, 4, 4 }, false)]
+    public void The_padding_is_checked_as_the_platform_checks_it(byte[] tail, bool valid)
+    {
+        using Aes aes = Aes.Create();
+        byte[] plaintext = RandomNumberGenerator.GetBytes(40_000 - tail.Length);
+        byte[] padded = [.. plaintext, .. tail];
+        byte[] ciphertext = aes.EncryptCbc(padded, aes.IV, PaddingMode.None);
+
+        if (valid)
+        {
+            byte[] expected = aes.DecryptCbc(ciphertext, aes.IV, PaddingMode.PKCS7);
+            Assert.Equal(expected, ReadAll(aes, ciphertext, 5_000, 5_000));
+        }
+        else
+        {
+            Assert.ThrowsAny<CryptographicException>(() => aes.DecryptCbc(ciphertext, aes.IV, PaddingMode.PKCS7));
+            Assert.ThrowsAny<CryptographicException>(() => ReadAll(aes, ciphertext, 5_000, 5_000));
+        }
+    }
+
+    [Fact]
+    public void An_empty_ciphertext_is_refused()
+    {
+        using Aes aes = Aes.Create();
+        Assert.ThrowsAny<CryptographicException>(() => aes.DecryptCbc(Array.Empty<byte>(), aes.IV, PaddingMode.PKCS7));
+        Assert.ThrowsAny<CryptographicException>(() => ReadAll(aes, [], 64, 64));
+    }
+
     private static byte[] ReadAll(SymmetricAlgorithm cipher, byte[] ciphertext, int largestSourceRead, int largestRead)
     {
         var random = new Random(largestSourceRead ^ largestRead);
+        cipher.Padding = PaddingMode.None;
         using ICryptoTransform decryptor = cipher.CreateDecryptor();
         using var stream = new CbcDecryptingReadStream(new RandomBlockStream(ciphertext, largestSourceRead, random), decryptor);
         var output = new MemoryStream();
