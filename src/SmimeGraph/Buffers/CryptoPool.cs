@@ -13,8 +13,22 @@ internal static class CryptoPool
     /// <summary>Passed as the clear size to clear the whole array (its written extent is not known).</summary>
     public const int ClearAll = -1;
 
+    [ThreadStatic]
+    private static int t_outstanding;
+
+    /// <summary>
+    /// Arrays rented on this thread less arrays returned on it: a reader that rents and returns
+    /// on one thread leaves it as it found it, or an array it rented was never cleared.
+    /// </summary>
+    internal static int OutstandingOnThisThread => t_outstanding;
+
     /// <summary>Rents an array of at least <paramref name="minimumLength"/> bytes.</summary>
-    public static byte[] Rent(int minimumLength) => ArrayPool<byte>.Shared.Rent(minimumLength);
+    public static byte[] Rent(int minimumLength)
+    {
+        byte[] array = ArrayPool<byte>.Shared.Rent(minimumLength);
+        t_outstanding++;
+        return array;
+    }
 
     /// <summary>
     /// Clears the first <paramref name="clearSize"/> bytes of <paramref name="array"/> (all of it
@@ -27,5 +41,6 @@ internal static class CryptoPool
         ArgumentOutOfRangeException.ThrowIfGreaterThan(clearSize, array.Length);
         CryptographicOperations.ZeroMemory(clearSize == ClearAll ? array : array.AsSpan(0, clearSize));
         ArrayPool<byte>.Shared.Return(array);
+        t_outstanding--;
     }
 }

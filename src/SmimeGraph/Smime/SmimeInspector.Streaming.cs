@@ -320,7 +320,10 @@ public static partial class SmimeInspector
             }
 
             string? declared = entity.GetContentTypeParameter("smime-type")?.ToLowerInvariant();
-            using var guard = new ReadGuardStream(encoding == "base64" ? new Base64DecodingReadStream(streamed.Body, 0) : streamed.Body);
+            // The decoder is disposed on its own: the guard leaves its source open, and the
+            // decoder's buffers (plaintext, for signed-data) are cleared when it is disposed.
+            using Base64DecodingReadStream? decoder = encoding == "base64" ? new Base64DecodingReadStream(streamed.Body, 0) : null;
+            using var guard = new ReadGuardStream((Stream?)decoder ?? streamed.Body);
             if (peek.ContentType == Oids.ContentTypeSignedData)
             {
                 WalkOpaqueStreamed(entity, guard, declared, depth, path, partial, mainPath, output);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SmimeGraph.Buffers;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
@@ -60,6 +61,24 @@ public class StreamingInspectorTests
         Assert.Equal(signed, streamed.IsValid);
         Assert.Equal("multipart/mixed", streamed.Content.MediaType);
         Assert.Contains("figures.bin", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
+    }
+
+    // Every pooled buffer may hold plaintext and is cleared when it goes back: one that is never
+    // given back is never cleared.
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Every_pooled_buffer_the_inspectors_rent_goes_back(string mode)
+    {
+        byte[] message = await ComposeAsync(mode, attachmentLength: 70_000);
+        SmimeInspectorOptions options = Options();
+
+        int before = CryptoPool.OutstandingOnThisThread;
+        InspectionResult streamed = SmimeInspector.InspectStreaming(new MemoryStream(message), Stream.Null, options);
+        Assert.Equal(before, CryptoPool.OutstandingOnThisThread);
+        InspectionResult whole = SmimeInspector.Inspect(message, options);
+        Assert.Equal(before, CryptoPool.OutstandingOnThisThread);
+
+        Assert.Equal(Describe(whole), Describe(streamed));
     }
 
     // Each layer below the MIME reader (base64, BER, the cipher) hands on blocks of its own size;
@@ -554,7 +573,9 @@ public class StreamingInspectorTests
         }
 
         using var content = new MemoryStream();
+        int outstanding = CryptoPool.OutstandingOnThisThread;
         InspectionResult streamed = SmimeInspector.InspectStreaming(new MemoryStream(message), content, options);
+        Assert.Equal(outstanding, CryptoPool.OutstandingOnThisThread);
 
         Assert.True(streamed.IsStreamed);
         Assert.False(whole.IsStreamed);
