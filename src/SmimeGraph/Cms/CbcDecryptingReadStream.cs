@@ -5,8 +5,8 @@ namespace SmimeGraph.Cms;
 
 /// <summary>
 /// Decrypts a CBC ciphertext (RFC 5652 §6.3, the content-encryption of an EnvelopedData) as it is
-/// read: the ciphertext is read into a block of 16 KiB, as full as the source allows, and each
-/// block is decrypted with one call, into one pooled buffer that is cleared as far as it held
+/// read: the ciphertext is read in blocks of 8 to 16 KiB, and each block is decrypted with one
+/// call, into one pooled buffer that is cleared as far as it held
 /// plaintext when the stream is disposed. The last cipher block is held back until the source
 /// ends, and its PKCS #7 padding (RFC 5652 §6.3) is removed here: the platform's padded decryptor
 /// holds that block back too, but decrypts it with a call of its own on every block. A wrong
@@ -16,6 +16,10 @@ namespace SmimeGraph.Cms;
 internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
 {
     private const int ChunkSize = 16 * 1024;
+
+    // Reads go on until this much is held, so every read asks for more than 8 KiB: a read that
+    // large goes past the BER reader's 8 KiB buffer, straight to the base64 decoder below.
+    private const int FillTarget = 8 * 1024;
 
     private readonly Stream _source;
     private readonly ICryptoTransform _decryptor;
@@ -53,11 +57,10 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
                 return 0;
             }
 
-            // The ciphertext buffer is filled as far as the source goes before each cipher call:
-            // a BER OCTET STRING hands its segments over one at a time (often 4 KiB or less), and
-            // every call costs its way through the platform and OpenSSL. What is held is less than
-            // two blocks, so the first read always has room.
-            while (!_sourceEnded && _held < ChunkSize)
+            // The ciphertext buffer is filled before each cipher call: a constructed OCTET STRING
+            // hands its segments over one at a time, however small, and every call costs its way
+            // through the platform and OpenSSL.
+            while (!_sourceEnded && _held < FillTarget)
             {
                 int read = _source.Read(_ciphertext.AsSpan(_held, ChunkSize - _held));
                 _sourceEnded = read == 0;
@@ -72,7 +75,7 @@ internal sealed class CbcDecryptingReadStream : ReadOnlyStreamBase
                 continue;
             }
 
-            // The buffer is full: all but the last whole block, which may be the padded one.
+            // All but the last whole block, which may be the padded one.
             int now = _held - (_held % _blockSize) - _blockSize;
             _plaintextUsed = Math.Max(_plaintextUsed, now);
             _end = _decryptor.TransformBlock(_ciphertext, 0, now, _plaintext, 0);
