@@ -81,6 +81,17 @@ public class StreamingInspectorTests
         Assert.Equal(Describe(whole), Describe(streamed));
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Every_pooled_buffer_the_composer_rents_goes_back(string mode)
+    {
+        // Into memory every write completes at once, so the composition runs on this thread.
+        int before = CryptoPool.OutstandingOnThisThread;
+        Task<byte[]> composed = ComposeAsync(mode, attachmentLength: 70_000);
+        Assert.True(composed.IsCompletedSuccessfully);
+        Assert.Equal(before, CryptoPool.OutstandingOnThisThread);
+    }
+
     // Each layer below the MIME reader (base64, BER, the cipher) hands on blocks of its own size;
     // a message that arrives a few bytes at a time, or in blocks of any size, is read the same.
     [Theory]
