@@ -19,7 +19,7 @@ internal static class HeaderValueGuard
     /// <summary>RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126.</summary>
     public static void ThrowIfBadFieldName(string name)
     {
-        if (name.Length == 0 || name.Any(c => c < 33 || c > 126 || c == ':'))
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExceptInRange('!', '~') || name.Contains(':', StringComparison.Ordinal))
         {
             throw new HeaderInjectionException("headerName", $"'{Sanitize(name)}' is not a valid header field name (printable ASCII without ':' or spaces).");
         }

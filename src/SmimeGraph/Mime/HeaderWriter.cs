@@ -25,6 +25,9 @@ internal static class HeaderWriter
 
     private const string EncodedWordCharset = "utf-8";
 
+    // Printable US-ASCII and horizontal tab: what unstructured text may hold as it is.
+    private static readonly SearchValues<char> PrintableOrTab = SearchValues.Create("\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     /// <summary>Writes an unstructured field (Subject, custom fields): RFC 5322 §3.2.5, RFC 2047 §5(1).</summary>
     public static void WriteField(IBufferWriter<byte> destination, string name, string value)
     {
@@ -184,13 +187,13 @@ internal static class HeaderWriter
     }
 
     public static bool IsToken(string value) =>
-        value.Length > 0 && value.All(c => c is > ' ' and < (char)0x7F && !"()<>@,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal));
+        value.Length > 0 && !value.AsSpan().ContainsAnyExceptInRange('!', '~') && !value.AsSpan().ContainsAny("()<>@,;:\\\"/[]?=");
 
     // Printable ASCII words separated by whitespace, nothing that a reader would take for an
     // encoded-word (RFC 2047 §6.1), no leading or trailing whitespace, and each word with the
     // whitespace before it short enough to start a folded line.
     private static bool IsPlainUnstructured(string value, string name) =>
-        value.All(c => c is (>= ' ' and < (char)0x7F) or '\t')
+        !value.AsSpan().ContainsAnyExcept(PrintableOrTab)
         && !value.Contains("=?", StringComparison.Ordinal)
         && value[0] is not (' ' or '\t')
         && value[^1] is not (' ' or '\t')
@@ -232,7 +235,7 @@ internal static class HeaderWriter
     // ASCII, RFC 2047 §5(3) encoded-words otherwise.
     private static void AppendPhrase(FoldedLine line, string phrase)
     {
-        bool printable = phrase.All(c => c is >= ' ' and < (char)0x7F) && !phrase.Contains("=?", StringComparison.Ordinal);
+        bool printable = !phrase.AsSpan().ContainsAnyExceptInRange(' ', '~') && !phrase.Contains("=?", StringComparison.Ordinal);
         if (printable && phrase.Split(' ').All(word => word.Length > 0 && word.Length < 60 && word.All(IsAtext)))
         {
             foreach (string word in phrase.Split(' '))
@@ -274,7 +277,7 @@ internal static class HeaderWriter
             return;
         }
 
-        bool quotable = value.All(c => c is >= ' ' and < (char)0x7F && c is not ('"' or '\\')) && !value.Contains("=?", StringComparison.Ordinal);
+        bool quotable = !value.AsSpan().ContainsAnyExceptInRange(' ', '~') && !value.AsSpan().ContainsAny('"', '\\') && !value.Contains("=?", StringComparison.Ordinal);
         if (quotable && name.Length + 3 + value.Length <= room)
         {
             line.Append(name + "=\"" + value + "\"" + suffix);
@@ -499,7 +502,7 @@ internal static class HeaderWriter
         {
             _text.Append("\r\n");
             string field = _text.ToString();
-            if (field.Any(c => c > 0x7E))
+            if (field.AsSpan().ContainsAnyExceptInRange('\0', '~'))
             {
                 throw new InvalidOperationException("A header line was about to carry a non-ASCII character.");
             }

@@ -22,7 +22,7 @@ public sealed record MailboxAddress
         }
 
         int at = address.LastIndexOf('@');
-        if (at <= 0 || at == address.Length - 1 || address.AsSpan().ContainsAny(" \t<>,;\"()[]\\") || address.Any(c => c > 0x7E || c < 0x21))
+        if (at <= 0 || at == address.Length - 1 || address.AsSpan().ContainsAny(" \t<>,;\"()[]\\") || address.AsSpan().ContainsAnyExceptInRange('!', '~'))
         {
             throw new ArgumentException($"'{address}' is not an email address of the form local@domain (ASCII, no spaces or specials).", nameof(address));
         }

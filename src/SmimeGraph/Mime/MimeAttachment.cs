@@ -104,7 +104,7 @@ public sealed class MimeAttachment
     {
         ArgumentNullException.ThrowIfNull(contentId);
         HeaderValueGuard.ThrowIfUnsafe(nameof(contentId), contentId);
-        if (contentId.AsSpan().ContainsAny("<> \t\"") || contentId.Any(c => c > 0x7E))
+        if (contentId.AsSpan().ContainsAny("<> \t\"") || contentId.AsSpan().ContainsAnyExceptInRange('\0', '~'))
         {
             throw new ArgumentException("A Content-ID is ASCII without spaces, quotes or angle brackets.", nameof(contentId));
         }

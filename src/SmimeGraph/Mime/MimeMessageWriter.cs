@@ -278,7 +278,7 @@ internal sealed class MimeMessageWriter : IMimeMessageSource
         ArgumentNullException.ThrowIfNull(id, field);
         HeaderValueGuard.ThrowIfUnsafe(field, id);
         int at = id.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 0 || at == id.Length - 1 || id.Any(c => c is <= ' ' or >= (char)0x7F or '<' or '>' or '"' or '(' or ')' or ',' or ';' or '\\'))
+        if (at <= 0 || at == id.Length - 1 || id.AsSpan().ContainsAnyExceptInRange('!', '~') || id.AsSpan().ContainsAny("<>\"(),;\\"))
         {
             throw new MimeFormatException($"'{id}' is not a valid {field} value (id-left@id-right, printable ASCII without brackets, RFC 5322 §3.6.4).");
         }

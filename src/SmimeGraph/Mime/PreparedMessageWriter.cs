@@ -14,6 +14,9 @@ internal sealed class PreparedMessageWriter : IMimeMessageSource
     // RFC 5322 §2.1.1: a line is at most 998 characters, excluding the CRLF.
     private const int MaxLineLength = 998;
 
+    // The letters, digits, dots and hyphens of a host name (RFC 1123 §2.1).
+    private static readonly SearchValues<char> DomainCharacters = SearchValues.Create("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     private readonly byte[] _routingHeaders;
     private readonly IReadOnlyList<BodySegment> _segments;
 
@@ -244,6 +247,6 @@ internal sealed class PreparedMessageWriter : IMimeMessageSource
         string address = MailboxAddress.ParseList(from.RawValue).FirstOrDefault()?.Address ?? string.Empty;
         int at = address.LastIndexOf('@');
         string domain = at >= 0 ? address[(at + 1)..] : string.Empty;
-        return domain.Length > 0 && domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-') ? domain : "localhost";
+        return domain.Length > 0 && !domain.AsSpan().ContainsAnyExcept(DomainCharacters) ? domain : "localhost";
     }
 }
