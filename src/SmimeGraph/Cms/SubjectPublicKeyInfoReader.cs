@@ -16,7 +16,9 @@ internal static class SubjectPublicKeyInfoReader
     {
         try
         {
-            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+            // BER: the platform imports a key whose RSAPublicKey uses long-form lengths, so its size
+            // must be read from such a key too (a policy that read 0 bits would misreport it).
+            AsnReader sequence = new AsnReader(certificate.PublicKey.EncodedKeyValue.RawData, AsnEncodingRules.BER).ReadSequence();
             ReadOnlySpan<byte> modulus = sequence.ReadIntegerBytes().Span.TrimStart((byte)0);
             return modulus.IsEmpty ? 0 : ((modulus.Length - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[0]));
         }

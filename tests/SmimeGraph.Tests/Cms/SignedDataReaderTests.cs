@@ -364,6 +364,9 @@ public class SignedDataReaderTests
         SignatureVerdict verdict = Assert.Single(SignedDataReader.Decode(signedCms.Encode()).Verify(content));
         Assert.True(verdict.IsSignatureValid, verdict.Failure);
         Assert.Contains("RSA key of 1024 bits is under 2048", verdict.Weaknesses);
+
+        // The certificate policy reads the same key size for its refusal.
+        Assert.Contains("its RSA key has 1024 bits, under the minimum of 2048", SmimeGraph.Smime.CertificatePolicy.Evaluate(certificate, SmimeGraph.Smime.CertificatePurpose.Signing, DateTimeOffset.UtcNow));
     }
 
     [Fact]
