@@ -11,6 +11,9 @@ namespace SmimeGraph.Cms;
 /// </summary>
 internal abstract class RecipientInfoWriter
 {
+    // Encoded on first use: the writer serves every message to this recipient.
+    private byte[]? _issuerAndSerialNumber;
+
     protected RecipientInfoWriter(X509Certificate2 certificate)
     {
         Certificate = certificate;
@@ -54,20 +57,24 @@ internal abstract class RecipientInfoWriter
     // IssuerAndSerialNumber ::= SEQUENCE {
     //   issuer Name,
     //   serialNumber CertificateSerialNumber }
-    protected void WriteIssuerAndSerialNumber(AsnWriter writer)
+    protected void WriteIssuerAndSerialNumber(AsnWriter writer) => writer.WriteEncodedValue(_issuerAndSerialNumber ??= EncodeIssuerAndSerialNumber(Certificate));
+
+    private static byte[] EncodeIssuerAndSerialNumber(X509Certificate2 certificate)
     {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
-        writer.WriteEncodedValue(Certificate.IssuerName.RawData);
+        writer.WriteEncodedValue(certificate.IssuerName.RawData);
 
         // The serial exactly as the certificate encodes it (RFC 5280 §4.1.2.2 tolerates
         // non-minimal encodings in the wild); recipients match it byte for byte.
-        ReadOnlySpan<byte> serial = Certificate.SerialNumberBytes.Span;
+        ReadOnlySpan<byte> serial = certificate.SerialNumberBytes.Span;
         var serialNumber = new AsnWriter(AsnEncodingRules.BER);
         serialNumber.WriteOctetString(serial);
         byte[] encoded = serialNumber.Encode();
         encoded[0] = 0x02;
         writer.WriteEncodedValue(encoded);
         writer.PopSequence();
+        return writer.Encode();
     }
 
     private protected static CryptographicException Unexpected(string what) => new($"The {what} has an unexpected length.");
