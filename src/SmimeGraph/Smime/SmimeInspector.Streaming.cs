@@ -812,18 +812,38 @@ public static partial class SmimeInspector
     // consuming them: the type decides how the rest is read.
     private static CmsPeek PeekContentType(MimeEntity entity, BufferedReadSource body)
     {
-        // Peek returns all that is buffered, often more than asked: only the first 4 KiB are decoded.
-        ReadOnlySpan<byte> start = body.Peek(4096);
-        start = start[..Math.Min(start.Length, 4096)];
+        // Peek returns all that is buffered, often more than asked: only 4 KiB at a time are decoded.
+        const int Chunk = 4096;
+        ReadOnlySpan<byte> start = body.Peek(Chunk);
+        start = start[..Math.Min(start.Length, Chunk)];
         byte[] decoded;
         if (entity.ContentTransferEncoding == "base64")
         {
-            decoded = new byte[(start.Length / 4 * 3) + 3];
+            // RFC 2045 §6.8: whitespace anywhere in the text, before its first character too,
+            // decodes to nothing. Text is decoded a chunk at a time until the start of the
+            // ContentInfo is there, looking as far ahead as a header line may reach, so that what
+            // the whole-message inspector finds is found whatever the source had buffered.
+            const int Needed = 64;
+            int limit = Math.Max(Chunk, body.MaxLookahead);
+            decoded = new byte[Needed + (Chunk / 4 * 3) + 3];
             var state = default(Base64TransferDecoder.State);
-            int written;
+            int written = 0;
+            int peeked = 0;
             try
             {
-                written = Base64TransferDecoder.DecodeChunk(start, decoded, ref state, 0);
+                while (written < Needed && peeked < limit)
+                {
+                    int end = Math.Min(peeked + Chunk, limit);
+                    ReadOnlySpan<byte> text = body.Peek(end);
+                    text = text[Math.Min(peeked, text.Length)..Math.Min(end, text.Length)];
+                    if (text.IsEmpty)
+                    {
+                        break;
+                    }
+
+                    written += Base64TransferDecoder.DecodeChunk(text, decoded.AsSpan(written), ref state, peeked);
+                    peeked += text.Length;
+                }
             }
             catch (MimeFormatException ex)
             {

@@ -215,6 +215,29 @@ public class StreamingInspectorTests
         Assert.Contains(result.Problems, p => p.Code == InspectionProblemCodes.ContentUnreadable);
     }
 
+    // RFC 2045 §6.8: whitespace anywhere in a base64 body is ignored, before the first character
+    // too. The CMS type is found past it, as the whole-message inspector finds it.
+    [Theory]
+    [InlineData("sign-opaque", 5_000)]
+    [InlineData("sign-encrypt", 12_000)]
+    public async Task Blank_lines_before_the_base64_of_an_smime_part_do_not_hide_its_type(string mode, int blank)
+    {
+        byte[] message = await ComposeAsync(mode, attachmentLength: 20_000);
+        string text = Encoding.ASCII.GetString(message);
+        int bodyStart = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        var padding = new StringBuilder();
+        while (padding.Length < blank)
+        {
+            padding.Append(' ', 70).Append("\r\n");
+        }
+
+        byte[] padded = Encoding.ASCII.GetBytes(text[..bodyStart] + padding + text[bodyStart..]);
+
+        (InspectionResult result, _) = AssertSameAsWhole(padded, Options());
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+    }
+
     [Fact]
     public async Task Allocations_do_not_grow_with_the_message()
     {
