@@ -83,6 +83,34 @@ public sealed class CbcDecryptingReadStreamTests
         }
     }
 
+    // RFC 3370 §5.1 with RFC 5652 §6.3: Triple-DES blocks are 8 octets, so its padding is 1 to 8
+    // octets; 9 to 16, which AES would take, are wrong.
+    [Theory]
+    [InlineData(new byte[] { 1 }, true)]
+    [InlineData(new byte[] { 8, 8, 8, 8, 8, 8, 8, 8 }, true)]
+    [InlineData(new byte[] { 9, 9, 9, 9, 9, 9, 9, 9, 9 }, false)]
+    [InlineData(new byte[] { 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16 }, false)]
+    [InlineData(new byte[] { 2, 8, 8, 8, 8, 8, 8, 8 }, false)]
+    public void Triple_des_padding_is_checked_against_its_8_octet_block(byte[] tail, bool valid)
+    {
+        using var des = TripleDES.Create();
+        Assert.Equal(64, des.BlockSize);
+        byte[] plaintext = RandomNumberGenerator.GetBytes(40_000 - tail.Length);
+        byte[] padded = [.. plaintext, .. tail];
+        byte[] ciphertext = des.EncryptCbc(padded, des.IV, PaddingMode.None);
+
+        if (valid)
+        {
+            byte[] expected = des.DecryptCbc(ciphertext, des.IV, PaddingMode.PKCS7);
+            Assert.Equal(expected, ReadAll(des, ciphertext, 5_000, 5_000));
+        }
+        else
+        {
+            Assert.ThrowsAny<CryptographicException>(() => des.DecryptCbc(ciphertext, des.IV, PaddingMode.PKCS7));
+            Assert.ThrowsAny<CryptographicException>(() => ReadAll(des, ciphertext, 5_000, 5_000));
+        }
+    }
+
     [Fact]
     public void An_empty_ciphertext_is_refused()
     {
