@@ -48,6 +48,7 @@ public class Base64TransferDecoderTests
         {
             Assert.Equal(original, DecodeInChunks(encoded, chunk));
             Assert.Equal(original, ReadThroughStream(encoded, chunk));
+            Assert.Equal(original, ReadThroughBufferedSource(encoded, chunk, chunk));
         }
     }
 
@@ -258,12 +259,14 @@ public class Base64TransferDecoderTests
                 Assert.Equal(expected, Base64TransferDecoder.Decode(bytes, BodyOffset));
                 Assert.Equal(expected, DecodeInChunks(bytes, lengths));
                 Assert.Equal(expected, ReadThroughStream(bytes, lengths[0]));
+                Assert.Equal(expected, ReadThroughBufferedSource(bytes, lengths[0], lengths.Count));
             }
             else
             {
                 Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => Base64TransferDecoder.Decode(bytes, BodyOffset)).Offset);
                 Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => DecodeInChunks(bytes, lengths)).Offset);
                 Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => ReadThroughStream(bytes, lengths[0])).Offset);
+                Assert.Equal(failsAt, Assert.Throws<MimeFormatException>(() => ReadThroughBufferedSource(bytes, lengths[0], lengths.Count)).Offset);
             }
         }
     }
@@ -361,6 +364,7 @@ public class Base64TransferDecoderTests
         {
             Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => DecodeInChunks(encoded, chunk)).Offset);
             Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => ReadThroughStream(encoded, chunk)).Offset);
+            Assert.Equal(BodyOffset + position, Assert.Throws<MimeFormatException>(() => ReadThroughBufferedSource(encoded, chunk, chunk)).Offset);
         }
     }
 
@@ -474,6 +478,27 @@ public class Base64TransferDecoderTests
             output.Write(buffer, 0, read);
         }
 
+        return output.ToArray();
+    }
+
+    // The MIME reader's own buffer as the source: the text is decoded where that buffer holds
+    // it, with reads of every size, so text is decoded both into the stream's buffer and
+    // straight into the reader's.
+    private static byte[] ReadThroughBufferedSource(byte[] encoded, int readSize, int seed)
+    {
+        using var source = new SmimeGraph.Mime.BufferedReadSource(new TrickleStream(encoded, readSize), long.MaxValue, 1024, default);
+        using var stream = new Base64DecodingReadStream(source, BodyOffset);
+        var output = new MemoryStream();
+        var random = new Random(seed);
+        int[] sizes = [1, 3_074, 3_075, 8_192, 16_384, 40_000];
+        byte[] buffer = new byte[sizes.Max()];
+        int read;
+        while ((read = stream.Read(buffer.AsSpan(0, sizes[random.Next(sizes.Length)]))) > 0)
+        {
+            output.Write(buffer, 0, read);
+        }
+
+        Assert.Equal(0, source.Read(new byte[1]));
         return output.ToArray();
     }
 
