@@ -93,6 +93,50 @@ public class MultipartBodyReaderTests
         }
     }
 
+    // A reader over a part has its own limit (a signature part's is 8 MiB): skipping the part
+    // is held to it as reading it is, and a cancelled read does not skip.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    public void A_part_skipped_by_a_reader_with_a_limit_is_held_to_that_limit(int readSize)
+    {
+        string part = "Content-Type: text/plain\r\n\r\n" + new string('x', 10_000);
+        byte[] message = Encoding.ASCII.GetBytes("Content-Type: multipart/mixed; boundary=" + Boundary + "\r\n\r\n--" + Boundary + "\r\n" + part + "\r\n--" + Boundary + "--\r\n");
+        Assert.Equal(part, Encoding.ASCII.GetString(MimeParser.Parse(message).Children[0].RawEntity.Span));
+
+        foreach (bool skip in new[] { false, true })
+        {
+            foreach (int limit in new[] { part.Length - 1, part.Length })
+            {
+                using var source = new BufferedReadSource(new TrickleStream(message, readSize), long.MaxValue, 1024, default);
+                HeaderBlockReader.Read(source, new MimeParserOptions(), "text/plain", out _);
+                var reader = new MultipartBodyReader(source, Encoding.ASCII.GetBytes("--" + Boundary), dropFinalBreak: true);
+                Assert.True(reader.MoveNext());
+                using var limited = new BufferedReadSource(reader.Current, limit, 1024, default);
+                Assert.Equal('C', (char)limited.ReadByte());
+                Action drain = skip ? () => limited.SkipToEnd() : () => limited.CopyTo(Stream.Null);
+                if (limit < part.Length)
+                {
+                    Assert.Equal(limit, Assert.Throws<MimeFormatException>(drain).Offset);
+                }
+                else
+                {
+                    drain();
+                    Assert.Equal(part.Length, limited.Consumed);
+                }
+            }
+        }
+
+        using var cancelled = new CancellationTokenSource();
+        using var outer = new BufferedReadSource(new TrickleStream(message, readSize), long.MaxValue, 1024, default);
+        HeaderBlockReader.Read(outer, new MimeParserOptions(), "text/plain", out _);
+        var parts = new MultipartBodyReader(outer, Encoding.ASCII.GetBytes("--" + Boundary), dropFinalBreak: true);
+        Assert.True(parts.MoveNext());
+        using var inner = new BufferedReadSource(parts.Current, long.MaxValue, 1024, cancelled.Token);
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => inner.SkipToEnd());
+    }
+
     private static void AssertSameParts(byte[] message, int readSize)
     {
         MimeEntity parsed = MimeParser.Parse(message);
