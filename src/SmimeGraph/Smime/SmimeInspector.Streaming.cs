@@ -452,9 +452,15 @@ public static partial class SmimeInspector
             }
             catch (Exception ex) when (decoded.Failure is not null && ex is MimeFormatException or CmsFormatException)
             {
+                // The whole-message inspector decodes the part before it learns its type: a part
+                // that cannot be decoded is an unreadable layer of its own there, not a signature.
                 walked = RollBack(innerStart, layer);
                 problems.Clear();
-                problems.Add(new(InspectionProblemCodes.ContentUnreadable, "the S/MIME part cannot be decoded: " + decoded.Failure.Message));
+                Layers[innerStart - 1] = new EncryptionLayer(depth, path, entity)
+                {
+                    IsPartial = partial,
+                    Problems = [new(InspectionProblemCodes.ContentUnreadable, "the S/MIME part cannot be decoded: " + decoded.Failure.Message)],
+                };
             }
             catch (CmsFormatException ex)
             {

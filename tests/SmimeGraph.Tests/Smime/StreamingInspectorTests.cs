@@ -238,6 +238,28 @@ public class StreamingInspectorTests
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
     }
 
+    // The whole-message inspector decodes an S/MIME part before it learns its CMS type: a part
+    // whose base64 breaks past where the streaming inspector peeks at the type is, in both, an
+    // unreadable part, not a signature layer.
+    [Theory]
+    [InlineData(8_000)]
+    [InlineData(-300)]
+    public async Task A_base64_error_deep_in_an_opaque_signature_makes_the_part_unreadable(int at)
+    {
+        byte[] message = await ComposeAsync("sign-opaque", attachmentLength: 60_000);
+        string text = Encoding.ASCII.GetString(message);
+        int bodyStart = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        byte[] broken = (byte[])message.Clone();
+        broken[at > 0 ? bodyStart + at : text.Length + at] = (byte)'*';
+
+        (InspectionResult result, _) = AssertSameAsWhole(broken, Options());
+
+        Assert.False(result.IsValid);
+        InspectionLayer layer = Assert.Single(result.Layers);
+        Assert.IsType<EncryptionLayer>(layer);
+        Assert.Equal(InspectionProblemCodes.ContentUnreadable, Assert.Single(layer.Problems).Code);
+    }
+
     [Fact]
     public async Task Allocations_do_not_grow_with_the_message()
     {
