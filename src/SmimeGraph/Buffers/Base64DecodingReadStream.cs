@@ -4,8 +4,8 @@ namespace SmimeGraph.Buffers;
 /// Decodes a base64 Content-Transfer-Encoding body (RFC 2045 §6.8) as it is read, with the rules
 /// of <see cref="Base64TransferDecoder"/>: whitespace ignored, anything else outside the alphabet,
 /// data after the padding or a lone last character is a <see cref="MimeFormatException"/>.
-/// Over a <see cref="Mime.BufferedReadSource"/> the text is decoded where that source buffers it;
-/// over any other stream it is read into one pooled buffer, cleared when disposed.
+/// The text is decoded where the MIME reader (<see cref="Mime.BufferedReadSource"/>) buffers it,
+/// and that reader is advanced past what was decoded.
 /// </summary>
 internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
 {
@@ -14,10 +14,8 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     /// <summary>Reads with room for at least this much text are decoded into the caller's buffer.</summary>
     private const int DirectMinimum = 4 * 1024;
 
-    private readonly Stream _source;
-    private readonly Mime.BufferedReadSource? _buffered;
+    private readonly Mime.BufferedReadSource _source;
     private readonly long _offset;
-    private byte[] _encoded;
     private byte[] _decoded = CryptoPool.Rent((EncodedChunk / 4 * 3) + 3);
     private byte[]? _scratch;
     private int _scratchUsed;
@@ -25,65 +23,23 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
     private int _decodedStart;
     private int _decodedEnd;
     private long _consumed;
-    private int _encodedUsed;
     private int _decodedUsed;
     private bool _finished;
 
     /// <param name="source">The encoded body; not disposed.</param>
     /// <param name="offset">Where the body starts in the message, for error offsets.</param>
-    public Base64DecodingReadStream(Stream source, long offset)
+    public Base64DecodingReadStream(Mime.BufferedReadSource source, long offset)
     {
         _source = source;
         _offset = offset;
-        _buffered = source as Mime.BufferedReadSource;
-        _encoded = _buffered is null ? CryptoPool.Rent(EncodedChunk) : [];
     }
 
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_decoded.Length == 0, this);
-        if (_buffered is not null)
-        {
-            return ReadBuffered(buffer, _buffered);
-        }
 
-        // A large read is decoded straight into the caller's buffer: as much text is read as
-        // decodes into it, which saves copying every decoded byte once more.
-        int direct = Math.Min(_encoded.Length, (buffer.Length - 3) / 3 * 4);
-        while (_decodedStart == _decodedEnd && !_finished && direct >= DirectMinimum)
-        {
-            int read = _source.Read(_encoded.AsSpan(0, direct));
-            _encodedUsed = Math.Max(_encodedUsed, read);
-            int decoded = Decode(_encoded.AsSpan(0, read), buffer);
-            if (decoded > 0 || _finished)
-            {
-                return decoded;
-            }
-        }
-
-        while (_decodedStart == _decodedEnd)
-        {
-            if (_finished)
-            {
-                return 0;
-            }
-
-            int read = _source.Read(_encoded);
-            _encodedUsed = Math.Max(_encodedUsed, read);
-
-            // The most the decoder may write, counted before it runs: a throw leaves bytes too.
-            _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (read / 4 * 3) + 3));
-            _decodedStart = 0;
-            _decodedEnd = Decode(_encoded.AsSpan(0, read), _decoded);
-        }
-
-        return TakeDecoded(buffer);
-    }
-
-    // Read over a BufferedReadSource: the text is decoded where the source holds it, and the
-    // source is advanced past what was decoded.
-    private int ReadBuffered(Span<byte> buffer, Mime.BufferedReadSource source)
-    {
+        // A large read is decoded straight into the caller's buffer, which saves copying every
+        // decoded byte once more.
         int direct = (buffer.Length - 3) / 3 * 4;
         while (_decodedStart == _decodedEnd)
         {
@@ -92,12 +48,12 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
                 return 0;
             }
 
-            ReadOnlySpan<byte> text = source.Peek(1);
+            ReadOnlySpan<byte> text = _source.Peek(1);
             if (direct >= DirectMinimum)
             {
                 int take = Math.Min(text.Length, direct);
                 int decoded = Decode(text[..take], buffer);
-                source.Advance(take);
+                _source.Advance(take);
                 if (decoded > 0 || _finished)
                 {
                     return decoded;
@@ -107,10 +63,12 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
             }
 
             int length = Math.Min(text.Length, EncodedChunk);
+
+            // The most the decoder may write, counted before it runs: a throw leaves bytes too.
             _decodedUsed = Math.Max(_decodedUsed, Math.Min(_decoded.Length, (length / 4 * 3) + 3));
             _decodedStart = 0;
             _decodedEnd = Decode(text[..length], _decoded);
-            source.Advance(length);
+            _source.Advance(length);
         }
 
         return TakeDecoded(buffer);
@@ -153,11 +111,6 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
         if (disposing && _decoded.Length > 0)
         {
             // Cleared as far as they were written: a short body leaves most of them untouched.
-            if (_encoded.Length > 0)
-            {
-                CryptoPool.Return(_encoded, _encodedUsed);
-            }
-
             CryptoPool.Return(_decoded, _decodedUsed);
             if (_scratch is not null)
             {
@@ -165,7 +118,6 @@ internal sealed class Base64DecodingReadStream : ReadOnlyStreamBase
                 _scratch = null;
             }
 
-            _encoded = [];
             _decoded = [];
         }
 

@@ -398,7 +398,8 @@ public class Base64TransferDecoderTests
         }
 
         byte[] encoded = Encoding.ASCII.GetBytes(Layout(Convert.ToBase64String(original), 76, "\r\n") + (broken ? "*" : string.Empty));
-        using (var stream = new Base64DecodingReadStream(new MemoryStream(encoded), BodyOffset))
+        using (var source = new SmimeGraph.Mime.BufferedReadSource(new MemoryStream(encoded), long.MaxValue, 1024, default))
+        using (var stream = new Base64DecodingReadStream(source, BodyOffset))
         {
             byte[] small = new byte[64];
             try
@@ -412,8 +413,8 @@ public class Base64TransferDecoderTests
             }
         }
 
-        // The pool hands the same thread its last returned arrays first: the encoded text, the
-        // decoded bytes and the text without its whitespace.
+        // The pool hands the same thread its last returned arrays first: the decoded bytes, the
+        // text without its whitespace and the MIME reader's buffer of encoded text.
         byte[][] rented = [.. Enumerable.Range(0, 3).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024))];
         try
         {
@@ -465,7 +466,8 @@ public class Base64TransferDecoderTests
 
     private static byte[] ReadThroughStream(byte[] encoded, int readSize)
     {
-        using var stream = new Base64DecodingReadStream(new TrickleStream(encoded, readSize), BodyOffset);
+        using var source = new SmimeGraph.Mime.BufferedReadSource(new TrickleStream(encoded, readSize), long.MaxValue, 1024, default);
+        using var stream = new Base64DecodingReadStream(source, BodyOffset);
         var output = new MemoryStream();
 
         // Reads of different sizes, so that text is decoded both into the stream's own buffer
