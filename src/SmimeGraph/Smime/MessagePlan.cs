@@ -167,26 +167,10 @@ internal sealed class MessagePlan
     /// </summary>
     internal const long SecondCoreThreshold = 256 * 1024;
 
-    // Messages being written in this process now, to leave the cores to them when there are several.
-    private static int s_writing;
-
-    /// <summary>Whether to overlap encryption with the writing of the signed entity on a second core.</summary>
-    internal enum SecondCore
-    {
-        /// <summary>When the content is encrypted with AES-CBC, at least <see cref="SecondCoreThreshold"/> long, and at most half the cores are busy writing messages.</summary>
-        Auto,
-
-        /// <summary>Never: one thread does everything.</summary>
-        Never,
-
-        /// <summary>Whenever the content is encrypted with AES-CBC (tests).</summary>
-        Always,
-    }
-
     /// <summary>Writes the whole MIME message to <paramref name="destination"/>.</summary>
     public async Task WriteAsync(Stream destination, CancellationToken cancellationToken, SecondCore secondCore = SecondCore.Auto)
     {
-        int writing = Interlocked.Increment(ref s_writing);
+        int busy = SecondCores.Enter();
         try
         {
             _mime.WriteRoutingHeaders(destination);
@@ -197,7 +181,7 @@ internal sealed class MessagePlan
             }
 
             destination.Write(_envelopeHead);
-            bool pipelined = UseSecondCore(secondCore, writing);
+            bool pipelined = UseSecondCore(secondCore, busy);
             await WriteBase64Async(
                 destination,
                 base64 =>
@@ -216,20 +200,18 @@ internal sealed class MessagePlan
         }
         finally
         {
-            Interlocked.Decrement(ref s_writing);
+            SecondCores.Leave();
         }
     }
 
-    private bool UseSecondCore(SecondCore secondCore, int writing) => secondCore switch
+    private bool UseSecondCore(SecondCore secondCore, int busy) => secondCore switch
     {
         SecondCore.Never => false,
         _ when _envelope is null || _envelope.IsAuthenticated => false,
         SecondCore.Always => true,
 
-        // Unknown lengths are large as often as not; two messages at once on two cores already use both.
-        _ => Environment.ProcessorCount >= 2
-            && (SignedEntityLength is null || SignedEntityLength >= SecondCoreThreshold)
-            && writing * 2 <= Environment.ProcessorCount,
+        // Unknown lengths are large as often as not.
+        _ => (SignedEntityLength is null || SignedEntityLength >= SecondCoreThreshold) && SecondCores.Free(busy),
     };
 
     /// <summary>

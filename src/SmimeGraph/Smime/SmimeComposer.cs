@@ -24,7 +24,7 @@ public sealed class SmimeComposer
     public SmimeComposer(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
     /// <summary>When encryption runs on a second core (tests force it on or off).</summary>
-    internal MessagePlan.SecondCore SecondCore { get; init; }
+    internal SecondCore SecondCore { get; init; }
 
     /// <summary>
     /// Computes the MIME and request-body sizes without reading any attachment, and the largest

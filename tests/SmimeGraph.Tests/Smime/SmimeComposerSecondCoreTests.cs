@@ -1,5 +1,6 @@
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Buffers;
 using SmimeGraph.Graph;
 using SmimeGraph.Mime;
 using SmimeGraph.Smime;
@@ -17,8 +18,8 @@ public sealed class SmimeComposerSecondCoreTests
     // Large enough for several hand-overs (64 KiB each) of the signed entity.
     private const int AttachmentLength = 400_000;
 
-    private static readonly SmimeComposer OneThread = new() { SecondCore = MessagePlan.SecondCore.Never };
-    private static readonly SmimeComposer TwoThreads = new() { SecondCore = MessagePlan.SecondCore.Always };
+    private static readonly SmimeComposer OneThread = new() { SecondCore = SecondCore.Never };
+    private static readonly SmimeComposer TwoThreads = new() { SecondCore = SecondCore.Always };
 
     [Theory]
     [InlineData("sign+encrypt")]
