@@ -12,10 +12,16 @@ namespace SmimeGraph.Buffers;
 /// <remarks>
 /// <para>Only one thread drives the stage at a time (the <c>draining</c> flag, under the lock), so
 /// the stage needs no synchronisation of its own; the lock also orders its writes between threads.
-/// The work item never waits: it drains what is there and returns. The writer waits only while the
-/// work item is draining (so the wait ends when a chunk is done); when the work item has not
-/// started yet, the writer drains the chunks itself. A busy or starved thread pool therefore only
-/// costs the overlap, never progress.</para>
+/// Once started, the work item stays with the stream: it drains what is filled and then waits for
+/// the next chunk, leaving after <see cref="IdleWait"/> without one (or when the writer is done),
+/// so a steady writer costs one thread-pool dispatch, not one per chunk. While the work item runs,
+/// a writer with no free chunk waits for it. A writer whose work item has not started within
+/// <see cref="StartWait"/> drains the chunks itself from then on, until the work item shows up:
+/// a busy or starved thread pool therefore only costs the overlap, never progress.</para>
+/// <para>A thread that blocks lets its core sleep, and waking it again costs a system call and,
+/// on a virtual machine, an interrupt the host must deliver to a halted core, often longer than a
+/// chunk takes. So either side first spins for up to <see cref="SpinMicroseconds"/> (about one
+/// chunk's work) for the other to move, and blocks only when it does not.</para>
 /// <para>A failure in the stage (the body ceiling, say) is kept and thrown to the writer on its
 /// next write or on <see cref="Complete"/>; after a failure of the writer, <see cref="Abort"/>
 /// waits for a running drain and releases the chunks. Chunks held plaintext, so each is cleared
@@ -28,7 +34,18 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
     internal const int ChunkSize = 64 * 1024;
 
     /// <summary>Chunks in flight at most (the writer's current one included).</summary>
-    internal const int ChunkCount = 4;
+    internal const int ChunkCount = 8;
+
+    /// <summary>How long the work item waits for another chunk before it returns to the pool, in milliseconds.</summary>
+    internal const int IdleWait = 2;
+
+    /// <summary>How long a writer with no free chunk waits for a work item that has not started, in milliseconds, before it drains the chunks itself.</summary>
+    internal const int StartWait = 2;
+
+    /// <summary>How long a side spins for the other to move before it blocks, in microseconds.</summary>
+    internal const int SpinMicroseconds = 100;
+
+    private static readonly long SpinTicks = SpinMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
 
     private readonly Stream _stage;
     private readonly Action<IThreadPoolWorkItem> _schedule;
@@ -39,17 +56,21 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
     // Filled chunks, oldest first: a ring of indices into _chunks.
     private readonly int[] _filled = new int[ChunkCount];
     private int _filledHead;
-    private int _filledCount;
+    private volatile int _filledCount;
 
     // Chunks free for the writer.
     private readonly int[] _free = new int[ChunkCount];
-    private int _freeCount;
+    private volatile int _freeCount;
 
     private int _current = -1;
     private int _currentLength;
-    private bool _draining;
+    private volatile bool _draining;
     private bool _scheduled;
-    private bool _closed;
+    private volatile bool _workerActive;
+    private bool _workerLate;
+    private volatile bool _workerIdle;
+    private volatile bool _writerWaiting;
+    private volatile bool _closed;
     private ExceptionDispatchInfo? _fault;
 
     /// <summary>Drives <paramref name="stage"/> from the thread pool (or through <paramref name="schedule"/>, for tests).</summary>
@@ -108,17 +129,11 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
         {
             while (_fault is null && (_filledCount > 0 || _draining))
             {
-                if (!_draining)
-                {
-                    DrainHere(int.MaxValue);
-                }
-                else
-                {
-                    Monitor.Wait(_gate);
-                }
+                WaitOrDrain(int.MaxValue);
             }
 
             _closed = true;
+            Monitor.PulseAll(_gate);
             ReleaseChunks();
             _fault?.Throw();
         }
@@ -134,6 +149,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
         {
             _closed = true;
             _filledCount = 0;
+            Monitor.PulseAll(_gate);
             while (_draining)
             {
                 Monitor.Wait(_gate);
@@ -143,18 +159,47 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
         }
     }
 
-    /// <summary>The thread-pool side: drains whatever is filled, then returns.</summary>
+    /// <summary>
+    /// The thread-pool side: drains whatever is filled, waits up to <see cref="IdleWait"/> for
+    /// more, and returns when none comes or the writer is done.
+    /// </summary>
     void IThreadPoolWorkItem.Execute()
     {
         lock (_gate)
         {
             _scheduled = false;
-            if (_draining || _closed || _filledCount == 0)
+            _workerLate = false;
+            _workerActive = true;
+            try
             {
-                return;
+                while (!_closed && _fault is null)
+                {
+                    if (_draining)
+                    {
+                        // The writer is draining a chunk itself: take over after it.
+                        Monitor.Wait(_gate);
+                    }
+                    else if (_filledCount > 0)
+                    {
+                        ChunksDrainedByWorker += DrainHere(int.MaxValue);
+                    }
+                    else if (!SpinForWork())
+                    {
+                        _workerIdle = true;
+                        bool woken = Monitor.Wait(_gate, IdleWait);
+                        _workerIdle = false;
+                        if (!woken && _filledCount == 0)
+                        {
+                            break;
+                        }
+                    }
+                }
             }
-
-            ChunksDrainedByWorker += DrainHere(int.MaxValue);
+            finally
+            {
+                _workerActive = false;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
@@ -178,7 +223,14 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
             _lengths[chunk] = length;
             _filled[(_filledHead + _filledCount) % ChunkCount] = chunk;
             _filledCount++;
-            if (!_draining && !_scheduled)
+            if (_workerActive)
+            {
+                if (_workerIdle)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+            else if (!_scheduled)
             {
                 _scheduled = true;
                 schedule = true;
@@ -203,17 +255,103 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
                     return _free[--_freeCount];
                 }
 
-                if (!_draining)
-                {
-                    // The work item has not started (or is between chunks): drain the oldest chunk
-                    // here rather than wait on it, and look again.
-                    DrainHere(1);
-                }
-                else
-                {
-                    Monitor.Wait(_gate);
-                }
+                WaitOrDrain(1);
             }
+        }
+    }
+
+    // Called with the lock held when the writer needs filled chunks gone: waits while another
+    // thread drains them or will (a running work item, or one just queued, for up to StartWait);
+    // otherwise drains up to max chunks here. The caller looks again afterwards.
+    private void WaitOrDrain(int max)
+    {
+        if (_draining || _workerActive)
+        {
+            if (_workerIdle)
+            {
+                Monitor.PulseAll(_gate);
+            }
+
+            if (!SpinForFreedChunk())
+            {
+                WriterWait(Timeout.Infinite);
+            }
+
+            return;
+        }
+
+        if (_scheduled && !_workerLate)
+        {
+            if (WriterWait(StartWait) || _draining || _workerActive)
+            {
+                return;
+            }
+
+            // The pool has not started the work item: stop waiting for it until it does.
+            _workerLate = true;
+        }
+
+        DrainHere(max);
+    }
+
+    // Called with the lock held by the work item with nothing filled: lets the lock go and spins
+    // until a chunk is filled, the writer is done, or the spin time is up. Returns with the lock
+    // held; true when there is something to look at.
+    private bool SpinForWork()
+    {
+        Monitor.Exit(_gate);
+        try
+        {
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (_filledCount == 0 && !_closed && System.Diagnostics.Stopwatch.GetTimestamp() <= deadline)
+            {
+                Thread.SpinWait(20);
+            }
+        }
+        finally
+        {
+            Monitor.Enter(_gate);
+        }
+
+        // Looked at again under the lock: a chunk handed over just as the spin gave up would
+        // otherwise wait out the idle time.
+        return _filledCount > 0 || _closed;
+    }
+
+    // Called with the lock held by the writer while another thread drains: lets the lock go and
+    // spins until that thread frees a chunk or stops, or the spin time is up. Returns with the
+    // lock held; true when something moved.
+    private bool SpinForFreedChunk()
+    {
+        int free = _freeCount;
+        Monitor.Exit(_gate);
+        try
+        {
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (_freeCount == free && (_draining || _workerActive) && _fault is null && System.Diagnostics.Stopwatch.GetTimestamp() <= deadline)
+            {
+                Thread.SpinWait(20);
+            }
+        }
+        finally
+        {
+            Monitor.Enter(_gate);
+        }
+
+        // Looked at again under the lock: a chunk freed just as the spin gave up pulsed no one.
+        return _freeCount != free || !(_draining || _workerActive) || _fault is not null;
+    }
+
+    private bool WriterWait(int milliseconds)
+    {
+        _writerWaiting = true;
+        try
+        {
+            return Monitor.Wait(_gate, milliseconds);
+        }
+        finally
+        {
+            _writerWaiting = false;
         }
     }
 
@@ -248,7 +386,10 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
 
                 _free[_freeCount++] = chunk;
                 drained++;
-                Monitor.PulseAll(_gate);
+                if (_writerWaiting)
+                {
+                    Monitor.PulseAll(_gate);
+                }
             }
         }
         finally

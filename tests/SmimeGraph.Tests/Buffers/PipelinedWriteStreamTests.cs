@@ -92,7 +92,9 @@ public sealed class PipelinedWriteStreamTests
     {
         var stage = new RecordingStage { FailOnWrite = 2 };
         var pipe = new PipelinedWriteStream(stage, _ => { });
-        byte[] data = new byte[ChunkSize * 8];
+
+        // More than the chunks hold, so the writer drains them itself and meets the failure.
+        byte[] data = new byte[ChunkSize * PipelinedWriteStream.ChunkCount * 2];
 
         Assert.Same(stage.Failure, Assert.Throws<PayloadTooLargeException>(() => pipe.Write(data)));
         Assert.Same(stage.Failure, Assert.Throws<PayloadTooLargeException>(pipe.Complete));
