@@ -12,9 +12,20 @@ namespace SmimeGraph.Smime;
 /// canonical form (RFC 8551 §3.1.1: CRLF line ends), but only from the first bare LF on: until
 /// then the two forms are the same bytes, so the canonical hash starts as a copy of the other.
 /// </summary>
+/// <remarks>
+/// Past <c>secondCoreAfter</c> bytes the hashing moves to a second core: the bytes read are
+/// copied into a <see cref="PipelinedWriteStream"/>, whose work item hashes them in order while
+/// this thread decrypts and parses the next ones. Hashing is most of what reading a large signed
+/// message costs, so the overlap takes it off the reader's path. Every byte is still hashed
+/// once, in order; the digests (and <see cref="SawBareLineFeed"/>) wait for the hashing to
+/// finish, and disposing waits for a running chunk before the hashes are released.
+/// </remarks>
 internal sealed class DigestingReadStream : ReadOnlyStreamBase
 {
     private static readonly byte[] CarriageReturn = [(byte)'\r'];
+
+    [ThreadStatic]
+    private static int t_hashedOnSecondCore;
 
     private readonly Stream _source;
     private readonly Dictionary<HashAlgorithmName, IncrementalHash> _raw = [];
@@ -24,25 +35,68 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
     private Dictionary<HashAlgorithmName, byte[]>? _crlfDigests;
     private bool _lastWasCr;
 
-    public DigestingReadStream(Stream source, IEnumerable<HashAlgorithmName> algorithms, bool canonical)
+    // Hashing on a second core: from _secondCoreAfter bytes on, until the digests are asked for.
+    private readonly long _secondCoreAfter;
+    private long _hashedHere;
+    private PipelinedWriteStream? _pipe;
+    private bool _settled;
+    private bool _disposed;
+
+    /// <param name="source">The content.</param>
+    /// <param name="algorithms">The digests to compute.</param>
+    /// <param name="canonical">Also hash the content with every bare LF made CRLF.</param>
+    /// <param name="secondCoreAfter">Hash on a second core once this many bytes were hashed here (never, by default).</param>
+    public DigestingReadStream(Stream source, IEnumerable<HashAlgorithmName> algorithms, bool canonical, long secondCoreAfter = long.MaxValue)
     {
         _source = source;
         _canonical = canonical;
+        _secondCoreAfter = secondCoreAfter;
         foreach (HashAlgorithmName algorithm in algorithms)
         {
             _raw.TryAdd(algorithm, IncrementalHash.CreateHash(algorithm));
         }
     }
 
-    /// <summary>True when the content had a LF without a CR before it.</summary>
-    public bool SawBareLineFeed => _crlf is not null || _crlfDigests is not null;
+    /// <summary>True when the content had a LF without a CR before it. Call after the content was read to its end.</summary>
+    public bool SawBareLineFeed
+    {
+        get
+        {
+            Settle();
+            return _crlf is not null || _crlfDigests is not null;
+        }
+    }
+
+    /// <summary>True once hashing moved to a second core (for tests).</summary>
+    internal bool HashedOnSecondCore { get; private set; }
+
+    /// <summary>How many streams read on this thread moved their hashing to a second core (for tests).</summary>
+    internal static int HashedOnSecondCoreOnThisThread => t_hashedOnSecondCore;
 
     public override int Read(Span<byte> buffer)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int read = _source.Read(buffer);
-        if (read > 0)
+        if (read == 0)
+        {
+            return 0;
+        }
+
+        if (_pipe is null && !_settled && _hashedHere >= _secondCoreAfter)
+        {
+            _pipe = new PipelinedWriteStream(new Sink(this));
+            HashedOnSecondCore = true;
+            t_hashedOnSecondCore++;
+        }
+
+        if (_pipe is not null)
+        {
+            _pipe.Write(buffer[..read]);
+        }
+        else
         {
             Append(buffer[..read]);
+            _hashedHere += read;
         }
 
         return read;
@@ -64,8 +118,13 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
+
+            // Waits for a chunk being hashed, drops the rest and clears the chunks.
+            _pipe?.Dispose();
+            _pipe = null;
             foreach (IncrementalHash hash in _raw.Values.Concat(_crlf?.Values ?? Enumerable.Empty<IncrementalHash>()))
             {
                 hash.Dispose();
@@ -201,8 +260,28 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
         }
     }
 
+    // Waits until the second core (if any) has hashed every byte read; from then on this thread
+    // owns the hashes again. Throws what the hashing threw.
+    private void Settle()
+    {
+        _settled = true;
+        if (_pipe is { } pipe)
+        {
+            _pipe = null;
+            try
+            {
+                pipe.Complete();
+            }
+            finally
+            {
+                pipe.Dispose();
+            }
+        }
+    }
+
     private void Finish()
     {
+        Settle();
         if (_rawDigests is not null)
         {
             return;
@@ -212,6 +291,18 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
         if (_crlf is not null)
         {
             _crlfDigests = _crlf.ToDictionary(p => p.Key, p => p.Value.GetHashAndReset());
+        }
+    }
+
+    /// <summary>The stage the second core drives: each chunk goes to <see cref="Append"/>, in order.</summary>
+    private sealed class Sink(DigestingReadStream owner) : WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (!buffer.IsEmpty)
+            {
+                owner.Append(buffer);
+            }
         }
     }
 }

@@ -13,6 +13,12 @@ public static partial class SmimeInspector
     internal const int MaxStreamedStructureBytes = 8 * 1024 * 1024;
 
     /// <summary>
+    /// Signed content hashed on this thread before the hashing moves to a second core (when one is
+    /// free): one hand-over chunk, so that a short message never pays for a hand-over.
+    /// </summary>
+    internal const long HashOnSecondCoreAfter = PipelinedWriteStream.ChunkSize;
+
+    /// <summary>
     /// Inspects a message read once, as a stream, with memory bounded whatever its size: each
     /// enveloped-data layer is decrypted as it is read, each signature's content is hashed as it
     /// passes, and the innermost content, the entity the verdict is about, is written to
@@ -62,18 +68,32 @@ public static partial class SmimeInspector
             throw new ArgumentException("The content stream must be writable.", nameof(content));
         }
 
-        MimeParserOptions parser = options.ParserOptions ?? MimeParserOptions.Default;
-        using var source = new BufferedReadSource(message, parser.MaxMessageSize, Lookahead(parser), cancellationToken);
-        var document = new StreamedDocument(parser);
-        document.CountEntity(0);
-        MimeEntity root = HeaderBlockReader.Read(source, parser, "text/plain", out bool stray);
-        var session = new Session(options, MessageDate(root.GetHeader("Date")), cancellationToken);
-        session.WalkStreamed(new StreamedEntity(root, stray, source), 0, string.Empty, partial: false, mainPath: true, wholeInput: true, content, document, mimeDepth: 0);
-        ReadOnlyStreamBase.Drain(source);
-        session.WriteHeldContent(content);
-        InspectionResult result = Judge(root, session.Content ?? root, session.Layers, session.At);
-        result.IsStreamed = true;
-        return result;
+        int busy = SecondCores.Enter();
+        try
+        {
+            long secondCoreAfter = options.SecondCore switch
+            {
+                SecondCore.Always => 0,
+                SecondCore.Auto when SecondCores.Free(busy) => HashOnSecondCoreAfter,
+                _ => long.MaxValue,
+            };
+            MimeParserOptions parser = options.ParserOptions ?? MimeParserOptions.Default;
+            using var source = new BufferedReadSource(message, parser.MaxMessageSize, Lookahead(parser), cancellationToken);
+            var document = new StreamedDocument(parser);
+            document.CountEntity(0);
+            MimeEntity root = HeaderBlockReader.Read(source, parser, "text/plain", out bool stray);
+            var session = new Session(options, MessageDate(root.GetHeader("Date")), secondCoreAfter, cancellationToken);
+            session.WalkStreamed(new StreamedEntity(root, stray, source), 0, string.Empty, partial: false, mainPath: true, wholeInput: true, content, document, mimeDepth: 0);
+            ReadOnlyStreamBase.Drain(source);
+            session.WriteHeldContent(content);
+            InspectionResult result = Judge(root, session.Content ?? root, session.Layers, session.At);
+            result.IsStreamed = true;
+            return result;
+        }
+        finally
+        {
+            SecondCores.Leave();
+        }
     }
 
     /// <summary>
@@ -118,12 +138,16 @@ public static partial class SmimeInspector
     {
         private readonly CancellationToken _cancellationToken;
 
+        // Signed content hashed on this thread before a second core takes the hashing over.
+        private readonly long _secondCoreAfter = long.MaxValue;
+
         // The main path's content when a layer had to be read whole: written out at the end.
         private bool _contentHeld;
 
-        public Session(SmimeInspectorOptions options, DateTimeOffset? messageDate, CancellationToken cancellationToken)
+        public Session(SmimeInspectorOptions options, DateTimeOffset? messageDate, long secondCoreAfter, CancellationToken cancellationToken)
             : this(options, messageDate)
         {
+            _secondCoreAfter = secondCoreAfter;
             _cancellationToken = cancellationToken;
         }
 
@@ -252,7 +276,7 @@ public static partial class SmimeInspector
             {
                 count = 1;
                 document.CountEntity(mimeDepth + 1);
-                using var digesting = new DigestingReadStream(parts.Current, MicAlgDigests(layer.MicAlg), canonical: true);
+                using var digesting = new DigestingReadStream(parts.Current, MicAlgDigests(layer.MicAlg), canonical: true, _secondCoreAfter);
                 using (var contentSource = new BufferedReadSource(digesting, long.MaxValue, streamed.Body.MaxLookahead, _cancellationToken))
                 {
                     MimeEntity content = HeaderBlockReader.Read(contentSource, Parser, "text/plain", out bool stray);
@@ -369,6 +393,7 @@ public static partial class SmimeInspector
             bool walked = false;
             using var ber = new BerStreamReader(decoded);
             ReadGuardStream? contentGuard = null;
+            DigestingReadStream? digesting = null;
             try
             {
                 BerStreamReader.Header contentInfo = ber.ReadHeader(0x30, "a ContentInfo");
@@ -380,7 +405,6 @@ public static partial class SmimeInspector
                 BerStreamReader.Header encapsulated = ber.ReadHeader(0x30, "the encapContentInfo");
                 byte[] eContentType = ber.ReadElement(0x06, "the eContentType", 256);
                 bool hasContent = !ber.AtEnd(encapsulated);
-                DigestingReadStream? digesting = null;
                 string? contentProblem = null;
                 if (hasContent)
                 {
@@ -392,7 +416,7 @@ public static partial class SmimeInspector
                     }
 
                     contentGuard = new ReadGuardStream(ber.OpenOctetString(octets));
-                    digesting = new DigestingReadStream(contentGuard, Digests(digestAlgorithms), canonical: false);
+                    digesting = new DigestingReadStream(contentGuard, Digests(digestAlgorithms), canonical: false, _secondCoreAfter);
                     using (var inner = new BufferedReadSource(digesting, Parser.MaxMessageSize, Lookahead(Parser), _cancellationToken))
                     {
                         try
@@ -484,6 +508,8 @@ public static partial class SmimeInspector
             }
             finally
             {
+                // Gives back the chunks of a second core still hashing when the content broke off.
+                digesting?.Dispose();
                 contentGuard?.Dispose();
             }
 

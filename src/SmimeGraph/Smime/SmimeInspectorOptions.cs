@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using SmimeGraph.Buffers;
 using SmimeGraph.Mime;
 
 namespace SmimeGraph.Smime;
@@ -33,6 +34,9 @@ public sealed class SmimeInspectorOptions
     /// changes it; a signingTime after it makes the signature untrustworthy.
     /// </summary>
     public DateTimeOffset? ValidationTime { get; set; }
+
+    /// <summary>When the streaming inspector hashes signed content on a second core (tests force it on or off).</summary>
+    internal SecondCore SecondCore { get; set; }
 
     /// <summary>Limits for parsing the message and every decrypted or unwrapped layer.</summary>
     public MimeParserOptions? ParserOptions { get; set; }

@@ -137,4 +137,100 @@ public class DigestingReadStreamTests
             Assert.Equal(expected, DigestingReadStream.IndexOfBareLineFeed(chunk, crBefore));
         }
     }
+
+    public static TheoryData<int, long, int> SecondCoreCases()
+    {
+        var data = new TheoryData<int, long, int>();
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            // From the first byte, a few bytes in, inside and at the end of a chunk, past the
+            // first bare LF; read in sizes smaller and larger than a chunk.
+            foreach (long after in new long[] { 0, 5, 65_535, 65_536, 300_000 })
+            {
+                foreach (int readSize in new[] { 1_000, 100_000 })
+                {
+                    data.Add(seed, after, readSize);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SecondCoreCases))]
+    public void Hashing_moved_to_a_second_core_gives_the_digests_of_the_content_and_its_crlf_form(int seed, long secondCoreAfter, int readSize)
+    {
+        // 800 KB, more than the hand-over's chunks hold at once: CRLF lines for the first
+        // 200 KB (or all of them for odd seeds), then some lines end LF alone or CR CR LF.
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        while (text.Length < 800_000)
+        {
+            text.Append('y', random.Next(81));
+            int kind = text.Length < 200_000 || seed % 2 == 1 ? 9 : random.Next(20);
+            text.Append(kind switch
+            {
+                0 => "\n",
+                1 => "\r\r\n",
+                2 => "\r",
+                _ => "\r\n",
+            });
+        }
+
+        byte[] content = Encoding.Latin1.GetBytes(text.ToString());
+        byte[] canonical = Encoding.Latin1.GetBytes(text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal));
+        Assert.Equal(seed % 2 == 0, !canonical.AsSpan().SequenceEqual(content));
+
+        int movedBefore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
+        int outstanding = SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread;
+        using (var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256, HashAlgorithmName.SHA512], canonical: true, secondCoreAfter))
+        {
+            byte[] buffer = new byte[readSize];
+            while (stream.Read(buffer) > 0)
+            {
+            }
+
+            Assert.True(stream.HashedOnSecondCore);
+            Assert.Equal(1, DigestingReadStream.HashedOnSecondCoreOnThisThread - movedBefore);
+            Assert.Equal(SHA256.HashData(content), stream.Digest(HashAlgorithmName.SHA256));
+            Assert.Equal(SHA512.HashData(content), stream.Digest(HashAlgorithmName.SHA512));
+            Assert.Equal(SHA256.HashData(canonical), stream.CanonicalDigest(HashAlgorithmName.SHA256));
+            Assert.Equal(SHA512.HashData(canonical), stream.CanonicalDigest(HashAlgorithmName.SHA512));
+            Assert.Equal(seed % 2 == 0, stream.SawBareLineFeed);
+        }
+
+        // The hand-over's chunks were cleared and given back.
+        Assert.Equal(outstanding, SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread);
+    }
+
+    [Fact]
+    public void A_stream_given_up_while_a_second_core_hashes_gives_every_chunk_back()
+    {
+        byte[] content = new byte[1_000_000];
+        new Random(4).NextBytes(content);
+        int outstanding = SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread;
+        var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256], canonical: true, secondCoreAfter: 0);
+        byte[] buffer = new byte[200_000];
+        Assert.Equal(buffer.Length, stream.Read(buffer));
+        Assert.Equal(buffer.Length, stream.Read(buffer));
+        Assert.True(stream.HashedOnSecondCore);
+
+        stream.Dispose();
+
+        Assert.Equal(outstanding, SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread);
+        Assert.Throws<ObjectDisposedException>(() => stream.Read(buffer));
+    }
+
+    [Fact]
+    public void By_default_every_byte_is_hashed_on_the_reading_thread()
+    {
+        byte[] content = new byte[1_000_000];
+        new Random(5).NextBytes(content);
+        using var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256], canonical: false);
+        stream.CopyTo(Stream.Null);
+
+        Assert.False(stream.HashedOnSecondCore);
+        Assert.Equal(SHA256.HashData(content), stream.Digest(HashAlgorithmName.SHA256));
+    }
 }

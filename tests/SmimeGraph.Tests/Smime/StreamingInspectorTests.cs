@@ -54,10 +54,14 @@ public class StreamingInspectorTests
     public async Task Own_messages_in_every_mode_get_the_whole_message_verdict(string mode)
     {
         byte[] message = await ComposeAsync(mode, attachmentLength: 70_000);
+        int hashedOnSecondCore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
 
         (InspectionResult streamed, byte[] content) = AssertSameAsWhole(message, Options());
 
         bool signed = mode.StartsWith("sign", StringComparison.Ordinal);
+
+        // One of the two streamed runs took the signed content's digests on a second core.
+        Assert.Equal(signed ? 1 : 0, DigestingReadStream.HashedOnSecondCoreOnThisThread - hashedOnSecondCore);
         Assert.Equal(signed, streamed.IsValid);
         Assert.Equal("multipart/mixed", streamed.Content.MediaType);
         Assert.Contains("figures.bin", Encoding.ASCII.GetString(content), StringComparison.Ordinal);
@@ -179,7 +183,9 @@ public class StreamingInspectorTests
         byte[] altered = Encoding.Latin1.GetBytes(text.Replace("Second line", "Sekond line", StringComparison.Ordinal));
         Assert.NotEqual(message, altered);
 
+        int hashedOnSecondCore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
         (InspectionResult result, _) = AssertSameAsWhole(altered, Options());
+        Assert.Equal(1, DigestingReadStream.HashedOnSecondCoreOnThisThread - hashedOnSecondCore);
 
         Assert.False(result.IsValid);
         Assert.False(Assert.Single(Assert.IsType<SignatureLayer>(Assert.Single(result.Layers)).Signatures).IsSignatureValid);
@@ -191,7 +197,9 @@ public class StreamingInspectorTests
         byte[] message = await ComposeAsync("sign", attachmentLength: 2_000);
         byte[] lf = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(message).Replace("\r\n", "\n", StringComparison.Ordinal));
 
+        int hashedOnSecondCore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
         (InspectionResult result, _) = AssertSameAsWhole(lf, Options());
+        Assert.Equal(1, DigestingReadStream.HashedOnSecondCoreOnThisThread - hashedOnSecondCore);
 
         SignatureLayer layer = Assert.IsType<SignatureLayer>(Assert.Single(result.Layers));
         Assert.True(layer.LineEndingsCanonicalized);
@@ -617,6 +625,7 @@ public class StreamingInspectorTests
 
     private static (InspectionResult Streamed, byte[] Content) AssertSameAsWhole(byte[] message, SmimeInspectorOptions options)
     {
+        int hashedOnSecondCore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
         InspectionResult whole;
         try
         {
@@ -628,10 +637,17 @@ public class StreamingInspectorTests
             return (null!, []);
         }
 
-        using var content = new MemoryStream();
-        int outstanding = CryptoPool.OutstandingOnThisThread;
-        InspectionResult streamed = SmimeInspector.InspectStreaming(new MemoryStream(message), content, options);
-        Assert.Equal(outstanding, CryptoPool.OutstandingOnThisThread);
+        // Hashing on this thread, then on a second core from the first byte: the same result.
+        SecondCore configured = options.SecondCore;
+        options.SecondCore = SecondCore.Never;
+        (InspectionResult streamed, MemoryStream content) = StreamInspect(message, options);
+        Assert.Equal(0, DigestingReadStream.HashedOnSecondCoreOnThisThread - hashedOnSecondCore);
+        options.SecondCore = SecondCore.Always;
+        (InspectionResult twoCores, MemoryStream twoCoresContent) = StreamInspect(message, options);
+        options.SecondCore = configured;
+        Assert.Equal(Describe(streamed), Describe(twoCores));
+        Assert.Equal(streamed.IsValid, twoCores.IsValid);
+        Assert.Equal(content.ToArray(), twoCoresContent.ToArray());
 
         Assert.True(streamed.IsStreamed);
         Assert.False(whole.IsStreamed);
@@ -654,6 +670,15 @@ public class StreamingInspectorTests
         }
 
         return (streamed, content.ToArray());
+    }
+
+    private static (InspectionResult Result, MemoryStream Content) StreamInspect(byte[] message, SmimeInspectorOptions options)
+    {
+        var content = new MemoryStream();
+        int outstanding = CryptoPool.OutstandingOnThisThread;
+        InspectionResult result = SmimeInspector.InspectStreaming(new MemoryStream(message), content, options);
+        Assert.Equal(outstanding, CryptoPool.OutstandingOnThisThread);
+        return (result, content);
     }
 
     // Everything the verdict rests on, one line per layer and problem.
