@@ -22,6 +22,11 @@ namespace SmimeGraph.Buffers;
 /// on a virtual machine, an interrupt the host must deliver to a halted core, often longer than a
 /// chunk takes. So either side first spins for up to <see cref="SpinMicroseconds"/> (about one
 /// chunk's work) for the other to move, and blocks only when it does not.</para>
+/// <para>A stream given a <c>coreFree</c> test asks it at every chunk handed over; while it says
+/// no (other messages took the cores since this one started), the stream hands nothing to the
+/// thread pool: the work item leaves once it has nothing to drain, and the writer drains the
+/// chunks itself, without spinning, so two threads do not share one core. When the test says yes
+/// again, the next chunk brings a work item back.</para>
 /// <para>A failure in the stage (the body ceiling, say) is kept and thrown to the writer on its
 /// next write or on <see cref="Complete"/>; after a failure of the writer, <see cref="Abort"/>
 /// waits for a running drain and releases the chunks. Chunks held plaintext, so each is cleared
@@ -49,6 +54,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
 
     private readonly Stream _stage;
     private readonly Action<IThreadPoolWorkItem> _schedule;
+    private readonly Func<bool>? _coreFree;
     private readonly object _gate = new();
     private readonly byte[]?[] _chunks = new byte[ChunkCount][];
     private readonly int[] _lengths = new int[ChunkCount];
@@ -71,14 +77,20 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
     private volatile bool _workerIdle;
     private volatile bool _writerWaiting;
     private volatile bool _closed;
+    private volatile bool _solo;
     private ExceptionDispatchInfo? _fault;
 
-    /// <summary>Drives <paramref name="stage"/> from the thread pool (or through <paramref name="schedule"/>, for tests).</summary>
-    public PipelinedWriteStream(Stream stage, Action<IThreadPoolWorkItem>? schedule = null)
+    /// <summary>
+    /// Drives <paramref name="stage"/> from the thread pool (or through <paramref name="schedule"/>,
+    /// for tests), while <paramref name="coreFree"/> (asked at every chunk; always, when null)
+    /// says a second core is free.
+    /// </summary>
+    public PipelinedWriteStream(Stream stage, Action<IThreadPoolWorkItem>? schedule = null, Func<bool>? coreFree = null)
     {
         ArgumentNullException.ThrowIfNull(stage);
         _stage = stage;
         _schedule = schedule ?? (item => ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false));
+        _coreFree = coreFree;
         for (int i = ChunkCount - 1; i >= 0; i--)
         {
             _free[_freeCount++] = i;
@@ -87,6 +99,9 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
 
     /// <summary>Chunks drained by the thread-pool work item (the rest the writer drained itself); for tests.</summary>
     internal int ChunksDrainedByWorker { get; private set; }
+
+    /// <summary>Chunks handed over while the <c>coreFree</c> test said no; for tests.</summary>
+    internal int ChunksHandedAlone { get; private set; }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -183,6 +198,11 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
                     {
                         ChunksDrainedByWorker += DrainHere(int.MaxValue);
                     }
+                    else if (_solo)
+                    {
+                        // The core is wanted elsewhere: the writer drains from now on.
+                        break;
+                    }
                     else if (!SpinForWork())
                     {
                         _workerIdle = true;
@@ -217,17 +237,34 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
     private void Hand(int chunk, int length)
     {
         bool schedule = false;
+        bool solo = _coreFree is not null && !_coreFree();
         lock (_gate)
         {
             _fault?.Throw();
             _lengths[chunk] = length;
             _filled[(_filledHead + _filledCount) % ChunkCount] = chunk;
             _filledCount++;
+            _solo = solo;
+            if (solo)
+            {
+                ChunksHandedAlone++;
+            }
+
             if (_workerActive)
             {
                 if (_workerIdle)
                 {
                     Monitor.PulseAll(_gate);
+                }
+            }
+            else if (solo)
+            {
+                // No work item and none wanted: drain here, in order, unless a late work item
+                // is draining already.
+                if (!_draining)
+                {
+                    DrainHere(int.MaxValue);
+                    _fault?.Throw();
                 }
             }
             else if (!_scheduled)
@@ -272,7 +309,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
                 Monitor.PulseAll(_gate);
             }
 
-            if (!SpinForFreedChunk())
+            if (_solo || !SpinForFreedChunk())
             {
                 WriterWait(Timeout.Infinite);
             }
@@ -280,7 +317,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
             return;
         }
 
-        if (_scheduled && !_workerLate)
+        if (_scheduled && !_workerLate && !_solo)
         {
             if (WriterWait(StartWait) || _draining || _workerActive)
             {
@@ -303,7 +340,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
         try
         {
             long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-            while (_filledCount == 0 && !_closed && System.Diagnostics.Stopwatch.GetTimestamp() <= deadline)
+            while (_filledCount == 0 && !_closed && !_solo && System.Diagnostics.Stopwatch.GetTimestamp() <= deadline)
             {
                 Thread.SpinWait(20);
             }
@@ -315,7 +352,7 @@ internal sealed class PipelinedWriteStream : WriteOnlyStream, IThreadPoolWorkIte
 
         // Looked at again under the lock: a chunk handed over just as the spin gave up would
         // otherwise wait out the idle time.
-        return _filledCount > 0 || _closed;
+        return _filledCount > 0 || _closed || _solo;
     }
 
     // Called with the lock held by the writer while another thread drains: lets the lock go and

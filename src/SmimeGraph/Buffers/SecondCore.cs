@@ -30,4 +30,11 @@ internal static class SecondCores
 
     /// <summary>True when <paramref name="busy"/> messages in progress (from <see cref="Enter"/>) leave a core for a helper.</summary>
     public static bool Free(int busy) => Environment.ProcessorCount >= 2 && busy * 2 <= Environment.ProcessorCount;
+
+    /// <summary>
+    /// True while the messages in progress now (the caller's among them) still leave a core for
+    /// a helper: a message that took a second core asks again as it goes, and gives the core
+    /// back while others run.
+    /// </summary>
+    public static bool FreeNow() => Free(Volatile.Read(ref s_busy));
 }

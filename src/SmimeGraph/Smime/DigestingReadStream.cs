@@ -37,6 +37,7 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
 
     // Hashing on a second core: from _secondCoreAfter bytes on, until the digests are asked for.
     private readonly long _secondCoreAfter;
+    private readonly Func<bool>? _coreFree;
     private long _hashedHere;
     private PipelinedWriteStream? _pipe;
     private bool _settled;
@@ -46,11 +47,13 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
     /// <param name="algorithms">The digests to compute.</param>
     /// <param name="canonical">Also hash the content with every bare LF made CRLF.</param>
     /// <param name="secondCoreAfter">Hash on a second core once this many bytes were hashed here (never, by default).</param>
-    public DigestingReadStream(Stream source, IEnumerable<HashAlgorithmName> algorithms, bool canonical, long secondCoreAfter = long.MaxValue)
+    /// <param name="coreFree">Asked as the content goes by, once hashing moved: while it says no, this thread hashes (always free, when null).</param>
+    public DigestingReadStream(Stream source, IEnumerable<HashAlgorithmName> algorithms, bool canonical, long secondCoreAfter = long.MaxValue, Func<bool>? coreFree = null)
     {
         _source = source;
         _canonical = canonical;
         _secondCoreAfter = secondCoreAfter;
+        _coreFree = coreFree;
         foreach (HashAlgorithmName algorithm in algorithms)
         {
             _raw.TryAdd(algorithm, IncrementalHash.CreateHash(algorithm));
@@ -84,7 +87,7 @@ internal sealed class DigestingReadStream : ReadOnlyStreamBase
 
         if (_pipe is null && !_settled && _hashedHere >= _secondCoreAfter)
         {
-            _pipe = new PipelinedWriteStream(new Sink(this));
+            _pipe = new PipelinedWriteStream(new Sink(this), coreFree: _coreFree);
             HashedOnSecondCore = true;
             t_hashedOnSecondCore++;
         }

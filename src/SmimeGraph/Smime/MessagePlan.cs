@@ -195,7 +195,9 @@ internal sealed class MessagePlan
                         return WriteThroughAsync(new CeilingWriteStream(stage, _ceiling), WriteSignedEntityAsync, cancellationToken);
                     }
 
-                    return WriteThroughAsync(stage, pipelined ? WriteSignedEntityPipelinedAsync : WriteSignedEntityAsync, cancellationToken);
+                    return pipelined
+                        ? WriteThroughAsync(stage, (pipeStage, ct) => WriteSignedEntityPipelinedAsync(pipeStage, secondCore == SecondCore.Auto ? SecondCores.FreeNow : null, ct), cancellationToken)
+                        : WriteThroughAsync(stage, WriteSignedEntityAsync, cancellationToken);
                 }).ConfigureAwait(false);
         }
         finally
@@ -218,11 +220,12 @@ internal sealed class MessagePlan
     /// Writes the signed entity on this thread while a second core encrypts and encodes it: the
     /// entity (and its hash) goes into a <see cref="PipelinedWriteStream"/>, which hands it to
     /// <paramref name="stage"/> chunk by chunk from a thread-pool work item. Each byte is still
-    /// written, hashed and encrypted exactly once.
+    /// written, hashed and encrypted exactly once. While <paramref name="coreFree"/> says no
+    /// (another message started since), this thread encrypts too.
     /// </summary>
-    private async Task WriteSignedEntityPipelinedAsync(Stream stage, CancellationToken cancellationToken)
+    private async Task WriteSignedEntityPipelinedAsync(Stream stage, Func<bool>? coreFree, CancellationToken cancellationToken)
     {
-        var pipe = new PipelinedWriteStream(stage);
+        var pipe = new PipelinedWriteStream(stage, coreFree: coreFree);
         try
         {
             await WriteSignedEntityAsync(pipe, cancellationToken).ConfigureAwait(false);

@@ -153,6 +153,9 @@ public static partial class SmimeInspector
 
         private MimeParserOptions Parser => _options.ParserOptions ?? MimeParserOptions.Default;
 
+        // Once hashing moved to a second core, it comes back while other messages take the cores.
+        private Func<bool>? CoreFree => _options.SecondCore == SecondCore.Auto ? SecondCores.FreeNow : null;
+
         public void WriteHeldContent(Stream output)
         {
             if (_contentHeld && Content is { } held)
@@ -276,7 +279,7 @@ public static partial class SmimeInspector
             {
                 count = 1;
                 document.CountEntity(mimeDepth + 1);
-                using var digesting = new DigestingReadStream(parts.Current, MicAlgDigests(layer.MicAlg), canonical: true, _secondCoreAfter);
+                using var digesting = new DigestingReadStream(parts.Current, MicAlgDigests(layer.MicAlg), canonical: true, _secondCoreAfter, CoreFree);
                 using (var contentSource = new BufferedReadSource(digesting, long.MaxValue, streamed.Body.MaxLookahead, _cancellationToken))
                 {
                     MimeEntity content = HeaderBlockReader.Read(contentSource, Parser, "text/plain", out bool stray);
@@ -416,7 +419,7 @@ public static partial class SmimeInspector
                     }
 
                     contentGuard = new ReadGuardStream(ber.OpenOctetString(octets));
-                    digesting = new DigestingReadStream(contentGuard, Digests(digestAlgorithms), canonical: false, _secondCoreAfter);
+                    digesting = new DigestingReadStream(contentGuard, Digests(digestAlgorithms), canonical: false, _secondCoreAfter, CoreFree);
                     using (var inner = new BufferedReadSource(digesting, Parser.MaxMessageSize, Lookahead(Parser), _cancellationToken))
                     {
                         try

@@ -88,6 +88,71 @@ public sealed class PipelinedWriteStreamTests
     }
 
     [Fact]
+    public void While_no_second_core_is_free_the_writer_drives_the_stage_itself_and_schedules_nothing()
+    {
+        byte[] data = new byte[(ChunkSize * 5) + 99];
+        new Random(4).NextBytes(data);
+        var stage = new RecordingStage();
+        var scheduled = new List<IThreadPoolWorkItem>();
+        var pipe = new PipelinedWriteStream(stage, scheduled.Add, coreFree: () => false);
+
+        pipe.Write(data.AsSpan(0, ChunkSize * 2));
+
+        // Each full chunk reached the stage before the write returned.
+        Assert.Equal(2, stage.Writes);
+        pipe.Write(data.AsSpan(ChunkSize * 2));
+        pipe.Complete();
+
+        Assert.Equal(data, stage.Bytes.ToArray());
+        Assert.Empty(scheduled);
+        Assert.Equal(6, pipe.ChunksHandedAlone);
+        Assert.Equal(0, pipe.ChunksDrainedByWorker);
+        Assert.All(stage.Threads, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+    }
+
+    [Fact]
+    public async Task A_work_item_gives_the_stage_back_while_the_core_is_wanted_and_comes_back_when_it_is_free()
+    {
+        using var held = new SemaphoreSlim(0);
+        var stage = new RecordingStage { HoldFirstWrite = held };
+        var scheduled = new List<IThreadPoolWorkItem>();
+        bool free = true;
+        var pipe = new PipelinedWriteStream(stage, scheduled.Add, coreFree: () => Volatile.Read(ref free));
+        byte[] data = new byte[ChunkSize * 7];
+        new Random(5).NextBytes(data);
+
+        // A work item takes the first chunk and is held inside the stage.
+        pipe.Write(data.AsSpan(0, ChunkSize));
+        IThreadPoolWorkItem item = Assert.Single(scheduled);
+        Task worker = Task.Factory.StartNew(item.Execute, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Assert.True(stage.FirstWriteEntered.Wait(TimeSpan.FromSeconds(30)));
+
+        // Another message takes the core: chunks handed now wait for the running work item,
+        // which drains them and leaves.
+        Volatile.Write(ref free, false);
+        pipe.Write(data.AsSpan(ChunkSize, ChunkSize * 2));
+        held.Release();
+        await worker;
+        Assert.Equal(3, pipe.ChunksDrainedByWorker);
+
+        // With no work item the writer drains each chunk as it hands it over.
+        pipe.Write(data.AsSpan(ChunkSize * 3, ChunkSize * 2));
+        Assert.Equal(5, stage.Writes);
+        Assert.Equal(Environment.CurrentManagedThreadId, stage.Threads[^1]);
+        Assert.Single(scheduled);
+
+        // The core is free again: the next chunk schedules a work item.
+        Volatile.Write(ref free, true);
+        pipe.Write(data.AsSpan(ChunkSize * 5));
+        Assert.Equal(2, scheduled.Count);
+        pipe.Complete();
+
+        Assert.Equal(data, stage.Bytes.ToArray());
+        Assert.Equal(0, stage.OverlappingWrites);
+        Assert.Equal(4, pipe.ChunksHandedAlone);
+    }
+
+    [Fact]
     public void A_failure_of_the_stage_reaches_the_writer_as_it_was()
     {
         var stage = new RecordingStage { FailOnWrite = 2 };
@@ -133,6 +198,11 @@ public sealed class PipelinedWriteStreamTests
 
         public int FailOnWrite { get; init; } = -1;
 
+        /// <summary>When set, the first write waits for it after signalling <see cref="FirstWriteEntered"/>.</summary>
+        public SemaphoreSlim? HoldFirstWrite { get; init; }
+
+        public ManualResetEventSlim FirstWriteEntered { get; } = new();
+
         public PayloadTooLargeException Failure { get; } = new(5_000_000, 4_000_000, sizeIsLowerBound: true);
 
         public override bool CanRead => false;
@@ -155,6 +225,12 @@ public sealed class PipelinedWriteStreamTests
             try
             {
                 Writes++;
+                if (Writes == 1 && HoldFirstWrite is not null)
+                {
+                    FirstWriteEntered.Set();
+                    Assert.True(HoldFirstWrite.Wait(TimeSpan.FromSeconds(30)));
+                }
+
                 if (Writes == FailOnWrite)
                 {
                     throw Failure;

@@ -138,9 +138,9 @@ public class DigestingReadStreamTests
         }
     }
 
-    public static TheoryData<int, long, int> SecondCoreCases()
+    public static TheoryData<int, long, int, bool> SecondCoreCases()
     {
-        var data = new TheoryData<int, long, int>();
+        var data = new TheoryData<int, long, int, bool>();
         foreach (int seed in new[] { 1, 2, 3 })
         {
             // From the first byte, a few bytes in, inside and at the end of a chunk, past the
@@ -149,9 +149,14 @@ public class DigestingReadStreamTests
             {
                 foreach (int readSize in new[] { 1_000, 100_000 })
                 {
-                    data.Add(seed, after, readSize);
+                    data.Add(seed, after, readSize, false);
                 }
             }
+
+            // The second core wanted elsewhere every other few chunks: the hashing moves back
+            // to the reading thread and out again.
+            data.Add(seed, 0, 1_000, true);
+            data.Add(seed, 65_536, 100_000, true);
         }
 
         return data;
@@ -159,8 +164,10 @@ public class DigestingReadStreamTests
 
     [Theory]
     [MemberData(nameof(SecondCoreCases))]
-    public void Hashing_moved_to_a_second_core_gives_the_digests_of_the_content_and_its_crlf_form(int seed, long secondCoreAfter, int readSize)
+    public void Hashing_moved_to_a_second_core_gives_the_digests_of_the_content_and_its_crlf_form(int seed, long secondCoreAfter, int readSize, bool contended)
     {
+        int asked = 0;
+        Func<bool>? coreFree = contended ? () => Interlocked.Increment(ref asked) / 3 % 2 == 0 : null;
         // 800 KB, more than the hand-over's chunks hold at once: CRLF lines for the first
         // 200 KB (or all of them for odd seeds), then some lines end LF alone or CR CR LF.
         var random = new Random(seed);
@@ -184,7 +191,7 @@ public class DigestingReadStreamTests
 
         int movedBefore = DigestingReadStream.HashedOnSecondCoreOnThisThread;
         int outstanding = SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread;
-        using (var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256, HashAlgorithmName.SHA512], canonical: true, secondCoreAfter))
+        using (var stream = new DigestingReadStream(new MemoryStream(content), [HashAlgorithmName.SHA256, HashAlgorithmName.SHA512], canonical: true, secondCoreAfter, coreFree))
         {
             byte[] buffer = new byte[readSize];
             while (stream.Read(buffer) > 0)
@@ -199,6 +206,9 @@ public class DigestingReadStreamTests
             Assert.Equal(SHA512.HashData(canonical), stream.CanonicalDigest(HashAlgorithmName.SHA512));
             Assert.Equal(seed % 2 == 0, stream.SawBareLineFeed);
         }
+
+        // Asked at every chunk of the 800 KB: it said no some of the time.
+        Assert.True(!contended || asked >= 6, $"asked {asked} times");
 
         // The hand-over's chunks were cleared and given back.
         Assert.Equal(outstanding, SmimeGraph.Buffers.CryptoPool.OutstandingOnThisThread);
