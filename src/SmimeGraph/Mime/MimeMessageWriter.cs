@@ -122,8 +122,29 @@ internal sealed class MimeMessageWriter : IMimeMessageSource
         }
 
         new BodyLayout(spec, headerProtection, extraAttachment).WriteBodyEntity(builder);
-        byte[] routing = [.. fields.SelectMany(f => f.Line), .. "MIME-Version: 1.0\r\n"u8];
-        return new MimeMessageWriter(messageId, date, routing, builder.Complete());
+        return new MimeMessageWriter(messageId, date, JoinRoutingHeaders(fields), builder.Complete());
+    }
+
+    // The routing header lines end to end, then MIME-Version, copied span by span.
+    private static byte[] JoinRoutingHeaders(List<(string Name, byte[] Line)> fields)
+    {
+        ReadOnlySpan<byte> version = "MIME-Version: 1.0\r\n"u8;
+        int length = version.Length;
+        foreach ((string _, byte[] line) in fields)
+        {
+            length += line.Length;
+        }
+
+        byte[] routing = new byte[length];
+        int at = 0;
+        foreach ((string _, byte[] line) in fields)
+        {
+            line.CopyTo(routing, at);
+            at += line.Length;
+        }
+
+        version.CopyTo(routing.AsSpan(at));
+        return routing;
     }
 
     private static bool IsBcc(string name) => string.Equals(name, "Bcc", StringComparison.OrdinalIgnoreCase);
